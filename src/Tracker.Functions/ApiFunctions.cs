@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Tracker.Baselines;
+using Tracker.Health;
+using Tracker.Hosting;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Security;
+using Tracker.Updates;
+
+namespace Tracker.Functions;
+
+/// <summary>
+/// One function per route of <see cref="RouteTable"/>, each a one-line delegation to the shared handler. Functions
+/// run anonymously: the handlers check API keys themselves, the same way in both hosts.
+/// </summary>
+public sealed class ApiFunctions(
+    HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys)
+{
+    [Function("Health")]
+    public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
+
+    [Function("ListBaselines")]
+    public Task<ApiResponse> ListBaselines([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Baselines)] HttpRequest req) => baselines.List(req);
+
+    [Function("CreatePortfolio")]
+    public Task<ApiResponse> CreatePortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Portfolios)] HttpRequest req) => portfolios.Create(req);
+
+    [Function("ListPortfolios")]
+    public Task<ApiResponse> ListPortfolios([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Portfolios)] HttpRequest req) => portfolios.List(req);
+
+    [Function("GetPortfolio")]
+    public Task<ApiResponse> GetPortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => portfolios.Get(req, portfolioId);
+
+    [Function("PatchPortfolio")]
+    public Task<ApiResponse> PatchPortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => portfolios.Patch(req, portfolioId);
+
+    [Function("DeletePortfolio")]
+    public Task<ApiResponse> DeletePortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => portfolios.Delete(req, portfolioId);
+
+    [Function("CreateProject")]
+    public Task<ApiResponse> CreateProject([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Projects)] HttpRequest req, string portfolioId) => projects.Create(req, portfolioId);
+
+    [Function("ListProjects")]
+    public Task<ApiResponse> ListProjects([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Projects)] HttpRequest req, string portfolioId) => projects.List(req, portfolioId);
+
+    [Function("GetProject")]
+    public Task<ApiResponse> GetProject([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => projects.Get(req, portfolioId, projectId);
+
+    [Function("PatchProject")]
+    public Task<ApiResponse> PatchProject([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => projects.Patch(req, portfolioId, projectId);
+
+    [Function("DeleteProject")]
+    public Task<ApiResponse> DeleteProject([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => projects.Delete(req, portfolioId, projectId);
+
+    [Function("PostUpdate")]
+    public Task<ApiResponse> PostUpdate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Updates)] HttpRequest req, string portfolioId, string projectId) => updates.Post(req, portfolioId, projectId);
+
+    [Function("ListUpdates")]
+    public Task<ApiResponse> ListUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Updates)] HttpRequest req, string portfolioId, string projectId) => updates.List(req, portfolioId, projectId);
+
+    [Function("CreateKey")]
+    public Task<ApiResponse> CreateKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Keys)] HttpRequest req) => keys.Create(req);
+
+    [Function("ListKeys")]
+    public Task<ApiResponse> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Keys)] HttpRequest req) => keys.List(req);
+
+    [Function("GetKey")]
+    public Task<ApiResponse> GetKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Key)] HttpRequest req, string keyId) => keys.Get(req, keyId);
+
+    [Function("RevokeKey")]
+    public Task<ApiResponse> RevokeKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Key)] HttpRequest req, string keyId) => keys.Revoke(req, keyId);
+}

@@ -1,0 +1,77 @@
+using Tracker.Baselines;
+using Tracker.Health;
+using Tracker.Hosting;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Security;
+using Tracker.Updates;
+
+namespace Tracker.Server;
+
+/// <summary>
+/// Maps the route table onto minimal APIs: each endpoint is a one-line delegation to the shared handler (exactly
+/// what a function in Tracker.Functions does), plus the metadata that describes it in the OpenAPI document.
+/// </summary>
+public static class ApiEndpoints
+{
+    public static RouteGroupBuilder MapTrackerApi(this RouteGroupBuilder api)
+    {
+        api.MapGet(Routes.Health, (HttpRequest r, HealthHandlers h) => h.Get(r))
+            .Describe("Health", "Liveness and storage reachability (no key)").Produces<HealthReport>().ProducesProblem(503);
+
+        api.MapGet(Routes.Baselines, (HttpRequest r, BaselineHandlers h) => h.List(r))
+            .Describe("ListBaselines", "The survey baselines with their sources").Produces<Page<Baseline>>();
+
+        api.MapPost(Routes.Portfolios, (HttpRequest r, PortfolioHandlers h) => h.Create(r))
+            .Describe("CreatePortfolio", "Create a portfolio").Body<CreatePortfolioRequest>("application/json").Produces<Portfolio>(201).Writes();
+        api.MapGet(Routes.Portfolios, (HttpRequest r, PortfolioHandlers h) => h.List(r))
+            .Describe("ListPortfolios", "List portfolios (paged)").Produces<Page<Portfolio>>();
+        api.MapGet(Routes.Portfolio, (HttpRequest r, string portfolioId, PortfolioHandlers h) => h.Get(r, portfolioId))
+            .Describe("GetPortfolio", "Read a portfolio; its ETag is in the ETag header").Produces<Portfolio>();
+        api.MapPatch(Routes.Portfolio, (HttpRequest r, string portfolioId, PortfolioHandlers h) => h.Patch(r, portfolioId))
+            .Describe("PatchPortfolio", "Change a portfolio (JSON merge patch, If-Match)").Body<CreatePortfolioRequest>("application/merge-patch+json").Produces<Portfolio>().Writes();
+        api.MapDelete(Routes.Portfolio, (HttpRequest r, string portfolioId, PortfolioHandlers h) => h.Delete(r, portfolioId))
+            .Describe("DeletePortfolio", "Delete an empty portfolio (admin, If-Match)").Produces(204).Writes();
+
+        api.MapPost(Routes.Projects, (HttpRequest r, string portfolioId, ProjectHandlers h) => h.Create(r, portfolioId))
+            .Describe("CreateProject", "Create a project").Body<CreateProjectRequest>("application/json").Produces<Project>(201).Writes();
+        api.MapGet(Routes.Projects, (HttpRequest r, string portfolioId, ProjectHandlers h) => h.List(r, portfolioId))
+            .Describe("ListProjects", "List projects, filtered by status, category and priority (paged)").Produces<Page<Project>>();
+        api.MapGet(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Get(r, portfolioId, projectId))
+            .Describe("GetProject", "Read a project's current state; its ETag is in the ETag header").Produces<Project>();
+        api.MapPatch(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Patch(r, portfolioId, projectId))
+            .Describe("PatchProject", "Change a project's descriptive fields (JSON merge patch, If-Match)").Body<CreateProjectRequest>("application/merge-patch+json").Produces<Project>().Writes();
+        api.MapDelete(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Delete(r, portfolioId, projectId))
+            .Describe("DeleteProject", "Delete a project and its history (If-Match)").Produces(204).Writes();
+
+        api.MapPost(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, UpdateHandlers h) => h.Post(r, portfolioId, projectId))
+            .Describe("PostUpdate", "Post a progress update").Body<PostUpdateRequest>("application/json").Produces<ProgressUpdate>(201).Writes();
+        api.MapGet(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, UpdateHandlers h) => h.List(r, portfolioId, projectId))
+            .Describe("ListUpdates", "A project's update history, newest first, from (inclusive) to (exclusive)").Produces<Page<ProgressUpdate>>();
+
+        api.MapPost(Routes.Keys, (HttpRequest r, KeyHandlers h) => h.Create(r))
+            .Describe("CreateKey", "Create an API key; the secret is returned once").Body<CreateApiKeyRequest>("application/json").Produces<ApiKey>(201).Writes();
+        api.MapGet(Routes.Keys, (HttpRequest r, KeyHandlers h) => h.List(r))
+            .Describe("ListKeys", "List API keys (never their secrets)").Produces<Page<ApiKey>>();
+        api.MapGet(Routes.Key, (HttpRequest r, string keyId, KeyHandlers h) => h.Get(r, keyId))
+            .Describe("GetKey", "Read an API key (never its secret)").Produces<ApiKey>();
+        api.MapDelete(Routes.Key, (HttpRequest r, string keyId, KeyHandlers h) => h.Revoke(r, keyId))
+            .Describe("RevokeKey", "Revoke an API key").Produces(204).Writes();
+        return api;
+    }
+
+    private static RouteHandlerBuilder Describe(this RouteHandlerBuilder endpoint, string name, string summary) =>
+        endpoint.WithName(name).WithSummary(summary).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
+            .ProducesProblem(404).ProducesProblem(503);
+
+    /// <summary>
+    /// Documents the request body. Not <c>Accepts</c>: that makes routing answer a bare 415 before the handler, and
+    /// the handler's own check answers 415 as ProblemDetails, the same in both hosts.
+    /// </summary>
+    private static RouteHandlerBuilder Body<T>(this RouteHandlerBuilder endpoint, string contentType) =>
+        endpoint.WithMetadata(new RequestBodyMetadata(typeof(T), contentType));
+
+    private static RouteHandlerBuilder Writes(this RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesProblem(409).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
+
+}

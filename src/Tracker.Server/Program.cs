@@ -1,0 +1,4 @@
+using Tracker.Server;
+
+var app = TrackerServer.Build(args);
+await app.RunAsync();

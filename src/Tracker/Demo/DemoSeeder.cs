@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Security;
+using Tracker.Storage;
+using Tracker.Updates;
+
+namespace Tracker.Demo;
+
+/// <summary>
+/// Demo data for the run command's <c>--demo</c> flag: a portfolio with cloud, CRM and AI projects and twelve weeks
+/// of weekly updates ending today. Deterministic (fixed seed) and written once: an existing demo portfolio is kept.
+/// </summary>
+public sealed partial class DemoSeeder(PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, TimeProvider time, ILogger<DemoSeeder> logger)
+{
+    public const string PortfolioId = "p-demo";
+
+    private sealed record Plan(
+        string Id, string Name, Category Category, Priority Priority, int StartWeeksAgo, int TargetWeeksAhead, decimal Budget,
+        double WeeklyProgress, double Acceleration, bool Customer, string? Kpi, string? Measure,
+        Priority? RaisedTo = null, decimal? BudgetRaise = null, bool GoesQuiet = false);
+
+    private static readonly Plan[] Plans =
+    [
+        new("cloud-landing-zone", "Cloud landing zone", Category.Cloud, Priority.High, 20, 10, 400_000, 3.0, 0.4, false, null, null, BudgetRaise: 80_000),
+        new("erp-lift-and-shift", "ERP lift and shift to Azure", Category.Cloud, Priority.Medium, 30, 4, 900_000, 1.2, -0.1, false, null, "hosting cost", RaisedTo: Priority.Critical),
+        new("crm-consolidation", "CRM consolidation", Category.Crm, Priority.High, 16, 30, 250_000, 2.5, 0.3, true, "NPS", "churn cost", BudgetRaise: 30_000),
+        new("customer-portal", "Self-service customer portal", Category.Crm, Priority.Medium, 12, 20, 180_000, 2.0, 0.0, true, "first-contact resolution", null),
+        new("contact-centre-crm", "Contact centre CRM roll-out", Category.Crm, Priority.Low, 24, 2, 120_000, 0.8, -0.05, true, "average handling time", "cost to serve", GoesQuiet: true),
+        new("demand-forecasting", "AI demand forecasting", Category.Ai, Priority.High, 14, 26, 300_000, 2.2, 0.5, false, null, "inventory cost", RaisedTo: Priority.Critical),
+        new("churn-prediction", "Churn prediction model", Category.Ai, Priority.Medium, 10, 16, 90_000, 3.5, 0.2, true, "retention rate", "churn cost", BudgetRaise: 20_000),
+    ];
+
+    public async Task<bool> SeedAsync(CancellationToken ct)
+    {
+        if (await portfolios.FindAsync(PortfolioId, ct) is not null)
+        {
+            return false;
+        }
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var random = new Random(2020);
+        foreach (var plan in Plans)
+        {
+            var body = new CreateProjectRequest
+            {
+                Id = plan.Id,
+                Name = plan.Name,
+                Category = plan.Category,
+                Status = ProjectStatus.Active,
+                Priority = plan.Priority,
+                Owner = "lead@example.com",
+                StartDate = today.AddDays(-7 * plan.StartWeeksAgo),
+                TargetDate = today.AddDays(7 * plan.TargetWeeksAhead),
+                Budget = plan.Budget,
+                CustomerEngagement = plan.Customer,
+                CustomerKpi = plan.Kpi,
+                FinancialMeasure = plan.Measure,
+            };
+            if (await projects.FindAsync(PortfolioId, plan.Id, ct) is null)
+            {
+                await projects.AddAsync(ProjectHandlers.NewEntity(PortfolioId, body, plan.Id, now.AddDays(-7 * 13)), ct);
+            }
+            await SeedUpdatesAsync(plan, now, random, ct);
+        }
+        await portfolios.AddAsync(new PortfolioEntity
+        {
+            RowKey = PortfolioId,
+            Name = "EMEA transformation (demo)",
+            Owner = "pmo@example.com",
+            TimeZone = "Europe/Amsterdam",
+            Currency = "EUR",
+            CreatedAt = now.AddDays(-7 * 13),
+            UpdatedAt = now,
+        }, ct);
+        LogSeeded(PortfolioId, Plans.Length);
+        return true;
+    }
+
+    private async Task SeedUpdatesAsync(Plan plan, DateTimeOffset now, Random random, CancellationToken ct)
+    {
+        var percent = Math.Max(0, (plan.StartWeeksAgo - 12) * plan.WeeklyProgress);
+        var spend = 0m;
+        var budget = plan.Budget;
+        var weeks = plan.GoesQuiet ? 7 : 12;
+        for (var week = 12; week > 12 - weeks; week--)
+        {
+            var weekIndex = 12 - week;
+            percent = Math.Min(100, percent + Math.Max(0, plan.WeeklyProgress + plan.Acceleration * (weekIndex - 6) / 3 + (random.NextDouble() - 0.5)));
+            spend += Math.Round(plan.Budget / 40 * (decimal)(0.8 + random.NextDouble() * 0.6), 0);
+            var update = new PostUpdateRequest
+            {
+                ReportedAt = now.AddDays(-7 * week + 1).AddHours(-random.Next(0, 8)),
+                PercentComplete = Math.Round((decimal)percent, 1),
+                Spend = spend,
+                Budget = weekIndex == 8 && plan.BudgetRaise is { } raise ? budget += raise : null,
+                Priority = weekIndex == 9 ? plan.RaisedTo : null,
+                Note = weekIndex % 4 == 0 ? $"Week {weekIndex + 1}: steering committee review" : null,
+                ReportedBy = "lead@example.com",
+            };
+            await recorder.RecordAsync(PortfolioId, plan.Id, update, "demo", ct);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Seeded demo portfolio {PortfolioId} with {ProjectCount} projects")]
+    private partial void LogSeeded(string portfolioId, int projectCount);
+}
+
+/// <summary>Seeds the demo portfolio after start when <c>Tracker:SeedDemoData</c> is true.</summary>
+public sealed class DemoSeederService(DemoSeeder seeder, StorageInitializer storage, IOptions<TrackerOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.SeedDemoData)
+        {
+            return;
+        }
+        while (!storage.IsReady)
+        {
+            await Task.Delay(500, stoppingToken);
+        }
+        await seeder.SeedAsync(stoppingToken);
+    }
+}

@@ -1,0 +1,28 @@
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Tracker.Hosting;
+using Tracker.Security;
+using Tracker.Storage;
+
+namespace Tracker.Health;
+
+public sealed record HealthReport(string Status, string Storage, DateTimeOffset CheckedAt);
+
+/// <summary>Liveness and storage reachability, without a key: 200 when storage answers, 503 with Retry-After when not.</summary>
+public sealed class HealthHandlers(RequestPipeline pipeline, TrackerTables tables, StorageInitializer storage, TimeProvider time)
+{
+    public Task<ApiResponse> Get(HttpRequest request) =>
+        pipeline.RunAsync(request, Access.Anonymous, async call =>
+        {
+            if (!storage.IsReady)
+            {
+                throw Problems.StorageUnavailable();
+            }
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"health"}");
+            await foreach (var _ in tables.Portfolios.QueryAsync<TableEntity>(filter, 1, ["RowKey"], call.Aborted).AsPages(pageSizeHint: 1))
+            {
+                break;
+            }
+            return ApiResponse.Ok(new HealthReport("healthy", "reachable", time.GetUtcNow()));
+        });
+}

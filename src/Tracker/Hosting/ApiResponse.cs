@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Tracker.Hosting;
+
+/// <summary>
+/// A response already serialized to bytes, so the idempotency store can keep it and replay it byte for byte.
+/// It is both an <see cref="IResult"/> (minimal APIs) and an <see cref="IActionResult"/> (what the Functions
+/// ASP.NET Core integration documents for HTTP triggers), and writes the same bytes in both hosts.
+/// </summary>
+public sealed record ApiResponse(int Status, byte[] Body, string ContentType, string? ETag = null, string? Location = null)
+    : IResult, IActionResult
+{
+    public const string Json = "application/json; charset=utf-8";
+    public const string ProblemJson = "application/problem+json; charset=utf-8";
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>True when this is a stored response replayed for a repeated Idempotency-Key.</summary>
+    public bool Replayed { get; init; }
+
+    public static ApiResponse Ok<T>(T value, string? etag = null) => Of(200, value, etag);
+
+    public static ApiResponse Created<T>(T value, string location, string? etag = null) => Of(201, value, etag) with { Location = location };
+
+    public static ApiResponse NoContent() => new(204, [], Json);
+
+    public static ApiResponse Of<T>(int status, T value, string? etag = null) =>
+        new(status, JsonSerializer.SerializeToUtf8Bytes(value, TrackerJson.Options), Json, etag);
+
+    public static ApiResponse Problem(ApiProblemException problem, string instance)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = Problems.TypeFor(problem.Status),
+            ["title"] = problem.Title,
+            ["status"] = problem.Status,
+            ["detail"] = problem.Message,
+            ["instance"] = instance,
+        };
+        if (problem.Errors is not null)
+        {
+            body["errors"] = problem.Errors;
+        }
+        return new ApiResponse(problem.Status, JsonSerializer.SerializeToUtf8Bytes(body, TrackerJson.Options), ProblemJson)
+        {
+            RetryAfter = problem.RetryAfter,
+        };
+    }
+
+    public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = Status;
+        if (ETag is not null)
+        {
+            response.Headers.ETag = ETag;
+        }
+        if (Location is not null)
+        {
+            response.Headers.Location = Location;
+        }
+        if (RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (Replayed)
+        {
+            response.Headers["Idempotent-Replayed"] = "true";
+        }
+        if (Status == 204)
+        {
+            return;
+        }
+        response.ContentType = ContentType;
+        response.ContentLength = Body.Length;
+        await response.Body.WriteAsync(Body, httpContext.RequestAborted);
+    }
+}

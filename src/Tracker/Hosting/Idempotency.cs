@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Tracker.Storage;
+
+namespace Tracker.Hosting;
+
+/// <summary>
+/// A POST's first successful response, kept under (API key, Idempotency-Key, route) for 24 hours so that a retry
+/// replays it instead of writing again. PartitionKey is a hash of key id and Idempotency-Key, RowKey a hash of the
+/// method and path; the body is kept as its SHA-256 only.
+/// </summary>
+public sealed class IdempotencyEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string BodyHash { get; set; } = "";
+
+    public bool Completed { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public int Status { get; set; }
+
+    public byte[]? Body { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public string? ResponseETag { get; set; }
+
+    public string? Location { get; set; }
+}
+
+public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+    public static readonly TimeSpan PendingTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The biggest response kept for replay (a table property holds at most 64 KiB).</summary>
+    private const int MaxStoredBody = 60 * 1024;
+
+    private TableClient Table => tables.Idempotency;
+
+    public sealed record Claim(IdempotencyEntity Entity, ApiResponse? Replay);
+
+    /// <summary>
+    /// Claims the key for this request, or says what to answer instead: the stored response (same body), 422
+    /// (another body), or 409 while an identical request is still being processed.
+    /// </summary>
+    public async Task<Claim> ClaimAsync(string keyId, string idempotencyKey, string method, string path, byte[] body, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var entity = new IdempotencyEntity
+        {
+            PartitionKey = Hex($"{keyId}\n{idempotencyKey}"),
+            RowKey = Hex($"{method} {path}"),
+            BodyHash = Convert.ToHexStringLower(SHA256.HashData(body)),
+            CreatedAt = now,
+        };
+        try
+        {
+            var added = await Table.AddEntityAsync(entity, ct);
+            entity.ETag = added.Headers.ETag ?? default;
+            return new Claim(entity, null);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+
+        var existing = (await Table.GetEntityAsync<IdempotencyEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct)).Value;
+        var expired = now - existing.CreatedAt > Retention;
+        var abandoned = !existing.Completed && now - existing.CreatedAt > PendingTimeout;
+        if (!expired && existing.BodyHash != entity.BodyHash)
+        {
+            throw Problems.IdempotencyKeyReused();
+        }
+        if (!expired && existing.Completed)
+        {
+            return new Claim(existing, Replay(existing));
+        }
+        if (!expired && !abandoned)
+        {
+            throw new ApiProblemException(409, "Request in progress",
+                "A request with this Idempotency-Key is still being processed; retry shortly.", retryAfter: TimeSpan.FromSeconds(1));
+        }
+        try
+        {
+            var taken = await Table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, ct);
+            entity.ETag = taken.Headers.ETag ?? default;
+            return new Claim(entity, null);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new ApiProblemException(409, "Request in progress",
+                "A request with this Idempotency-Key is being processed; retry shortly.", retryAfter: TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Keeps a successful response; anything else releases the key so the client can retry.</summary>
+    public async Task CompleteAsync(IdempotencyEntity claim, ApiResponse response, CancellationToken ct)
+    {
+        if (response.Status >= 400 || response.Body.Length > MaxStoredBody)
+        {
+            await ReleaseAsync(claim, ct);
+            return;
+        }
+        claim.Completed = true;
+        claim.Status = response.Status;
+        claim.Body = response.Body;
+        claim.ContentType = response.ContentType;
+        claim.ResponseETag = response.ETag;
+        claim.Location = response.Location;
+        await Table.UpdateEntityAsync(claim, claim.ETag, TableUpdateMode.Replace, ct);
+    }
+
+    public async Task ReleaseAsync(IdempotencyEntity claim, CancellationToken ct)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, claim.ETag, ct);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+        }
+    }
+
+    private static ApiResponse Replay(IdempotencyEntity e) =>
+        new(e.Status, e.Body ?? [], e.ContentType ?? ApiResponse.Json, e.ResponseETag, e.Location) { Replayed = true };
+
+    private static string Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

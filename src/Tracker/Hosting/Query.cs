@@ -1,0 +1,58 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace Tracker.Hosting;
+
+/// <summary>Typed reads of query-string parameters; anything unparsable is a 400 naming the parameter.</summary>
+public static class Query
+{
+    public static TEnum? Enum<TEnum>(HttpRequest request, string name) where TEnum : struct, System.Enum
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        return TrackerJson.Parse<TEnum>(text) ?? throw Problems.Validation(name,
+            $"{name} must be one of: {string.Join(", ", System.Enum.GetValues<TEnum>().Select(v => TrackerJson.Name(v)))}.");
+    }
+
+    /// <summary>
+    /// An instant, from an ISO 8601 timestamp with offset, or a date read as a day in <paramref name="zone"/>:
+    /// the start of that day, or with <paramref name="endOfDay"/> the start of the next one.
+    /// </summary>
+    public static DateTimeOffset? Instant(HttpRequest request, string name, TimeZoneInfo zone, bool endOfDay)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return LocalTime.StartOfDay(endOfDay ? date.AddDays(1) : date, zone);
+        }
+        if (text.Contains('T', StringComparison.Ordinal) &&
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) &&
+            (text.EndsWith('Z') || text[^6] is '+' or '-'))
+        {
+            return instant;
+        }
+        throw Problems.Validation(name, $"{name} must be a date (2026-03-02) or a timestamp with offset (2026-03-02T09:00:00Z).");
+    }
+}
+
+public static class LocalTime
+{
+    /// <summary>The instant a local day starts in a zone; a midnight skipped by DST starts at the first valid minute.</summary>
+    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(1);
+        }
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+}

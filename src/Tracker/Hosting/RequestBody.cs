@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Tracker.Hosting;
+
+/// <summary>Reads a request body with a size limit, checks its media type and parses JSON into 400s, never 500s.</summary>
+public static class RequestBody
+{
+    public const long JsonLimit = 1024 * 1024;
+
+    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw Problems.TooLarge(limit);
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        try
+        {
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw Problems.TooLarge(limit);
+                }
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw Problems.TooLarge(limit);
+        }
+        return buffer.ToArray();
+    }
+
+    public static void RequireMediaType(HttpRequest request, params string[] accepted)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
+            !accepted.Any(a => type.MediaType.Equals(a, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw Problems.UnsupportedMediaType(string.Join(" or ", accepted));
+        }
+    }
+
+    public static T ParseJson<T>(byte[] body) where T : class
+    {
+        if (body.Length == 0)
+        {
+            throw Problems.MalformedJson("The request body is empty; a JSON object was expected.");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, TrackerJson.Options)
+                ?? throw Problems.MalformedJson("The request body is null; a JSON object was expected.");
+        }
+        catch (JsonException e)
+        {
+            throw Describe(e);
+        }
+    }
+
+    /// <summary>
+    /// Syntax errors are "Malformed JSON"; a well-formed document whose values don't fit (an unknown enum value, a
+    /// string for a number, an unknown field) is a validation problem naming the field.
+    /// </summary>
+    private static ApiProblemException Describe(JsonException e)
+    {
+        var field = e.Path is null or "$" ? null : e.Path.TrimStart('$', '.');
+        if (e.InnerException is null && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var name = ExtractQuoted(e.Message) ?? field ?? "body";
+            return Problems.Validation(name, $"'{name}' is not a known field.");
+        }
+        if (field is not null && e.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return Problems.Validation(field, $"The value of '{field}' has the wrong type or is not one of the allowed values.");
+        }
+        return Problems.MalformedJson($"The request body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine}).");
+    }
+
+    private static string? ExtractQuoted(string message)
+    {
+        var start = message.IndexOf('\'', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+        return end > start ? message[(start + 1)..end] : null;
+    }
+}

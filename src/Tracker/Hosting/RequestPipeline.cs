@@ -1,0 +1,132 @@
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tracker.Security;
+using Tracker.Storage;
+
+namespace Tracker.Hosting;
+
+/// <summary>One request as a handler sees it: the caller, the buffered body, and the conditional headers.</summary>
+public sealed class Call(HttpRequest request, Caller caller, byte[]? body)
+{
+    private byte[]? _body = body;
+
+    public HttpRequest Request { get; } = request;
+
+    public Caller Caller { get; } = caller;
+
+    public CancellationToken Aborted => Request.HttpContext.RequestAborted;
+
+    /// <summary>The <c>If-Match</c> ETag, or <see cref="ETag.All"/> when the client sent none (unconditional).</summary>
+    public ETag IfMatch
+    {
+        get
+        {
+            var value = Request.Headers.IfMatch.ToString();
+            return value.Length == 0 || value == "*" ? ETag.All : new ETag(value);
+        }
+    }
+
+    public async Task<MergePatch> ReadMergePatchAsync(params string[] patchable)
+    {
+        RequestBody.RequireMediaType(Request, MergePatch.MediaTypes);
+        _body ??= await RequestBody.ReadAsync(Request, RequestBody.JsonLimit, Aborted);
+        return MergePatch.Parse(_body, patchable);
+    }
+
+    public async Task<T> ReadJsonAsync<T>(params string[] mediaTypes) where T : class
+    {
+        RequestBody.RequireMediaType(Request, mediaTypes.Length == 0 ? ["application/json"] : mediaTypes);
+        _body ??= await RequestBody.ReadAsync(Request, RequestBody.JsonLimit, Aborted);
+        return RequestBody.ParseJson<T>(_body);
+    }
+}
+
+/// <summary>
+/// The path every handler runs through, in both hosts: authentication and role checks, Idempotency-Key on POST, and
+/// the mapping of every failure to ProblemDetails — storage outages to 503, anything unexpected to a logged 500.
+/// </summary>
+public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, IdempotencyStore idempotency, ILogger<RequestPipeline> logger)
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public async Task<ApiResponse> RunAsync(HttpRequest request, Access access, Func<Call, Task<ApiResponse>> handler)
+    {
+        var instance = request.Path.Value ?? "";
+        try
+        {
+            var caller = await authenticator.AuthenticateAsync(request, access, request.HttpContext.RequestAborted);
+            var key = request.Headers[IdempotencyHeader].ToString();
+            if (HttpMethods.IsPost(request.Method) && key.Length > 0)
+            {
+                return await RunIdempotentAsync(request, caller, key, handler);
+            }
+            return await handler(new Call(request, caller, null));
+        }
+        catch (Exception e) when (Describe(e) is { } problem)
+        {
+            return ApiResponse.Problem(problem, instance);
+        }
+    }
+
+    private async Task<ApiResponse> RunIdempotentAsync(HttpRequest request, Caller caller, string key, Func<Call, Task<ApiResponse>> handler)
+    {
+        if (key.Length > 255 || key.Any(c => c < 0x21 || c > 0x7e))
+        {
+            throw Problems.Validation(IdempotencyHeader, "Idempotency-Key must be 1-255 printable ASCII characters.");
+        }
+        var ct = request.HttpContext.RequestAborted;
+        var body = await RequestBody.ReadAsync(request, RequestBody.JsonLimit, ct);
+        var claim = await idempotency.ClaimAsync(caller.KeyId, key, request.Method, request.Path.Value ?? "", body, ct);
+        if (claim.Replay is not null)
+        {
+            return claim.Replay;
+        }
+        ApiResponse response;
+        try
+        {
+            response = await handler(new Call(request, caller, body));
+        }
+        catch (Exception e) when (Describe(e) is { } problem)
+        {
+            response = ApiResponse.Problem(problem, request.Path.Value ?? "");
+        }
+        try
+        {
+            await idempotency.CompleteAsync(claim.Entity, response, CancellationToken.None);
+        }
+        catch (Exception e) when (StorageFailures.IsUnavailable(e))
+        {
+            LogNotRecorded(request.Method, request.Path.Value);
+        }
+        return response;
+    }
+
+    private ApiProblemException? Describe(Exception e)
+    {
+        switch (e)
+        {
+            case ApiProblemException problem:
+                return problem;
+            case BadHttpRequestException bad:
+                return new ApiProblemException(bad.StatusCode, "Bad request", bad.Message);
+            case OperationCanceledException when e.InnerException is not TimeoutException:
+                return null;
+            case var _ when StorageFailures.IsUnavailable(e):
+                LogStorageUnavailable(e.GetType().Name, e.Message);
+                return Problems.StorageUnavailable();
+            default:
+                LogUnexpected(e);
+                return new ApiProblemException(500, "Internal error", "The server failed unexpectedly; the failure was logged.");
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Storage unavailable: {ExceptionType} {Reason}")]
+    private partial void LogStorageUnavailable(string exceptionType, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Unhandled failure in a request handler")]
+    private partial void LogUnexpected(Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "The response to {Method} {Path} could not be recorded for idempotent replay")]
+    private partial void LogNotRecorded(string method, string? path);
+}

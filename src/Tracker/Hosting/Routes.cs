@@ -1,0 +1,55 @@
+namespace Tracker.Hosting;
+
+/// <summary>
+/// Every route template, once, without the <c>api/</c> prefix (the Functions host adds it from host.json's
+/// routePrefix, the server maps them under an <c>/api</c> group). Both hosts use these constants.
+/// </summary>
+public static class Routes
+{
+    public const string Prefix = "api";
+    public const string Health = "health";
+    public const string Baselines = "baselines";
+    public const string Portfolios = "portfolios";
+    public const string Portfolio = "portfolios/{portfolioId}";
+    public const string Projects = "portfolios/{portfolioId}/projects";
+    public const string Project = "portfolios/{portfolioId}/projects/{projectId}";
+    public const string Updates = "portfolios/{portfolioId}/projects/{projectId}/updates";
+    public const string Keys = "keys";
+    public const string Key = "keys/{keyId}";
+    public const string OpenApi = "openapi.json";
+
+    public static string PortfolioPath(string portfolioId) => $"/{Prefix}/portfolios/{portfolioId}";
+
+    public static string ProjectPath(string portfolioId, string projectId) => $"{PortfolioPath(portfolioId)}/projects/{projectId}";
+
+    public static string KeyPath(string keyId) => $"/{Prefix}/keys/{keyId}";
+}
+
+/// <summary>One operation of the API: the name of its function in the Functions host, its verb and template.</summary>
+public sealed record RouteSpec(string Name, string Method, string Template);
+
+/// <summary>The route table both hosts implement; tests check each host against it.</summary>
+public static class RouteTable
+{
+    public static readonly IReadOnlyList<RouteSpec> All =
+    [
+        new("Health", "GET", Routes.Health),
+        new("ListBaselines", "GET", Routes.Baselines),
+        new("CreatePortfolio", "POST", Routes.Portfolios),
+        new("ListPortfolios", "GET", Routes.Portfolios),
+        new("GetPortfolio", "GET", Routes.Portfolio),
+        new("PatchPortfolio", "PATCH", Routes.Portfolio),
+        new("DeletePortfolio", "DELETE", Routes.Portfolio),
+        new("CreateProject", "POST", Routes.Projects),
+        new("ListProjects", "GET", Routes.Projects),
+        new("GetProject", "GET", Routes.Project),
+        new("PatchProject", "PATCH", Routes.Project),
+        new("DeleteProject", "DELETE", Routes.Project),
+        new("PostUpdate", "POST", Routes.Updates),
+        new("ListUpdates", "GET", Routes.Updates),
+        new("CreateKey", "POST", Routes.Keys),
+        new("ListKeys", "GET", Routes.Keys),
+        new("GetKey", "GET", Routes.Key),
+        new("RevokeKey", "DELETE", Routes.Key),
+    ];
+}

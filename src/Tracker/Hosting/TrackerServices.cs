@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracker.Baselines;
+using Tracker.Demo;
+using Tracker.Health;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Security;
+using Tracker.Storage;
+using Tracker.Updates;
+
+namespace Tracker.Hosting;
+
+/// <summary>The service wiring both hosts share: options, storage, stores, security and handlers.</summary>
+public static class TrackerServices
+{
+    public static IServiceCollection AddTracker(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TrackerOptions>().BindConfiguration(TrackerOptions.Section).ValidateOnStart();
+        services.AddOptions<BaselineOptions>().BindConfiguration(BaselineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // The hosting diagnostics log every request line, query string included, and ?code= carries an API key.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+
+        services.AddMemoryCache();
+        services.TryAddTimeProvider();
+        services.AddSingleton<Ids>();
+        services.AddSingleton<TrackerTables>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+
+        services.AddSingleton(CreateBootstrapKey);
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<RequestPipeline>();
+
+        services.AddSingleton<PortfolioStore>();
+        services.AddSingleton<ProjectStore>();
+        services.AddSingleton<UpdateStore>();
+        services.AddSingleton<ProgressRecorder>();
+
+        services.AddSingleton<HealthHandlers>();
+        services.AddSingleton<BaselineHandlers>();
+        services.AddSingleton<PortfolioHandlers>();
+        services.AddSingleton<ProjectHandlers>();
+        services.AddSingleton<UpdateHandlers>();
+        services.AddSingleton<KeyHandlers>();
+
+        services.AddSingleton<DemoSeeder>();
+        services.AddHostedService<DemoSeederService>();
+        return services;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>
+    /// The configured bootstrap admin key; in Development without one, a fresh key printed once to the console
+    /// (never to the logs) for this run.
+    /// </summary>
+    private static BootstrapKey CreateBootstrapKey(IServiceProvider services)
+    {
+        var key = services.GetRequiredService<IOptions<TrackerOptions>>().Value.BootstrapAdminKey;
+        if (string.IsNullOrEmpty(key) && services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            key = KeySecrets.Compose("bootstrap", KeySecrets.NewSecret());
+            Console.WriteLine($"Development admin key (printed once, valid while this process runs): {key}");
+        }
+        return new BootstrapKey(key);
+    }
+}

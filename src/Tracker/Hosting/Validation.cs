@@ -1,0 +1,116 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+
+namespace Tracker.Hosting;
+
+/// <summary>Collects field errors and throws one 400 ValidationProblem naming every bad field.</summary>
+public sealed partial class Validation
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validation Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+        list.Add(message);
+        return this;
+    }
+
+    public Validation Require(bool condition, string field, string message) => condition ? this : Add(field, message);
+
+    public Validation Text(string field, string? value, int maxLength, bool required = false)
+    {
+        if (value is null || value.Length == 0)
+        {
+            return required ? Add(field, $"{field} is required.") : this;
+        }
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Add(field, $"{field} must not be blank.");
+        }
+        return Require(value.Length <= maxLength, field, $"{field} must be at most {maxLength} characters.");
+    }
+
+    public Validation Email(string field, string? value, bool required = false)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return required ? Add(field, $"{field} is required.") : this;
+        }
+        var ok = value.Length <= 254 && MailAddress.TryCreate(value, out var address) && address.Address == value && value.Contains('.', StringComparison.Ordinal);
+        return Require(ok, field, $"{field} must be an e-mail address such as name@example.com.");
+    }
+
+    public Validation Id(string field, string? value)
+    {
+        if (value is null)
+        {
+            return this;
+        }
+        return Require(Ids.IsValid(value), field, $"{field} must be 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit.");
+    }
+
+    public Validation TimeZone(string field, string? value)
+    {
+        if (value is null)
+        {
+            return this;
+        }
+        return Require(TimeZones.TryFind(value) is not null, field, $"{field} must be an IANA time zone such as Europe/Amsterdam.");
+    }
+
+    public Validation Currency(string field, string? value)
+    {
+        if (value is null)
+        {
+            return this;
+        }
+        return Require(CurrencyCode().IsMatch(value), field, $"{field} must be an ISO 4217 code such as EUR.");
+    }
+
+    public Validation Money(string field, decimal? value)
+    {
+        if (value is null)
+        {
+            return this;
+        }
+        return Require(value >= 0 && value <= 1_000_000_000_000m, field, $"{field} must be between 0 and 1,000,000,000,000.");
+    }
+
+    public Validation Percent(string field, decimal? value)
+    {
+        if (value is null)
+        {
+            return this;
+        }
+        return Require(value >= 0 && value <= 100, field, $"{field} must be between 0 and 100.");
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid)
+        {
+            throw Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+        }
+    }
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyCode();
+}
+
+public static class TimeZones
+{
+    /// <summary>An IANA time zone, or null. Windows-style ids are refused so stored zones mean the same everywhere.</summary>
+    public static TimeZoneInfo? TryFind(string id)
+    {
+        if (id.Length is 0 or > 64 || (!id.Contains('/', StringComparison.Ordinal) && id != "UTC"))
+        {
+            return null;
+        }
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId ? zone : null;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Runtime.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Tracker.Hosting;
+
+namespace Tracker.Portfolios;
+
+/// <summary>A portfolio on the wire.</summary>
+public sealed record Portfolio(
+    string Id, string Name, string? Owner, string TimeZone, string Currency, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record CreatePortfolioRequest
+{
+    public string? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Owner { get; init; }
+
+    public string? TimeZone { get; init; }
+
+    public string? Currency { get; init; }
+
+    public void Validate() => new Validation()
+        .Id("id", Id)
+        .Text("name", Name, 200, required: true)
+        .Email("owner", Owner)
+        .TimeZone("timeZone", TimeZone)
+        .Currency("currency", Currency)
+        .ThrowIfInvalid();
+}
+
+/// <summary>The stored row: PartitionKey "portfolio", RowKey the portfolio id.</summary>
+public sealed class PortfolioEntity : ITableEntity
+{
+    public const string Partition = "portfolio";
+
+    public string PartitionKey { get; set; } = Partition;
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string? Owner { get; set; }
+
+    public string TimeZone { get; set; } = "UTC";
+
+    public string Currency { get; set; } = "EUR";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public Portfolio ToApi() => new(RowKey, Name, Owner, TimeZone, Currency, CreatedAt, UpdatedAt);
+
+    [IgnoreDataMember]
+    public TimeZoneInfo Zone => TimeZones.TryFind(TimeZone) ?? TimeZoneInfo.Utc;
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Http;
+using Tracker.Hosting;
+using Tracker.Projects;
+using Tracker.Security;
+
+namespace Tracker.Portfolios;
+
+public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, Ids ids, TimeProvider time)
+{
+    public Task<ApiResponse> Create(HttpRequest request) =>
+        pipeline.RunAsync(request, Access.Writer(), async call =>
+        {
+            var body = await call.ReadJsonAsync<CreatePortfolioRequest>();
+            body.Validate();
+            if (!call.Caller.IsUnscoped)
+            {
+                throw Problems.Forbidden("A key limited to some portfolios cannot create portfolios.");
+            }
+            var now = time.GetUtcNow();
+            var entity = await portfolios.AddAsync(new PortfolioEntity
+            {
+                RowKey = body.Id ?? ids.New(),
+                Name = body.Name!,
+                Owner = body.Owner,
+                TimeZone = body.TimeZone ?? "UTC",
+                Currency = body.Currency ?? "EUR",
+                CreatedAt = now,
+                UpdatedAt = now,
+            }, call.Aborted);
+            return ApiResponse.Created(entity.ToApi(), Routes.PortfolioPath(entity.RowKey), entity.ETag.ToString());
+        });
+
+    public Task<ApiResponse> List(HttpRequest request) =>
+        pipeline.RunAsync(request, Access.Reader(), async call =>
+        {
+            var paging = Paging.From(request, "portfolios");
+            var (items, token) = await portfolios.ListAsync(paging.Limit, paging.StorageToken, call.Caller.Portfolios, call.Aborted);
+            return ApiResponse.Ok(new Page<Portfolio>([.. items.Select(p => p.ToApi())], Paging.Encode(token, "portfolios")));
+        });
+
+    public Task<ApiResponse> Get(HttpRequest request, string portfolioId) =>
+        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+        {
+            var entity = await portfolios.GetAsync(portfolioId, call.Aborted);
+            return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
+        });
+
+    public Task<ApiResponse> Patch(HttpRequest request, string portfolioId) =>
+        pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
+        {
+            var patch = await call.ReadMergePatchAsync("name", "owner", "timeZone", "currency");
+            var entity = await portfolios.GetAsync(portfolioId, call.Aborted);
+            var changed = new CreatePortfolioRequest { Name = entity.Name, Owner = entity.Owner, TimeZone = entity.TimeZone, Currency = entity.Currency };
+            patch.Set<string>("name", v => changed = changed with { Name = v })
+                .Set<string>("owner", v => changed = changed with { Owner = v })
+                .Set<string>("timeZone", v => changed = changed with { TimeZone = v ?? "UTC" })
+                .Set<string>("currency", v => changed = changed with { Currency = v ?? "EUR" });
+            changed.Validate();
+            entity.Name = changed.Name!;
+            entity.Owner = changed.Owner;
+            entity.TimeZone = changed.TimeZone!;
+            entity.Currency = changed.Currency!;
+            entity.UpdatedAt = time.GetUtcNow();
+            var ifMatch = call.IfMatch == Azure.ETag.All ? entity.ETag : call.IfMatch;
+            entity = await portfolios.ReplaceAsync(entity, ifMatch, call.Aborted);
+            return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
+        });
+
+    public Task<ApiResponse> Delete(HttpRequest request, string portfolioId) =>
+        pipeline.RunAsync(request, Access.Admin(portfolioId), async call =>
+        {
+            var entity = await portfolios.GetAsync(portfolioId, call.Aborted);
+            if (call.IfMatch != Azure.ETag.All && call.IfMatch != entity.ETag)
+            {
+                throw Problems.PreconditionFailed($"Portfolio '{portfolioId}' changed since it was read (stale ETag); nothing was deleted.");
+            }
+            if (await projects.AnyAsync(portfolioId, call.Aborted))
+            {
+                throw Problems.Conflict($"Portfolio '{portfolioId}' still has projects; delete them first.");
+            }
+            await portfolios.DeleteAsync(portfolioId, call.IfMatch, call.Aborted);
+            return ApiResponse.NoContent();
+        });
+}

@@ -1,0 +1,140 @@
+using Azure;
+using Azure.Data.Tables;
+using Tracker.Hosting;
+using Tracker.Updates;
+
+namespace Tracker.Projects;
+
+/// <summary>
+/// The stored row: PartitionKey the portfolio id, RowKey the project id. Besides the current state it keeps the
+/// values the project was created with (the value of a field before any update set it) and, per measured field,
+/// the reportedAt of the update that set it, so that an update arriving out of order changes only the fields no
+/// newer update has set.
+/// </summary>
+public sealed class ProjectEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Category { get; set; } = "";
+
+    public string? Owner { get; set; }
+
+    public DateTimeOffset StartDate { get; set; }
+
+    public DateTimeOffset? TargetDate { get; set; }
+
+    public bool CustomerEngagement { get; set; }
+
+    public string? CustomerKpi { get; set; }
+
+    public string? FinancialMeasure { get; set; }
+
+    public string Status { get; set; } = "";
+
+    public string Priority { get; set; } = "";
+
+    public double Budget { get; set; }
+
+    public double Spend { get; set; }
+
+    public double PercentComplete { get; set; }
+
+    public string? Rag { get; set; }
+
+    public string InitialStatus { get; set; } = "";
+
+    public string InitialPriority { get; set; } = "";
+
+    public double InitialBudget { get; set; }
+
+    public double InitialSpend { get; set; }
+
+    public double InitialPercentComplete { get; set; }
+
+    public DateTimeOffset? StatusAt { get; set; }
+
+    public DateTimeOffset? PriorityAt { get; set; }
+
+    public DateTimeOffset? BudgetAt { get; set; }
+
+    public DateTimeOffset? SpendAt { get; set; }
+
+    public DateTimeOffset? PercentCompleteAt { get; set; }
+
+    public DateTimeOffset? RagAt { get; set; }
+
+    public DateTimeOffset? LastUpdateAt { get; set; }
+
+    /// <summary>RowKey of the newest update applied; lets a reader see that a newer update was not applied yet.</summary>
+    public string? LastUpdateKey { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Applies an update field by field: a field changes unless a newer update already set it.</summary>
+    public void Apply(UpdateEntity update, DateTimeOffset now)
+    {
+        var at = update.ReportedAt;
+        if (update.PercentComplete is { } percent && Newer(at, PercentCompleteAt))
+        {
+            (PercentComplete, PercentCompleteAt) = (percent, at);
+        }
+        if (update.Spend is { } spend && Newer(at, SpendAt))
+        {
+            (Spend, SpendAt) = (spend, at);
+        }
+        if (update.Budget is { } budget && Newer(at, BudgetAt))
+        {
+            (Budget, BudgetAt) = (budget, at);
+        }
+        if (update.Priority is { } priority && Newer(at, PriorityAt))
+        {
+            (Priority, PriorityAt) = (priority, at);
+        }
+        if (update.Status is { } status && Newer(at, StatusAt))
+        {
+            (Status, StatusAt) = (status, at);
+        }
+        if (update.Rag is { } rag && Newer(at, RagAt))
+        {
+            (Rag, RagAt) = (rag, at);
+        }
+        if (Newer(at, LastUpdateAt))
+        {
+            (LastUpdateAt, LastUpdateKey) = (at, update.RowKey);
+        }
+        UpdatedAt = now;
+    }
+
+    /// <summary>Ties go to the update applied last, which is the one recorded last.</summary>
+    private static bool Newer(DateTimeOffset at, DateTimeOffset? current) => current is null || at >= current;
+
+    public Project ToApi()
+    {
+        var rag = TrackerJson.Parse<Projects.Rag>(Rag);
+        return new Project(
+            RowKey, PartitionKey, Name,
+            TrackerJson.Parse<Projects.Category>(Category) ?? Projects.Category.Cloud,
+            TrackerJson.Parse<ProjectStatus>(Status) ?? ProjectStatus.Active,
+            TrackerJson.Parse<Projects.Priority>(Priority) ?? Projects.Priority.Medium,
+            Owner,
+            DateOnly.FromDateTime(StartDate.UtcDateTime),
+            TargetDate is { } target ? DateOnly.FromDateTime(target.UtcDateTime) : null,
+            (decimal)Budget, (decimal)Spend, (decimal)PercentComplete,
+            rag, rag,
+            CustomerEngagement, CustomerKpi, FinancialMeasure,
+            LastUpdateAt, CreatedAt, UpdatedAt);
+    }
+
+    /// <summary>Dates are stored as midnight UTC so that the Date part round-trips exactly.</summary>
+    public static DateTimeOffset StoreDate(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+}

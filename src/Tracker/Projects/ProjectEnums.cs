@@ -1,0 +1,33 @@
+namespace Tracker.Projects;
+
+public enum Category
+{
+    Cloud,
+    Crm,
+    Ai,
+}
+
+public enum ProjectStatus
+{
+    Proposed,
+    Active,
+    OnHold,
+    Completed,
+    Cancelled,
+}
+
+/// <summary>Ordered: a higher value ranks above a lower one.</summary>
+public enum Priority
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+public enum Rag
+{
+    Green,
+    Amber,
+    Red,
+}

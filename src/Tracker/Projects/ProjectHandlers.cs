@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Http;
+using Tracker.Hosting;
+using Tracker.Portfolios;
+using Tracker.Security;
+using Tracker.Updates;
+
+namespace Tracker.Projects;
+
+public sealed class ProjectHandlers(
+    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, Ids ids, TimeProvider time)
+{
+    /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
+    public static readonly string[] Patchable =
+        ["name", "category", "owner", "startDate", "targetDate", "customerEngagement", "customerKpi", "financialMeasure"];
+
+    public Task<ApiResponse> Create(HttpRequest request, string portfolioId) =>
+        pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
+        {
+            var body = await call.ReadJsonAsync<CreateProjectRequest>();
+            body.Validate();
+            await portfolios.GetAsync(portfolioId, call.Aborted);
+            var entity = await projects.AddAsync(NewEntity(portfolioId, body, ids.New(), time.GetUtcNow()), call.Aborted);
+            return ApiResponse.Created(entity.ToApi(), Routes.ProjectPath(portfolioId, entity.RowKey), entity.ETag.ToString());
+        });
+
+    public Task<ApiResponse> List(HttpRequest request, string portfolioId) =>
+        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+        {
+            var status = Query.Enum<ProjectStatus>(request, "status");
+            var category = Query.Enum<Category>(request, "category");
+            var priority = Query.Enum<Priority>(request, "priority");
+            var fingerprint = $"projects|{portfolioId}|{status}|{category}|{priority}";
+            var paging = Paging.From(request, fingerprint);
+            await portfolios.GetAsync(portfolioId, call.Aborted);
+            var (items, token) = await projects.ListAsync(portfolioId, status, category, priority, paging.Limit, paging.StorageToken, call.Aborted);
+            return ApiResponse.Ok(new Page<Project>([.. items.Select(p => p.ToApi())], Paging.Encode(token, fingerprint)));
+        });
+
+    public Task<ApiResponse> Get(HttpRequest request, string portfolioId, string projectId) =>
+        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+        {
+            var entity = await recorder.ReadRepairedAsync(portfolioId, projectId, call.Aborted);
+            return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
+        });
+
+    public Task<ApiResponse> Patch(HttpRequest request, string portfolioId, string projectId) =>
+        pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
+        {
+            var patch = await call.ReadMergePatchAsync(Patchable);
+            var entity = await projects.GetAsync(portfolioId, projectId, call.Aborted);
+            var changed = new CreateProjectRequest
+            {
+                Name = entity.Name,
+                Category = Hosting.TrackerJson.Parse<Category>(entity.Category),
+                Owner = entity.Owner,
+                StartDate = DateOnly.FromDateTime(entity.StartDate.UtcDateTime),
+                TargetDate = entity.TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
+                CustomerEngagement = entity.CustomerEngagement,
+                CustomerKpi = entity.CustomerKpi,
+                FinancialMeasure = entity.FinancialMeasure,
+            };
+            patch.Set<string>("name", v => changed = changed with { Name = v })
+                .Set<Category?>("category", v => changed = changed with { Category = v })
+                .Set<string>("owner", v => changed = changed with { Owner = v })
+                .Set<DateOnly?>("startDate", v => changed = changed with { StartDate = v })
+                .Set<DateOnly?>("targetDate", v => changed = changed with { TargetDate = v })
+                .Set<bool?>("customerEngagement", v => changed = changed with { CustomerEngagement = v ?? false })
+                .Set<string>("customerKpi", v => changed = changed with { CustomerKpi = v })
+                .Set<string>("financialMeasure", v => changed = changed with { FinancialMeasure = v });
+            changed.Validate();
+            entity.Name = changed.Name!;
+            entity.Category = TrackerJson.Name(changed.Category!.Value);
+            entity.Owner = changed.Owner;
+            entity.StartDate = ProjectEntity.StoreDate(changed.StartDate!.Value);
+            entity.TargetDate = changed.TargetDate is { } target ? ProjectEntity.StoreDate(target) : null;
+            entity.CustomerEngagement = changed.CustomerEngagement ?? false;
+            entity.CustomerKpi = changed.CustomerKpi;
+            entity.FinancialMeasure = changed.FinancialMeasure;
+            entity.UpdatedAt = time.GetUtcNow();
+            var ifMatch = call.IfMatch == Azure.ETag.All ? entity.ETag : call.IfMatch;
+            entity = await projects.ReplaceAsync(entity, ifMatch, call.Aborted);
+            return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
+        });
+
+    public Task<ApiResponse> Delete(HttpRequest request, string portfolioId, string projectId) =>
+        pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
+        {
+            var entity = await projects.GetAsync(portfolioId, projectId, call.Aborted);
+            var ifMatch = call.IfMatch == Azure.ETag.All ? entity.ETag : call.IfMatch;
+            await projects.DeleteAsync(portfolioId, projectId, ifMatch, call.Aborted);
+            await updates.DeleteAllAsync(portfolioId, projectId, call.Aborted);
+            return ApiResponse.NoContent();
+        });
+
+    internal static ProjectEntity NewEntity(string portfolioId, CreateProjectRequest body, string generatedId, DateTimeOffset now)
+    {
+        var status = TrackerJson.Name(body.Status ?? ProjectStatus.Active);
+        var priority = TrackerJson.Name(body.Priority ?? Priority.Medium);
+        var budget = (double)(body.Budget ?? 0);
+        var spend = (double)(body.Spend ?? 0);
+        var percent = (double)(body.PercentComplete ?? 0);
+        return new ProjectEntity
+        {
+            PartitionKey = portfolioId,
+            RowKey = body.Id ?? generatedId,
+            Name = body.Name!,
+            Category = TrackerJson.Name(body.Category!.Value),
+            Owner = body.Owner,
+            StartDate = ProjectEntity.StoreDate(body.StartDate!.Value),
+            TargetDate = body.TargetDate is { } target ? ProjectEntity.StoreDate(target) : null,
+            CustomerEngagement = body.CustomerEngagement ?? false,
+            CustomerKpi = body.CustomerKpi,
+            FinancialMeasure = body.FinancialMeasure,
+            Status = status,
+            Priority = priority,
+            Budget = budget,
+            Spend = spend,
+            PercentComplete = percent,
+            InitialStatus = status,
+            InitialPriority = priority,
+            InitialBudget = budget,
+            InitialSpend = spend,
+            InitialPercentComplete = percent,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
+using Tracker.Hosting;
+
+namespace Tracker.Security;
+
+/// <summary>
+/// Checks the key sent as <c>x-api-key</c> or <c>?code=</c> against the route's <see cref="Access"/>. Verified rows
+/// are cached for 30 seconds per instance (revoking on this instance takes effect at once, on others within 30 s).
+/// </summary>
+public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstrap, IMemoryCache cache)
+{
+    public const string HeaderName = "x-api-key";
+    public const string QueryName = "code";
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    public async Task<Caller> AuthenticateAsync(HttpRequest request, Access access, CancellationToken ct)
+    {
+        if (access.Role == 0)
+        {
+            return Caller.Nobody;
+        }
+        var presented = Presented(request)
+            ?? throw Problems.Unauthorized($"Send an API key in the {HeaderName} header or the {QueryName} query parameter.");
+        var caller = await IdentifyAsync(presented, ct)
+            ?? throw Problems.Unauthorized("The API key is unknown or revoked.");
+        if (caller.Role < access.Role)
+        {
+            throw Problems.Forbidden($"This route needs the {TrackerJson.Name(access.Role)} role; the key has {TrackerJson.Name(caller.Role)}.");
+        }
+        if (access.PortfolioId is not null && !caller.CanSee(access.PortfolioId))
+        {
+            throw Problems.Forbidden($"The API key is not allowed to use portfolio '{access.PortfolioId}'.");
+        }
+        return caller;
+    }
+
+    public void Forget(string keyId) => cache.Remove(CacheKey(keyId));
+
+    private static string? Presented(HttpRequest request)
+    {
+        var header = request.Headers[HeaderName].ToString();
+        if (header.Length > 0)
+        {
+            return header;
+        }
+        var code = request.Query[QueryName].ToString();
+        return code.Length > 0 ? code : null;
+    }
+
+    private async Task<Caller?> IdentifyAsync(string presented, CancellationToken ct)
+    {
+        if (bootstrap.Matches(presented))
+        {
+            return new Caller("bootstrap", "bootstrap admin", Role.Admin, null);
+        }
+        if (!KeySecrets.TryParse(presented, out var keyId, out var secret) || !Ids.IsValid(keyId))
+        {
+            return null;
+        }
+        var entity = await cache.GetOrCreateAsync(CacheKey(keyId), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            return await store.FindAsync(keyId, ct);
+        });
+        if (entity is null || entity.RevokedAt is not null || !KeySecrets.Verify(secret, entity.Salt, entity.SecretHash))
+        {
+            return null;
+        }
+        var role = TrackerJson.Parse<Role>(entity.Role);
+        return role is null ? null : new Caller(entity.RowKey, entity.Name, role.Value, entity.PortfolioList?.ToHashSet(StringComparer.Ordinal));
+    }
+
+    private static string CacheKey(string keyId) => "apikey:" + keyId;
+}
+
+/// <summary>The configured bootstrap admin key, held only as a SHA-256 digest.</summary>
+public sealed class BootstrapKey
+{
+    private readonly byte[]? _digest;
+
+    public BootstrapKey(string? key)
+    {
+        _digest = string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    }
+
+    public bool IsConfigured => _digest is not null;
+
+    public bool Matches(string presented) =>
+        _digest is not null && CryptographicOperations.FixedTimeEquals(_digest, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+}

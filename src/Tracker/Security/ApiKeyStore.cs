@@ -1,0 +1,51 @@
+using Azure;
+using Azure.Data.Tables;
+using Tracker.Hosting;
+using Tracker.Storage;
+
+namespace Tracker.Security;
+
+public sealed class ApiKeyStore(TrackerTables tables)
+{
+    private TableClient Table => tables.ApiKeys;
+
+    public async Task<ApiKeyEntity?> FindAsync(string keyId, CancellationToken ct)
+    {
+        var found = await Table.GetEntityIfExistsAsync<ApiKeyEntity>(ApiKeyEntity.Partition, keyId, cancellationToken: ct);
+        return found.HasValue ? found.Value : null;
+    }
+
+    public async Task AddAsync(ApiKeyEntity entity, CancellationToken ct)
+    {
+        try
+        {
+            await Table.AddEntityAsync(entity, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            throw Problems.Conflict($"An API key with id '{entity.RowKey}' already exists.");
+        }
+    }
+
+    public async Task<(IReadOnlyList<ApiKeyEntity> Items, string? Token)> ListAsync(int limit, string? token, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ApiKeyEntity.Partition}");
+        await foreach (var page in Table.QueryAsync<ApiKeyEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
+        {
+            return (page.Values, page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
+    public async Task UpdateAsync(ApiKeyEntity entity, CancellationToken ct)
+    {
+        try
+        {
+            await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw Problems.PreconditionFailed("The key changed since it was read; read it again.");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tracker.Hosting;
+
+namespace Tracker.Security;
+
+public sealed partial class KeyHandlers(
+    RequestPipeline pipeline, ApiKeyStore keys, ApiKeyAuthenticator authenticator, Ids ids, TimeProvider time, ILogger<KeyHandlers> logger)
+{
+    public Task<ApiResponse> Create(HttpRequest request) =>
+        pipeline.RunAsync(request, Access.Admin(), async call =>
+        {
+            var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
+            body.Validate();
+            var id = ids.New();
+            var secret = KeySecrets.NewSecret();
+            var (salt, hash) = KeySecrets.Hash(secret);
+            var entity = new ApiKeyEntity
+            {
+                RowKey = id,
+                Name = body.Name!,
+                Role = TrackerJson.Name(body.Role!.Value),
+                Portfolios = body.Portfolios is null ? null : string.Join(',', body.Portfolios.Distinct(StringComparer.Ordinal)),
+                Salt = salt,
+                SecretHash = hash,
+                CreatedAt = time.GetUtcNow(),
+            };
+            await keys.AddAsync(entity, call.Aborted);
+            LogCreated(id, entity.Role, call.Caller.KeyId);
+            return ApiResponse.Created(entity.ToApi() with { Key = KeySecrets.Compose(id, secret) }, Routes.KeyPath(id));
+        });
+
+    public Task<ApiResponse> List(HttpRequest request) =>
+        pipeline.RunAsync(request, Access.Admin(), async call =>
+        {
+            var paging = Paging.From(request, "keys");
+            var (items, token) = await keys.ListAsync(paging.Limit, paging.StorageToken, call.Aborted);
+            return ApiResponse.Ok(new Page<ApiKey>([.. items.Select(k => k.ToApi())], Paging.Encode(token, "keys")));
+        });
+
+    public Task<ApiResponse> Get(HttpRequest request, string keyId) =>
+        pipeline.RunAsync(request, Access.Admin(), async call =>
+        {
+            var entity = await FindAsync(keyId, call.Aborted);
+            return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
+        });
+
+    /// <summary>Revokes a key: the row stays (with revokedAt) so its use can still be traced, but it no longer authenticates.</summary>
+    public Task<ApiResponse> Revoke(HttpRequest request, string keyId) =>
+        pipeline.RunAsync(request, Access.Admin(), async call =>
+        {
+            var entity = await FindAsync(keyId, call.Aborted);
+            if (call.IfMatch != Azure.ETag.All && call.IfMatch != entity.ETag)
+            {
+                throw Problems.PreconditionFailed($"Key '{keyId}' changed since it was read (stale ETag); nothing was written.");
+            }
+            if (entity.RevokedAt is null)
+            {
+                entity.RevokedAt = time.GetUtcNow();
+                await keys.UpdateAsync(entity, call.Aborted);
+                LogRevoked(keyId, call.Caller.KeyId);
+            }
+            authenticator.Forget(keyId);
+            return ApiResponse.NoContent();
+        });
+
+    private async Task<ApiKeyEntity> FindAsync(string keyId, CancellationToken ct) =>
+        (Ids.IsValid(keyId) ? await keys.FindAsync(keyId, ct) : null) ?? throw Problems.NotFound($"API key '{keyId}' does not exist.");
+
+    [LoggerMessage(LogLevel.Information, "API key {KeyId} created with role {Role} by {CallerKeyId}")]
+    private partial void LogCreated(string keyId, string role, string callerKeyId);
+
+    [LoggerMessage(LogLevel.Information, "API key {KeyId} revoked by {CallerKeyId}")]
+    private partial void LogRevoked(string keyId, string callerKeyId);
+}

@@ -1,0 +1,32 @@
+namespace Tracker.Security;
+
+/// <summary>Roles are ordered: an admin may do what a writer may, a writer what a reader may.</summary>
+public enum Role
+{
+    Reader = 1,
+    Writer = 2,
+    Admin = 3,
+}
+
+/// <summary>What a route demands: a role, and when the route is about one portfolio, that portfolio.</summary>
+public sealed record Access(Role Role, string? PortfolioId = null)
+{
+    /// <summary>No key at all (health, the unsubscribe link).</summary>
+    public static readonly Access Anonymous = new((Role)0);
+
+    public static Access Reader(string? portfolioId = null) => new(Role.Reader, portfolioId);
+
+    public static Access Writer(string? portfolioId = null) => new(Role.Writer, portfolioId);
+
+    public static Access Admin(string? portfolioId = null) => new(Role.Admin, portfolioId);
+}
+
+/// <summary>Who is calling: the key's id and name (never its secret), role and portfolio scope (null: all portfolios).</summary>
+public sealed record Caller(string KeyId, string Name, Role Role, IReadOnlySet<string>? Portfolios)
+{
+    public static readonly Caller Nobody = new("", "anonymous", 0, new HashSet<string>());
+
+    public bool CanSee(string portfolioId) => Portfolios is null || Portfolios.Contains(portfolioId);
+
+    public bool IsUnscoped => Portfolios is null;
+}

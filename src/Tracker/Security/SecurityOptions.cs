@@ -1,0 +1,16 @@
+namespace Tracker.Security;
+
+/// <summary>The <c>Tracker</c> section's security settings.</summary>
+public sealed class TrackerOptions
+{
+    public const string Section = "Tracker";
+
+    /// <summary>The first admin key. In Development, when absent, one is generated at start and printed once.</summary>
+    public string? BootstrapAdminKey { get; set; }
+
+    /// <summary>Base URL used in links inside mails; the request's own when absent.</summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>Seed the demo portfolio at start (the run command's --demo flag).</summary>
+    public bool SeedDemoData { get; set; }
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tracker.Storage;
+
+/// <summary>The <c>Storage</c> section: a connection string, or endpoints reached with DefaultAzureCredential.</summary>
+public sealed class StorageOptions : IValidatableObject
+{
+    public const string Section = "Storage";
+
+    public string? ConnectionString { get; set; }
+
+    public Uri? TableEndpoint { get; set; }
+
+    public Uri? BlobEndpoint { get; set; }
+
+    /// <summary>How many times the SDK retries a failed storage call before the request answers 503.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString) && TableEndpoint is null)
+        {
+            yield return new ValidationResult(
+                "Set Storage:ConnectionString (for Azurite: UseDevelopmentStorage=true) or Storage:TableEndpoint to reach Table Storage with DefaultAzureCredential.",
+                [nameof(ConnectionString), nameof(TableEndpoint)]);
+        }
+    }
+}

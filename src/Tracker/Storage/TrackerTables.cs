@@ -1,0 +1,49 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Tracker.Storage;
+
+/// <summary>The one <see cref="TableServiceClient"/> of the process and a client for each table of the layout.</summary>
+public sealed class TrackerTables
+{
+    public const string PortfoliosTable = "Portfolios";
+    public const string ProjectsTable = "Projects";
+    public const string UpdatesTable = "Updates";
+    public const string ApiKeysTable = "ApiKeys";
+    public const string IdempotencyTable = "Idempotency";
+
+    public static readonly IReadOnlyList<string> All = [PortfoliosTable, ProjectsTable, UpdatesTable, ApiKeysTable, IdempotencyTable];
+
+    public TrackerTables(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        var clientOptions = new TableClientOptions();
+        clientOptions.Retry.MaxRetries = o.MaxRetries;
+        clientOptions.Retry.Mode = RetryMode.Exponential;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(20);
+        Service = string.IsNullOrWhiteSpace(o.ConnectionString)
+            ? new TableServiceClient(o.TableEndpoint!, new DefaultAzureCredential(), clientOptions)
+            : new TableServiceClient(o.ConnectionString, clientOptions);
+        Portfolios = Service.GetTableClient(PortfoliosTable);
+        Projects = Service.GetTableClient(ProjectsTable);
+        Updates = Service.GetTableClient(UpdatesTable);
+        ApiKeys = Service.GetTableClient(ApiKeysTable);
+        Idempotency = Service.GetTableClient(IdempotencyTable);
+    }
+
+    public TableServiceClient Service { get; }
+
+    public TableClient Portfolios { get; }
+
+    public TableClient Projects { get; }
+
+    public TableClient Updates { get; }
+
+    public TableClient ApiKeys { get; }
+
+    public TableClient Idempotency { get; }
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Tracker.Hosting;
+using Tracker.Projects;
+
+namespace Tracker.Updates;
+
+/// <summary>
+/// Records progress: the update first (the record of truth), then the project's state with If-Match, retried when
+/// another writer got there first. A crash between the two leaves the project behind its newest update; reading
+/// the project through <see cref="ReadRepairedAsync"/> notices and applies it.
+/// </summary>
+public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore updates, Ids ids, TimeProvider time, ILogger<ProgressRecorder> logger)
+{
+    private const int MaxAttempts = 30;
+
+    public async Task<UpdateEntity> RecordAsync(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, CancellationToken ct)
+    {
+        var project = await projects.GetAsync(portfolioId, projectId, ct);
+        var now = time.GetUtcNow();
+        var id = ids.New();
+        var reportedAt = body.ReportedAt ?? now;
+        var update = new UpdateEntity
+        {
+            PartitionKey = UpdateEntity.Partition(portfolioId, projectId),
+            RowKey = UpdateEntity.Key(reportedAt, now, id),
+            Id = id,
+            ProjectId = projectId,
+            ReportedAt = reportedAt,
+            RecordedAt = now,
+            PercentComplete = (double?)body.PercentComplete,
+            Spend = (double?)body.Spend,
+            Budget = (double?)body.Budget,
+            Priority = body.Priority is { } priority ? TrackerJson.Name(priority) : null,
+            Status = body.Status is { } status ? TrackerJson.Name(status) : null,
+            Rag = body.Rag is { } rag ? TrackerJson.Name(rag) : null,
+            Note = body.Note,
+            ReportedBy = body.ReportedBy ?? reportedBy,
+        };
+        await updates.AddAsync(update, ct);
+        await ApplyAsync(project, update, ct);
+        return update;
+    }
+
+    /// <summary>Reads a project, first applying its newest update if a crash left it unapplied.</summary>
+    public async Task<ProjectEntity> ReadRepairedAsync(string portfolioId, string projectId, CancellationToken ct)
+    {
+        var project = await projects.GetAsync(portfolioId, projectId, ct);
+        var newest = await updates.NewestAsync(portfolioId, projectId, ct);
+        if (newest is null || newest.RowKey == project.LastUpdateKey || newest.ReportedAt < project.LastUpdateAt)
+        {
+            return project;
+        }
+        LogRepair(portfolioId, projectId, newest.Id);
+        return await ApplyAsync(project, newest, ct);
+    }
+
+    private async Task<ProjectEntity> ApplyAsync(ProjectEntity project, UpdateEntity update, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            project.Apply(update, time.GetUtcNow());
+            try
+            {
+                return await projects.ReplaceAsync(project, project.ETag, ct);
+            }
+            catch (ApiProblemException e) when (e.Status == 412 && attempt < MaxAttempts)
+            {
+                // Another writer changed the project first: back off a little (jittered), re-read and re-apply.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(attempt, 10))), time, ct);
+                project = await projects.GetAsync(project.PartitionKey, project.RowKey, ct);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Project {PortfolioId}/{ProjectId} was behind update {UpdateId}; applied it on read")]
+    private partial void LogRepair(string portfolioId, string projectId, string updateId);
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Tracker.Hosting;
+using Tracker.Projects;
+
+namespace Tracker.Updates;
+
+/// <summary>A progress update on the wire. Only the fields the update set are non-null.</summary>
+public sealed record ProgressUpdate(
+    string Id,
+    string ProjectId,
+    DateTimeOffset ReportedAt,
+    decimal? PercentComplete,
+    decimal? Spend,
+    decimal? Budget,
+    Priority? Priority,
+    ProjectStatus? Status,
+    Rag? Rag,
+    string? Note,
+    string? ReportedBy,
+    DateTimeOffset RecordedAt);
+
+public sealed record PostUpdateRequest
+{
+    /// <summary>How far ahead of the server's clock a reportedAt may be (clock skew), no more.</summary>
+    public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
+
+    public DateTimeOffset? ReportedAt { get; init; }
+
+    public decimal? PercentComplete { get; init; }
+
+    public decimal? Spend { get; init; }
+
+    public decimal? Budget { get; init; }
+
+    public Priority? Priority { get; init; }
+
+    public ProjectStatus? Status { get; init; }
+
+    public Rag? Rag { get; init; }
+
+    public string? Note { get; init; }
+
+    public string? ReportedBy { get; init; }
+
+    public void Validate(DateTimeOffset now)
+    {
+        var setsSomething = PercentComplete is not null || Spend is not null || Budget is not null || Priority is not null ||
+            Status is not null || Rag is not null || !string.IsNullOrEmpty(Note);
+        new Validation()
+            .Require(setsSomething, "body", "An update must set at least one of percentComplete, spend, budget, priority, status, rag or note.")
+            .Require(ReportedAt is null || ReportedAt <= now + MaxFuture, "reportedAt", "reportedAt must not be in the future.")
+            .Require(ReportedAt is null || ReportedAt.Value.Year >= 2000, "reportedAt", "reportedAt must be after 2000-01-01.")
+            .Percent("percentComplete", PercentComplete)
+            .Money("spend", Spend)
+            .Money("budget", Budget)
+            .Text("note", Note, 2000)
+            .Text("reportedBy", ReportedBy, 200)
+            .ThrowIfInvalid();
+    }
+}
+
+/// <summary>
+/// The stored row, append-only. PartitionKey is <c>{portfolioId}|{projectId}</c>; RowKey is the inverted ticks of
+/// reportedAt, then the inverted ticks of the time it was recorded, then the id — so a partition reads newest first,
+/// ties going to the update recorded last, and a reportedAt range is a RowKey range.
+/// </summary>
+public sealed class UpdateEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Id { get; set; } = "";
+
+    public string ProjectId { get; set; } = "";
+
+    public DateTimeOffset ReportedAt { get; set; }
+
+    public DateTimeOffset RecordedAt { get; set; }
+
+    public double? PercentComplete { get; set; }
+
+    public double? Spend { get; set; }
+
+    public double? Budget { get; set; }
+
+    public string? Priority { get; set; }
+
+    public string? Status { get; set; }
+
+    public string? Rag { get; set; }
+
+    public string? Note { get; set; }
+
+    public string? ReportedBy { get; set; }
+
+    public static string Partition(string portfolioId, string projectId) => $"{portfolioId}|{projectId}";
+
+    public static string Key(DateTimeOffset reportedAt, DateTimeOffset recordedAt, string id) =>
+        $"{Inverted(reportedAt)}_{Inverted(recordedAt)}_{id}";
+
+    /// <summary>The smallest RowKey of an update reported before <paramref name="instant"/> (newer ones sort first).</summary>
+    public static string KeyBefore(DateTimeOffset instant) => Pad(DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks + 1);
+
+    public static string Inverted(DateTimeOffset instant) => Pad(DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks);
+
+    private static string Pad(long value) => value.ToString("D19", CultureInfo.InvariantCulture);
+
+    public ProgressUpdate ToApi() => new(
+        Id, ProjectId, ReportedAt,
+        (decimal?)PercentComplete, (decimal?)Spend, (decimal?)Budget,
+        TrackerJson.Parse<Projects.Priority>(Priority), TrackerJson.Parse<ProjectStatus>(Status), TrackerJson.Parse<Projects.Rag>(Rag),
+        Note, ReportedBy, RecordedAt);
+}

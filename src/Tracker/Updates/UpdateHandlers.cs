@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Tracker.Hosting;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Security;
+
+namespace Tracker.Updates;
+
+public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, TimeProvider time)
+{
+    public Task<ApiResponse> Post(HttpRequest request, string portfolioId, string projectId) =>
+        pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
+        {
+            var body = await call.ReadJsonAsync<PostUpdateRequest>();
+            body.Validate(time.GetUtcNow());
+            var update = await recorder.RecordAsync(portfolioId, projectId, body, call.Caller.Name, call.Aborted);
+            return ApiResponse.Of(201, update.ToApi());
+        });
+
+    /// <summary>History newest first. <c>from</c> is inclusive, <c>to</c> exclusive; a date means that day in the portfolio's time zone, and a date <c>to</c> includes its day.</summary>
+    public Task<ApiResponse> List(HttpRequest request, string portfolioId, string projectId) =>
+        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+        {
+            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+            var from = Query.Instant(request, "from", portfolio.Zone, endOfDay: false);
+            var to = Query.Instant(request, "to", portfolio.Zone, endOfDay: true);
+            if (from is not null && to is not null && from >= to)
+            {
+                throw Problems.Validation("to", "to must be after from.");
+            }
+            var fingerprint = $"updates|{portfolioId}|{projectId}|{from:O}|{to:O}";
+            var paging = Paging.From(request, fingerprint);
+            await projects.GetAsync(portfolioId, projectId, call.Aborted);
+            var (items, token) = await updates.ListAsync(portfolioId, projectId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
+            return ApiResponse.Ok(new Page<ProgressUpdate>([.. items.Select(u => u.ToApi())], Paging.Encode(token, fingerprint)));
+        });
+}

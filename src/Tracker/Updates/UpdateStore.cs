@@ -1,0 +1,84 @@
+using Azure;
+using Azure.Data.Tables;
+using Tracker.Storage;
+
+namespace Tracker.Updates;
+
+/// <summary>The append-only history of each project: one partition per project, newest first.</summary>
+public sealed class UpdateStore(TrackerTables tables)
+{
+    private TableClient Table => tables.Updates;
+
+    /// <summary>Adds an update; an update with the same key already stored (a retried write) counts as added.</summary>
+    public async Task AddAsync(UpdateEntity entity, CancellationToken ct)
+    {
+        try
+        {
+            await Table.AddEntityAsync(entity, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+    }
+
+    public async Task<UpdateEntity?> NewestAsync(string portfolioId, string projectId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}");
+        await foreach (var page in Table.QueryAsync<UpdateEntity>(filter, 1, cancellationToken: ct).AsPages(pageSizeHint: 1))
+        {
+            if (page.Values.Count > 0)
+            {
+                return page.Values[0];
+            }
+            if (page.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A page of history, newest first, of updates reported in [from, to): a RowKey range within the project's
+    /// partition, since RowKeys are inverted reportedAt ticks.
+    /// </summary>
+    public async Task<(IReadOnlyList<UpdateEntity> Items, string? Token)> ListAsync(
+        string portfolioId, string projectId, DateTimeOffset? from, DateTimeOffset? to, int limit, string? token, CancellationToken ct)
+    {
+        var partition = UpdateEntity.Partition(portfolioId, projectId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        if (to is { } end)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {UpdateEntity.KeyBefore(end)}");
+        }
+        if (from is { } start)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey lt {UpdateEntity.KeyBefore(start)}");
+        }
+        await foreach (var page in Table.QueryAsync<UpdateEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
+        {
+            return (page.Values, page.ContinuationToken);
+        }
+        return ([], null);
+    }
+
+    /// <summary>Deletes a project's whole history, 100 rows per entity group transaction.</summary>
+    public async Task DeleteAllAsync(string portfolioId, string projectId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}");
+        var batch = new List<TableTransactionAction>(100);
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey"], ct))
+        {
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
+            if (batch.Count == 100)
+            {
+                await Table.SubmitTransactionAsync(batch, ct);
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0)
+        {
+            await Table.SubmitTransactionAsync(batch, ct);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tracker.Hosting;
+
+namespace Tracker.Tests.Api;
+
+[Collection("api")]
+public sealed class HostApiTests(ApiFixture api)
+{
+    [Fact]
+    public async Task HealthNeedsNoKeyAndReportsStorage()
+    {
+        using var anonymous = api.Server.CreateClient();
+        var health = await HttpAssert.JsonAsync(await anonymous.GetAsync("/api/health"), 200);
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Equal("reachable", health.GetProperty("storage").GetString());
+    }
+
+    [Fact]
+    public async Task BaselinesAreTheSurveyValuesWithSources()
+    {
+        using var reader = api.Client(await api.CreateKeyAsync("reader"));
+        var page = await HttpAssert.JsonAsync(await reader.GetAsync("/api/baselines"), 200);
+        var byId = page.GetProperty("items").EnumerateArray().ToDictionary(b => b.GetProperty("id").GetString()!, b => b);
+        Assert.Equal(0.62, byId["priority"].GetProperty("value").GetDouble());
+        Assert.Equal(0.58, byId["speed"].GetProperty("value").GetDouble());
+        Assert.Equal(0.56, byId["investment"].GetProperty("value").GetDouble());
+        Assert.Equal(0.36, byId["customerOutcomeLink"].GetProperty("value").GetDouble());
+        Assert.Equal(8, byId.Count);
+        Assert.Contains("Pegasystems", byId["cloud"].GetProperty("source").GetString());
+        Assert.Contains("BDO", byId["customerOutcomeLink"].GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesEveryRoute()
+    {
+        using var anonymous = api.Server.CreateClient();
+        var document = await HttpAssert.JsonAsync(await anonymous.GetAsync("/api/openapi.json"), 200);
+        var paths = document.GetProperty("paths");
+        foreach (var route in RouteTable.All)
+        {
+            var path = "/api/" + route.Template;
+            Assert.True(paths.TryGetProperty(path, out var item), $"OpenAPI lacks {path}");
+            Assert.True(item.TryGetProperty(route.Method.ToLowerInvariant(), out var operation), $"OpenAPI lacks {route.Method} {path}");
+            Assert.Equal(route.Name, operation.GetProperty("operationId").GetString());
+        }
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("x-api-key", schemes.GetProperty("apiKeyHeader").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task EveryRouteOfTheTableIsServed()
+    {
+        using var anonymous = api.Server.CreateClient();
+        foreach (var route in RouteTable.All.Where(r => r.Name != "Health"))
+        {
+            var path = "/api/" + route.Template.Replace("{portfolioId}", "p").Replace("{projectId}", "q").Replace("{keyId}", "k");
+            var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), path));
+            // Without a key, every mapped route answers 401 from the shared pipeline (an unmapped one would be 404/405).
+            await HttpAssert.ProblemAsync(response, 401);
+        }
+    }
+}
+
+/// <summary>Storage that cannot be reached gives 503 with Retry-After, never 500.</summary>
+public sealed class StorageDownTests
+{
+    [Fact]
+    public async Task UnreachableStorageAtStartGives503WithRetryAfter()
+    {
+        var deadPort = Testing.Azurite.FreePort();
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{deadPort}/devstoreaccount1;";
+        await using var server = await Testing.TestServer.StartAsync(connection, ApiFixture.AdminKey, new Dictionary<string, string?> { ["Storage:MaxRetries"] = "0" });
+        using var client = server.CreateClient(ApiFixture.AdminKey);
+
+        var health = await client.GetAsync("/api/health");
+        await HttpAssert.ProblemAsync(health, 503);
+        Assert.NotNull(health.Headers.RetryAfter);
+
+        var create = await client.PostAsJsonAsync("/api/portfolios", new { name = "Nowhere" });
+        await HttpAssert.ProblemAsync(create, 503);
+        Assert.NotNull(create.Headers.RetryAfter);
+        await HttpAssert.ProblemAsync(await client.GetAsync("/api/portfolios/p-any/projects"), 503);
+    }
+
+    [Fact]
+    public async Task StorageGoingDownWhileRunningGives503()
+    {
+        var azurite = await Testing.Azurite.StartAsync();
+        await using var server = await Testing.TestServer.StartAsync(azurite.ConnectionString, ApiFixture.AdminKey, new Dictionary<string, string?> { ["Storage:MaxRetries"] = "0" });
+        using var client = server.CreateClient(ApiFixture.AdminKey);
+        var created = await HttpAssert.JsonAsync(await client.PostAsJsonAsync("/api/portfolios", new { name = "Before" }), 201);
+
+        await azurite.DisposeAsync();
+
+        var read = await client.GetAsync($"/api/portfolios/{created.GetProperty("id").GetString()}");
+        await HttpAssert.ProblemAsync(read, 503);
+        Assert.NotNull(read.Headers.RetryAfter);
+        Assert.DoesNotContain(server.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
+        var posted = await client.PostAsJsonAsync("/api/portfolios", new { name = "During" });
+        Assert.Equal(503, (int)posted.StatusCode);
+        _ = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
+    }
+}
