@@ -74,7 +74,8 @@ public static class RequestBody
             var name = ExtractQuoted(e.Message) ?? field ?? "body";
             return Problems.Validation(name, $"'{name}' is not a known field.");
         }
-        if (field is not null && e.Message.Contains("could not be converted", StringComparison.Ordinal))
+        if (field is not null && (e.Message.Contains("could not be converted", StringComparison.Ordinal) ||
+            e.Message.StartsWith("A timestamp", StringComparison.Ordinal)))
         {
             return Problems.Validation(field, $"The value of '{field}' has the wrong type or is not one of the allowed values.");
         }

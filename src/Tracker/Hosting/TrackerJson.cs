@@ -19,6 +19,7 @@ public static class TrackerJson
             ReadCommentHandling = JsonCommentHandling.Disallow,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new UtcTimestampConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
@@ -31,4 +32,22 @@ public static class TrackerJson
         text is not null && Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && Name(value) == text
             ? value
             : null;
+}
+
+/// <summary>Timestamps go out in UTC with a Z (<c>2026-03-02T09:00:00Z</c>); any ISO 8601 offset is read.</summary>
+internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.GetString() ?? "";
+        var hasOffset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        if (!hasOffset || !reader.TryGetDateTimeOffset(out var value))
+        {
+            throw new JsonException("A timestamp must be ISO 8601 with an offset, such as 2026-03-02T09:00:00Z.");
+        }
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -134,6 +134,18 @@ public sealed class UpdateApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task ATimestampWithoutOffsetIsAValidationErrorAndTimestampsComeBackInUtc()
+    {
+        var (_, _, url) = await NewProjectAsync();
+        var problem = await HttpAssert.ProblemAsync(await api.Admin.PostAsync(url + "/updates",
+            HttpAssert.Json("""{"reportedAt":"2026-03-02T09:00:00","percentComplete":5}""")), 400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("reportedAt", out _));
+
+        var update = await PostAsync(url, new { reportedAt = "2026-03-02T10:00:00+01:00", percentComplete = 5 });
+        Assert.Equal("2026-03-02T09:00:00Z", update.GetProperty("reportedAt").GetString());
+    }
+
+    [Fact]
     public async Task AnEmptyUpdateOrOutOfRangePercentIsAValidationError()
     {
         var (_, _, url) = await NewProjectAsync();

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Time.Testing;
+using Tracker.Hosting;
+using Tracker.Projects;
+using Tracker.Updates;
+
+namespace Tracker.Tests.Unit;
+
+public sealed class StorageKeyTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void UpdateRowKeysSortNewestReportedFirstThenLastRecordedFirst()
+    {
+        var older = UpdateEntity.Key(T0.AddTicks(-1), T0.AddDays(5), "a");
+        var newer = UpdateEntity.Key(T0.AddTicks(1), T0, "b");
+        var tieRecordedFirst = UpdateEntity.Key(T0, T0.AddDays(1), "c");
+        var tieRecordedLast = UpdateEntity.Key(T0, T0.AddDays(2), "d");
+        string[] expected = [newer, tieRecordedLast, tieRecordedFirst, older];
+        Assert.Equal(expected, expected.OrderBy(k => k, StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public void TheRowKeyRangeSelectsExactlyTheHalfOpenInterval()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 2000; i++)
+        {
+            var reported = T0.AddSeconds(random.Next(-100, 100));
+            var from = T0.AddSeconds(random.Next(-100, 100));
+            var to = from.AddSeconds(random.Next(0, 100));
+            var key = UpdateEntity.Key(reported, T0, "x");
+            var inRange = string.CompareOrdinal(key, UpdateEntity.KeyBefore(to)) >= 0 && string.CompareOrdinal(key, UpdateEntity.KeyBefore(from)) < 0;
+            Assert.Equal(reported >= from && reported < to, inRange);
+        }
+    }
+
+    [Fact]
+    public void AnOutOfOrderUpdateChangesOnlyFieldsNoNewerUpdateSet()
+    {
+        var project = new ProjectEntity { PercentComplete = 0, Spend = 0, Budget = 100, Priority = "low" };
+        project.Apply(new UpdateEntity { RowKey = "n", ReportedAt = T0.AddDays(10), PercentComplete = 60, Priority = "high" }, T0);
+        project.Apply(new UpdateEntity { RowKey = "o", ReportedAt = T0, PercentComplete = 30, Budget = 150, Priority = "medium" }, T0);
+
+        Assert.Equal(60, project.PercentComplete);
+        Assert.Equal("high", project.Priority);
+        Assert.Equal(150, project.Budget);
+        Assert.Equal(T0.AddDays(10), project.LastUpdateAt);
+        Assert.Equal("n", project.LastUpdateKey);
+    }
+
+    [Fact]
+    public void ApplyingTheSameUpdateTwiceChangesNothingMore()
+    {
+        var project = new ProjectEntity();
+        var update = new UpdateEntity { RowKey = "k", ReportedAt = T0, PercentComplete = 40, Spend = 10 };
+        project.Apply(update, T0);
+        var once = (project.PercentComplete, project.Spend, project.LastUpdateAt, project.LastUpdateKey);
+        project.Apply(update, T0);
+        Assert.Equal(once, (project.PercentComplete, project.Spend, project.LastUpdateAt, project.LastUpdateKey));
+    }
+
+    [Fact]
+    public void ContinuationTokensBelongToTheirQuery()
+    {
+        var token = Paging.Encode("NextPartitionKey=a NextRowKey=b", "projects|p1|active");
+        Assert.NotNull(token);
+        Assert.Null(Paging.Encode(null, "anything"));
+        var ok = Paging.From(Request($"continuationToken={Uri.EscapeDataString(token!)}"), "projects|p1|active");
+        Assert.Equal("NextPartitionKey=a NextRowKey=b", ok.StorageToken);
+        Assert.Equal(Paging.DefaultLimit, ok.Limit);
+        var problem = Assert.Throws<ApiProblemException>(() => Paging.From(Request($"continuationToken={Uri.EscapeDataString(token!)}"), "projects|p2|active"));
+        Assert.Equal(400, problem.Status);
+        Assert.Equal(400, Assert.Throws<ApiProblemException>(() => Paging.From(Request("limit=0"), "q")).Status);
+        Assert.Equal(400, Assert.Throws<ApiProblemException>(() => Paging.From(Request("limit=1001"), "q")).Status);
+    }
+
+    [Fact]
+    public void IdsFromTheFakeClockStayValidAcrossTheYears()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.Zero));
+        Assert.True(Ids.IsValid(new Ids(time).New()));
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpRequest Request(string query)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?" + query);
+        return context.Request;
+    }
+}
