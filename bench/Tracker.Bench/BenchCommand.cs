@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Tracker.Bench;
+
+/// <summary>The bench/ command line: <c>dotnet run -c Release --project bench/Tracker.Bench -- updates [--count N] [--clients C] [--rounds R]</c>.</summary>
+public static class BenchCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine("usage: Tracker.Bench updates [--count N=4000] [--clients C=16] [--rounds R=3]");
+            return args.Length == 0 ? 2 : 0;
+        }
+        var options = Options(args.Skip(1).ToArray());
+        switch (args[0])
+        {
+            case "updates":
+                await UpdatesBench.RunAsync(Get(options, "count", 4000), Get(options, "clients", 16), Get(options, "rounds", 3));
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates");
+                return 2;
+        }
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            options[args[i].TrimStart('-')] = args[i + 1];
+        }
+        return options;
+    }
+
+    private static int Get(Dictionary<string, string> options, string name, int fallback) =>
+        options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}

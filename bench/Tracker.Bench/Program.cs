@@ -1,0 +1,3 @@
+using Tracker.Bench;
+
+return await BenchCommand.RunAsync(args);
