@@ -17,6 +17,8 @@ public static class TrackerJson
             NumberHandling = JsonNumberHandling.Strict,
             AllowTrailingCommas = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
+            // Responses are JSON for API clients, never embedded in HTML: keep ' and non-ASCII names readable.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new UtcTimestampConverter());
