@@ -34,6 +34,7 @@ public static class TrackerServices
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
         services.AddSingleton(CreateBootstrapKey);
+        services.AddHostedService<BootstrapKeyAnnouncer>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<IdempotencyStore>();

@@ -91,3 +91,26 @@ public sealed class BootstrapKey
     public bool Matches(string presented) =>
         _digest is not null && CryptographicOperations.FixedTimeEquals(_digest, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
 }
+
+/// <summary>
+/// Resolves the bootstrap key at start, so a generated development key is printed before the first request, and
+/// warns an operator who configured none (no admin can then create keys).
+/// </summary>
+public sealed partial class BootstrapKeyAnnouncer(BootstrapKey key, Microsoft.Extensions.Logging.ILogger<BootstrapKeyAnnouncer> logger)
+    : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!key.IsConfigured)
+        {
+            LogNoBootstrapKey();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Warning,
+        "Tracker:BootstrapAdminKey is not set: no admin key exists until it is configured")]
+    private partial void LogNoBootstrapKey();
+}
