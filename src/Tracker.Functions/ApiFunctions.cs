@@ -3,6 +3,8 @@ using Microsoft.Azure.Functions.Worker;
 using Tracker.Baselines;
 using Tracker.Health;
 using Tracker.Hosting;
+using Tracker.Jobs;
+using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
@@ -15,7 +17,8 @@ namespace Tracker.Functions;
 /// run anonymously: the handlers check API keys themselves, the same way in both hosts.
 /// </summary>
 public sealed class ApiFunctions(
-    HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys)
+    HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys,
+    MetricsHandlers metrics, JobHandlers jobs)
 {
     [Function("Health")]
     public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
@@ -70,4 +73,19 @@ public sealed class ApiFunctions(
 
     [Function("RevokeKey")]
     public Task<ApiResponse> RevokeKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Key)] HttpRequest req, string keyId) => keys.Revoke(req, keyId);
+
+    [Function("GetPortfolioMetrics")]
+    public Task<ApiResponse> GetPortfolioMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PortfolioMetrics)] HttpRequest req, string portfolioId) => metrics.Portfolio(req, portfolioId);
+
+    [Function("GetMetricsHistory")]
+    public Task<ApiResponse> GetMetricsHistory([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MetricsHistory)] HttpRequest req, string portfolioId) => metrics.History(req, portfolioId);
+
+    [Function("GetProjectMetrics")]
+    public Task<ApiResponse> GetProjectMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.ProjectMetrics)] HttpRequest req, string portfolioId, string projectId) => metrics.Project(req, portfolioId, projectId);
+
+    [Function("ListJobRuns")]
+    public Task<ApiResponse> ListJobRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Jobs)] HttpRequest req) => jobs.List(req);
+
+    [Function("RunJob")]
+    public Task<ApiResponse> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.RunJob)] HttpRequest req, string name) => jobs.Run(req, name);
 }

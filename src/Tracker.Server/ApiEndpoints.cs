@@ -1,6 +1,8 @@
 using Tracker.Baselines;
 using Tracker.Health;
 using Tracker.Hosting;
+using Tracker.Jobs;
+using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
@@ -57,6 +59,18 @@ public static class ApiEndpoints
             .Describe("GetKey", "Read an API key (never its secret)").Produces<ApiKey>();
         api.MapDelete(Routes.Key, (HttpRequest r, string keyId, KeyHandlers h) => h.Revoke(r, keyId))
             .Describe("RevokeKey", "Revoke an API key").Produces(204).Writes();
+
+        api.MapGet(Routes.PortfolioMetrics, (HttpRequest r, string portfolioId, MetricsHandlers h) => h.Portfolio(r, portfolioId))
+            .Describe("GetPortfolioMetrics", "Portfolio metrics as of a day (?asOf=), with each rate against its survey baseline").Produces<PortfolioMetrics>();
+        api.MapGet(Routes.MetricsHistory, (HttpRequest r, string portfolioId, MetricsHandlers h) => h.History(r, portfolioId))
+            .Describe("GetMetricsHistory", "Daily portfolio snapshots from ?from= to ?to= (dates), oldest first").Produces<Page<PortfolioMetrics>>();
+        api.MapGet(Routes.ProjectMetrics, (HttpRequest r, string portfolioId, string projectId, MetricsHandlers h) => h.Project(r, portfolioId, projectId))
+            .Describe("GetProjectMetrics", "Project metrics as of a day (?asOf=)").Produces<ProjectMetrics>();
+
+        api.MapGet(Routes.Jobs, (HttpRequest r, JobHandlers h) => h.List(r))
+            .Describe("ListJobRuns", "Job run history, newest first (admin; ?job= for one job, paged)").Produces<Page<JobRun>>();
+        api.MapPost(Routes.RunJob, (HttpRequest r, string name, JobHandlers h) => h.Run(r, name))
+            .Describe("RunJob", "Run a job now (admin); answers with the recorded run").Produces<JobRun>().ProducesProblem(409);
         return api;
     }
 

@@ -1,4 +1,5 @@
 using Tracker.Hosting;
+using Tracker.Jobs;
 
 namespace Tracker.Server;
 
@@ -10,6 +11,7 @@ public static class TrackerServer
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddTracker();
         builder.Services.AddTrackerOpenApi();
+        builder.Services.AddJobScheduler(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();

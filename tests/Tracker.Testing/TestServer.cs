@@ -29,8 +29,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <param name="settings">extra configuration; the job scheduler is off unless <c>Jobs:SchedulerEnabled</c> is set.</param>
     public static async Task<TestServer> StartAsync(string storageConnectionString, string adminKey, IDictionary<string, string?>? settings = null, LogLevel minimumLevel = LogLevel.Information)
     {
+        settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        settings.TryAdd("Jobs:SchedulerEnabled", "false");
         var logs = new LogSink();
         var args = new List<string>
         {

@@ -17,6 +17,9 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
 
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Where metrics came from (<c>snapshot</c> or <c>computed</c>), sent as the Metrics-Source header.</summary>
+    public string? Source { get; init; }
+
     /// <summary>True when this is a stored response replayed for a repeated Idempotency-Key.</summary>
     public bool Replayed { get; init; }
 
@@ -66,6 +69,10 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         if (RetryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (Source is not null)
+        {
+            response.Headers["Metrics-Source"] = Source;
         }
         if (Replayed)
         {

@@ -17,6 +17,11 @@ public static class Routes
     public const string Keys = "keys";
     public const string Key = "keys/{keyId}";
     public const string OpenApi = "openapi.json";
+    public const string PortfolioMetrics = "portfolios/{portfolioId}/metrics";
+    public const string MetricsHistory = "portfolios/{portfolioId}/metrics/history";
+    public const string ProjectMetrics = "portfolios/{portfolioId}/projects/{projectId}/metrics";
+    public const string Jobs = "jobs";
+    public const string RunJob = "jobs/{name}:run";
 
     public static string PortfolioPath(string portfolioId) => $"/{Prefix}/portfolios/{portfolioId}";
 
@@ -51,5 +56,16 @@ public static class RouteTable
         new("ListKeys", "GET", Routes.Keys),
         new("GetKey", "GET", Routes.Key),
         new("RevokeKey", "DELETE", Routes.Key),
+        new("GetPortfolioMetrics", "GET", Routes.PortfolioMetrics),
+        new("GetMetricsHistory", "GET", Routes.MetricsHistory),
+        new("GetProjectMetrics", "GET", Routes.ProjectMetrics),
+        new("ListJobRuns", "GET", Routes.Jobs),
+        new("RunJob", "POST", Routes.RunJob),
+    ];
+
+    /// <summary>The timer jobs both hosts run, with the app setting that holds each schedule.</summary>
+    public static readonly IReadOnlyList<(string Name, string ScheduleSetting)> Jobs =
+    [
+        (Metrics.ComputeMetricsJob.JobName, "MetricsSchedule"),
     ];
 }

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Tracker.Baselines;
 using Tracker.Demo;
 using Tracker.Health;
+using Tracker.Jobs;
+using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
@@ -22,6 +24,7 @@ public static class TrackerServices
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TrackerOptions>().BindConfiguration(TrackerOptions.Section).ValidateOnStart();
         services.AddOptions<BaselineOptions>().BindConfiguration(BaselineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // The hosting diagnostics log every request line, query string included, and ?code= carries an API key.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
@@ -45,12 +48,24 @@ public static class TrackerServices
         services.AddSingleton<UpdateStore>();
         services.AddSingleton<ProgressRecorder>();
 
+        services.AddSingleton(sp => new MetricsEngine(
+            sp.GetRequiredService<IOptions<MetricsOptions>>().Value, sp.GetRequiredService<IOptions<BaselineOptions>>().Value));
+        services.AddSingleton<HistoryLoader>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<ComputeMetricsJob>();
+        services.AddSingleton<IJob>(sp => sp.GetRequiredService<ComputeMetricsJob>());
+        services.AddSingleton<JobLock>();
+        services.AddSingleton<JobRunStore>();
+        services.AddSingleton<JobRunner>();
+
         services.AddSingleton<HealthHandlers>();
         services.AddSingleton<BaselineHandlers>();
         services.AddSingleton<PortfolioHandlers>();
         services.AddSingleton<ProjectHandlers>();
         services.AddSingleton<UpdateHandlers>();
         services.AddSingleton<KeyHandlers>();
+        services.AddSingleton<MetricsHandlers>();
+        services.AddSingleton<JobHandlers>();
 
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();

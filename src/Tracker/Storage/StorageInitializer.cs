@@ -7,7 +7,7 @@ namespace Tracker.Storage;
 /// Creates the tables on start. When storage is unreachable the host still starts (health and every request answer
 /// 503) and creation is retried in the background until it succeeds.
 /// </summary>
-public sealed partial class StorageInitializer(TrackerTables tables, TimeProvider time, ILogger<StorageInitializer> logger)
+public sealed partial class StorageInitializer(TrackerTables tables, Jobs.JobLock locks, TimeProvider time, ILogger<StorageInitializer> logger)
     : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,6 +38,7 @@ public sealed partial class StorageInitializer(TrackerTables tables, TimeProvide
             {
                 await tables.Service.GetTableClient(name).CreateIfNotExistsAsync(ct);
             }
+            await locks.CreateContainerAsync(ct);
             _ready.TrySetResult();
             LogReady(TrackerTables.All.Count);
         }

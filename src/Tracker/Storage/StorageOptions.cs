@@ -25,5 +25,10 @@ public sealed class StorageOptions : IValidatableObject
                 "Set Storage:ConnectionString (for Azurite: UseDevelopmentStorage=true) or Storage:TableEndpoint to reach Table Storage with DefaultAzureCredential.",
                 [nameof(ConnectionString), nameof(TableEndpoint)]);
         }
+        if (string.IsNullOrWhiteSpace(ConnectionString) && BlobEndpoint is null)
+        {
+            yield return new ValidationResult(
+                "Set Storage:BlobEndpoint next to Storage:TableEndpoint: job locks are blob leases.", [nameof(BlobEndpoint)]);
+        }
     }
 }

@@ -13,8 +13,12 @@ public sealed class TrackerTables
     public const string UpdatesTable = "Updates";
     public const string ApiKeysTable = "ApiKeys";
     public const string IdempotencyTable = "Idempotency";
+    public const string ProjectSnapshotsTable = "ProjectSnapshots";
+    public const string PortfolioSnapshotsTable = "PortfolioSnapshots";
+    public const string JobRunsTable = "JobRuns";
 
-    public static readonly IReadOnlyList<string> All = [PortfoliosTable, ProjectsTable, UpdatesTable, ApiKeysTable, IdempotencyTable];
+    public static readonly IReadOnlyList<string> All =
+        [PortfoliosTable, ProjectsTable, UpdatesTable, ApiKeysTable, IdempotencyTable, ProjectSnapshotsTable, PortfolioSnapshotsTable, JobRunsTable];
 
     public TrackerTables(IOptions<StorageOptions> options)
     {
@@ -33,6 +37,9 @@ public sealed class TrackerTables
         Updates = Service.GetTableClient(UpdatesTable);
         ApiKeys = Service.GetTableClient(ApiKeysTable);
         Idempotency = Service.GetTableClient(IdempotencyTable);
+        ProjectSnapshots = Service.GetTableClient(ProjectSnapshotsTable);
+        PortfolioSnapshots = Service.GetTableClient(PortfolioSnapshotsTable);
+        JobRuns = Service.GetTableClient(JobRunsTable);
     }
 
     public TableServiceClient Service { get; }
@@ -46,4 +53,10 @@ public sealed class TrackerTables
     public TableClient ApiKeys { get; }
 
     public TableClient Idempotency { get; }
+
+    public TableClient ProjectSnapshots { get; }
+
+    public TableClient PortfolioSnapshots { get; }
+
+    public TableClient JobRuns { get; }
 }

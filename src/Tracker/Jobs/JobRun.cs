@@ -1,0 +1,58 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Tracker.Jobs;
+
+public enum JobOutcome
+{
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>One run of a job on the wire.</summary>
+public sealed record JobRun(
+    string Job, string Id, string Trigger, DateTimeOffset? ScheduledFor, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
+    JobOutcome Outcome, JobCounts Counts, string? Error, string Instance);
+
+/// <summary>A run as stored: PartitionKey the job name, RowKey inverted start ticks and the run id (newest first).</summary>
+public sealed class JobRunEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string RunId { get; set; } = "";
+
+    public string Trigger { get; set; } = "";
+
+    public DateTimeOffset? ScheduledFor { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public string Outcome { get; set; } = "";
+
+    public int Portfolios { get; set; }
+
+    public int Days { get; set; }
+
+    public int Snapshots { get; set; }
+
+    public string? Error { get; set; }
+
+    public string Instance { get; set; } = "";
+
+    public static string Key(DateTimeOffset startedAt, string runId) =>
+        (DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + runId;
+
+    public JobRun ToApi() => new(
+        PartitionKey, RunId, Trigger, ScheduledFor, StartedAt, FinishedAt,
+        Hosting.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots), Error, Instance);
+}

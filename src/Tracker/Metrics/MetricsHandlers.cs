@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Tracker.Hosting;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Security;
+
+namespace Tracker.Metrics;
+
+/// <summary>
+/// The metrics routes. A day with a stored snapshot is answered from it; any other day is computed on the fly from
+/// the history (the same engine, so the same numbers). The <c>Metrics-Source</c> header says which.
+/// </summary>
+public sealed class MetricsHandlers(
+    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, SnapshotStore snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time)
+{
+    public const string SourceHeader = "Metrics-Source";
+
+    public Task<ApiResponse> Portfolio(HttpRequest request, string portfolioId) =>
+        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+        {
+            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+            var asOf = AsOf(request, portfolio);
+            if (await snapshots.FindPortfolioAsync(portfolioId, asOf, call.Aborted) is { } stored)
+            {
+                return ApiResponse.Ok(stored) with { Source = "snapshot" };
+            }
+            var histories = await loader.LoadAsync(portfolioId, call.Aborted);
+            return ApiResponse.Ok(engine.Compute(portfolioId, histories, asOf, portfolio.Zone).Portfolio) with { Source = "computed" };
+        });
+
+    /// <summary>Portfolio snapshots of the days in [from, to], oldest first; by default the last 90 days.</summary>
+    public Task<ApiResponse> History(HttpRequest request, string portfolioId) =>
+        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+        {
+            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+            var to = Date(request, "to") ?? Today(portfolio);
+            var from = Date(request, "from") ?? to.AddDays(-89);
+            if (from > to)
+            {
+                throw Problems.Validation("from", "from must not be after to.");
+            }
+            var fingerprint = $"history|{portfolioId}|{from}|{to}";
+            var paging = Paging.From(request, fingerprint);
+            var (items, token) = await snapshots.ListPortfolioAsync(portfolioId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
+            return ApiResponse.Ok(new Page<PortfolioMetrics>(items, Paging.Encode(token, fingerprint)));
+        });
+
+    public Task<ApiResponse> Project(HttpRequest request, string portfolioId, string projectId) =>
+        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+        {
+            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+            var asOf = AsOf(request, portfolio);
+            var project = await projects.GetAsync(portfolioId, projectId, call.Aborted);
+            if (await snapshots.FindProjectAsync(portfolioId, projectId, asOf, call.Aborted) is { } stored)
+            {
+                return ApiResponse.Ok(stored) with { Source = "snapshot" };
+            }
+            var history = await loader.LoadProjectAsync(project, call.Aborted);
+            return ApiResponse.Ok(engine.ComputeProject(history, asOf, portfolio.Zone)) with { Source = "computed" };
+        });
+
+    private DateOnly AsOf(HttpRequest request, PortfolioEntity portfolio)
+    {
+        var today = Today(portfolio);
+        var asOf = Date(request, "asOf") ?? today;
+        if (asOf > today)
+        {
+            throw Problems.Validation("asOf", $"asOf must not be after today ({today:yyyy-MM-dd} in {portfolio.TimeZone}).");
+        }
+        return asOf;
+    }
+
+    private DateOnly Today(PortfolioEntity portfolio) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), portfolio.Zone).DateTime);
+
+    private static DateOnly? Date(HttpRequest request, string name)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw Problems.Validation(name, $"{name} must be a date such as 2026-03-02.");
+    }
+}
