@@ -51,7 +51,13 @@ public sealed partial class ComputeMetricsJob(
         var today = Today(portfolio);
         var earliest = today.AddDays(-(MaxBackfillDays - 1));
         var latest = await snapshots.LatestDayAsync(portfolio.RowKey, earliest, ct);
-        var first = latest is { } l && l < today ? l.AddDays(1) : today;
+        var first = latest switch
+        {
+            { } l when l < today => l.AddDays(1),
+            { } => today,
+            // Nothing in the window: a portfolio that ran before it gets the whole window; a new one only today.
+            null => await snapshots.AnyBeforeAsync(portfolio.RowKey, earliest, ct) ? earliest : today,
+        };
         return [.. Enumerable.Range(0, today.DayNumber - first.DayNumber + 1).Select(first.AddDays)];
     }
 

@@ -69,4 +69,22 @@ public sealed class SnapshotStore(TrackerTables tables)
         }
         return latest;
     }
+
+    /// <summary>Whether the portfolio has any complete snapshot of a day before <paramref name="day"/>.</summary>
+    public async Task<bool> AnyBeforeAsync(string portfolioId, DateOnly day, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId} and RowKey lt {DayKey.Text(day)}");
+        await foreach (var page in tables.PortfolioSnapshots.QueryAsync<TableEntity>(filter, 1, ["RowKey"], ct).AsPages(pageSizeHint: 1))
+        {
+            if (page.Values.Count > 0)
+            {
+                return true;
+            }
+            if (page.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+        return false;
+    }
 }

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Tracker.Hosting;
+using Tracker.Jobs;
+using Tracker.Metrics;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Updates;
+
+namespace Tracker.Tests.Jobs;
+
+/// <summary>
+/// The application's services (the same <c>AddTracker()</c> both hosts use) on a real Azurite, with a fake clock, and
+/// optionally the server's scheduler. Two of these over one Azurite behave like two instances of the server.
+/// </summary>
+public sealed class JobHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private JobHost(IHost host, FakeTimeProvider time)
+    {
+        _host = host;
+        Time = time;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    public static async Task<JobHost> StartAsync(string connectionString, DateTimeOffset now, bool scheduler = false)
+    {
+        var time = new FakeTimeProvider(now);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = connectionString,
+            ["Storage:MaxRetries"] = "1",
+            ["Tracker:BootstrapAdminKey"] = "job-host-admin-key",
+            [JobScheduler.EnabledSetting] = scheduler.ToString(),
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddTracker();
+        builder.Services.AddJobScheduler(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new JobHost(host, time);
+    }
+
+    public async Task<string> AddPortfolioAsync(string id, string timeZone = "Europe/Amsterdam")
+    {
+        var now = Time.GetUtcNow();
+        await Get<PortfolioStore>().AddAsync(new PortfolioEntity { RowKey = id, Name = id, TimeZone = timeZone, CreatedAt = now, UpdatedAt = now }, default);
+        return id;
+    }
+
+    public async Task AddProjectAsync(string portfolioId, ProjectHistory history)
+    {
+        var body = new CreateProjectRequest
+        {
+            Name = history.Id,
+            Category = history.Category,
+            Status = history.InitialStatus,
+            Priority = history.InitialPriority,
+            StartDate = history.StartDate,
+            TargetDate = history.TargetDate,
+            Budget = (decimal)history.InitialBudget,
+            Spend = (decimal)history.InitialSpend,
+            PercentComplete = (decimal)history.InitialPercentComplete,
+            CustomerEngagement = history.CustomerEngagement,
+            CustomerKpi = history.CustomerKpi,
+            FinancialMeasure = history.FinancialMeasure,
+        };
+        await Get<ProjectStore>().AddAsync(ProjectHandlers.NewEntity(portfolioId, body, history.Id, Time.GetUtcNow()), default);
+        foreach (var u in history.Updates)
+        {
+            await Get<ProgressRecorder>().RecordAsync(portfolioId, history.Id, new PostUpdateRequest
+            {
+                ReportedAt = u.ReportedAt,
+                PercentComplete = (decimal?)u.PercentComplete,
+                Spend = (decimal?)u.Spend,
+                Budget = (decimal?)u.Budget,
+                Priority = u.Priority,
+                Status = u.Status,
+                Rag = u.Rag,
+            }, "test", default);
+        }
+    }
+
+    public Task<JobRun?> RunMetricsAsync(string trigger = "manual", DateTimeOffset? occurrence = null, CancellationToken ct = default, IProgress<string>? progress = null) =>
+        Get<JobRunner>().RunAsync(Get<ComputeMetricsJob>(), trigger, occurrence, ct, progress);
+
+    /// <summary>What the engine gives for a day, from what storage holds now.</summary>
+    public async Task<MetricsResult> RecomputeAsync(string portfolioId, DateOnly day)
+    {
+        var portfolio = await Get<PortfolioStore>().GetAsync(portfolioId, default);
+        var histories = await Get<HistoryLoader>().LoadAsync(portfolioId, default);
+        return Get<MetricsEngine>().Compute(portfolioId, histories, day, portfolio.Zone);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
