@@ -10,6 +10,8 @@ public static class BenchCommand
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.WriteLine("usage: Tracker.Bench updates [--count N=4000] [--clients C=16] [--rounds R=3]");
+            Console.WriteLine("       Tracker.Bench engine");
+            Console.WriteLine("       Tracker.Bench job [--projects P=2000] [--updates U=50] [--rounds R=3]");
             return args.Length == 0 ? 2 : 0;
         }
         var options = Options(args.Skip(1).ToArray());
@@ -18,8 +20,14 @@ public static class BenchCommand
             case "updates":
                 await UpdatesBench.RunAsync(Get(options, "count", 4000), Get(options, "clients", 16), Get(options, "rounds", 3));
                 return 0;
+            case "engine":
+                EngineBenchmark.Run();
+                return 0;
+            case "job":
+                await JobBench.RunAsync(Get(options, "projects", 2000), Get(options, "updates", 50), Get(options, "rounds", 3));
+                return 0;
             default:
-                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates");
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job");
                 return 2;
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
@@ -13,7 +14,9 @@ namespace Tracker.Demo;
 /// Demo data for the run command's <c>--demo</c> flag: a portfolio with cloud, CRM and AI projects and twelve weeks
 /// of weekly updates ending today. Deterministic (fixed seed) and written once: an existing demo portfolio is kept.
 /// </summary>
-public sealed partial class DemoSeeder(PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed partial class DemoSeeder(
+    PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, HistoryLoader loader, MetricsEngine engine, SnapshotStore snapshots,
+    TimeProvider time, ILogger<DemoSeeder> logger)
 {
     public const string PortfolioId = "p-demo";
 
@@ -65,7 +68,7 @@ public sealed partial class DemoSeeder(PortfolioStore portfolios, ProjectStore p
             }
             await SeedUpdatesAsync(plan, now, random, ct);
         }
-        await portfolios.AddAsync(new PortfolioEntity
+        var portfolio = await portfolios.AddAsync(new PortfolioEntity
         {
             RowKey = PortfolioId,
             Name = "EMEA transformation (demo)",
@@ -75,6 +78,13 @@ public sealed partial class DemoSeeder(PortfolioStore portfolios, ProjectStore p
             CreatedAt = now.AddDays(-7 * 13),
             UpdatedAt = now,
         }, ct);
+        // Twelve weeks of daily snapshots, as if ComputeMetrics had run every day, so history and trends show at once.
+        var histories = await loader.LoadAsync(PortfolioId, ct);
+        var localToday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, portfolio.Zone).DateTime);
+        for (var day = localToday.AddDays(-83); day <= localToday; day = day.AddDays(1))
+        {
+            await snapshots.WriteAsync(engine.Compute(PortfolioId, histories, day, portfolio.Zone), now, ct);
+        }
         LogSeeded(PortfolioId, Plans.Length);
         return true;
     }
