@@ -375,6 +375,19 @@ public sealed class MetricsEngineTests
         Assert.Equal(4, p.Counts.ByRag.Values.Sum());
     }
 
+    [Fact]
+    public void WhenActiveBudgetsSumToZeroTheBudgetWeightedRatesHaveNoData()
+    {
+        // Two active projects without budget: 1 of 2 is high -> priority 0.5, but by budget 0 / 0 -> no data.
+        var p = _engine.Compute("pf", [Project(id: "a", budget: 0, priority: Priority.High), Project(id: "b", budget: 0)], D, Utc).Portfolio;
+        Assert.Equal(0.5, p.Rates.Priority.Value);
+        Assert.Equal(Standing.NoData, p.Rates.PriorityByBudget.Standing);
+        Assert.Null(p.Rates.PriorityByBudget.Value);
+        Assert.Equal(Standing.NoData, p.Rates.InvestmentByBudget.Standing);
+        Assert.Equal(0, p.Rates.Investment.Value);
+        Assert.Equal(Standing.Behind, p.Rates.Investment.Standing);
+    }
+
     [Theory]
     [InlineData(0.646, Standing.Ahead)]   // +2.6 points
     [InlineData(0.645, Standing.OnPar)]   // +2.5 points is not more than 2.5
