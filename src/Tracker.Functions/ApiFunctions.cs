@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Tracker.Baselines;
+using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Hosting;
 using Tracker.Jobs;
@@ -18,7 +19,7 @@ namespace Tracker.Functions;
 /// </summary>
 public sealed class ApiFunctions(
     HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys,
-    MetricsHandlers metrics, JobHandlers jobs)
+    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed)
 {
     [Function("Health")]
     public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
@@ -88,4 +89,13 @@ public sealed class ApiFunctions(
 
     [Function("RunJob")]
     public Task<ApiResponse> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.RunJob)] HttpRequest req, string name) => jobs.Run(req, name);
+
+    [Function("FeedServiceDocument")]
+    public Task<ApiResponse> FeedServiceDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedServiceDocument)] HttpRequest req) => feed.ServiceDocument(req);
+
+    [Function("FeedMetadata")]
+    public Task<ApiResponse> FeedMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedMetadata)] HttpRequest req) => feed.Metadata(req);
+
+    [Function("FeedEntitySet")]
+    public Task<ApiResponse> FeedEntitySet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedEntitySet)] HttpRequest req, string entitySet) => feed.EntitySet(req, entitySet);
 }

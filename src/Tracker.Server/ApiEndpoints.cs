@@ -1,4 +1,5 @@
 using Tracker.Baselines;
+using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Hosting;
 using Tracker.Jobs;
@@ -71,6 +72,13 @@ public static class ApiEndpoints
             .Describe("ListJobRuns", "Job run history, newest first (admin; ?job= for one job, paged)").Produces<Page<JobRun>>();
         api.MapPost(Routes.RunJob, (HttpRequest r, string name, JobHandlers h) => h.Run(r, name))
             .Describe("RunJob", "Run a job now (admin); answers with the recorded run").Produces<JobRun>().ProducesProblem(409);
+
+        api.MapGet(Routes.FeedServiceDocument, (HttpRequest r, FeedHandlers h) => h.ServiceDocument(r))
+            .Describe("FeedServiceDocument", "Power BI feed: OData v4 service document (reader)");
+        api.MapGet(Routes.FeedMetadata, (HttpRequest r, FeedHandlers h) => h.Metadata(r))
+            .Describe("FeedMetadata", "Power BI feed: CSDL XML metadata (reader)");
+        api.MapGet(Routes.FeedEntitySet, (HttpRequest r, string entitySet, FeedHandlers h) => h.EntitySet(r, entitySet))
+            .Describe("FeedEntitySet", "Power BI feed: an entity set with $select, $filter, $orderby, $top, $skip, $count (reader)");
         return api;
     }
 

@@ -17,6 +17,9 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
 
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Writes a streamed body (the OData feed) after the status and headers; <see cref="Body"/> is then empty.</summary>
+    public Func<HttpContext, Task>? Stream { get; init; }
+
     /// <summary>Where metrics came from (<c>snapshot</c> or <c>computed</c>), sent as the Metrics-Source header.</summary>
     public string? Source { get; init; }
 
@@ -80,6 +83,11 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         }
         if (Status == 204)
         {
+            return;
+        }
+        if (Stream is not null)
+        {
+            await Stream(httpContext);
             return;
         }
         response.ContentType = ContentType;

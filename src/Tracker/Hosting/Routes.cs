@@ -22,6 +22,10 @@ public static class Routes
     public const string ProjectMetrics = "portfolios/{portfolioId}/projects/{projectId}/metrics";
     public const string Jobs = "jobs";
     public const string RunJob = "jobs/{name}:run";
+    public const string Feed = "odata";
+    public const string FeedServiceDocument = "odata/";
+    public const string FeedMetadata = "odata/$metadata";
+    public const string FeedEntitySet = "odata/{entitySet}";
 
     public static string PortfolioPath(string portfolioId) => $"/{Prefix}/portfolios/{portfolioId}";
 
@@ -61,6 +65,9 @@ public static class RouteTable
         new("GetProjectMetrics", "GET", Routes.ProjectMetrics),
         new("ListJobRuns", "GET", Routes.Jobs),
         new("RunJob", "POST", Routes.RunJob),
+        new("FeedServiceDocument", "GET", Routes.FeedServiceDocument),
+        new("FeedMetadata", "GET", Routes.FeedMetadata),
+        new("FeedEntitySet", "GET", Routes.FeedEntitySet),
     ];
 
     /// <summary>The timer jobs both hosts run, with the app setting that holds each schedule.</summary>

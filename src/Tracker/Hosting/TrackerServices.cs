@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Baselines;
 using Tracker.Demo;
+using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Jobs;
 using Tracker.Metrics;
@@ -65,6 +66,10 @@ public static class TrackerServices
         services.AddSingleton<UpdateHandlers>();
         services.AddSingleton<KeyHandlers>();
         services.AddSingleton<MetricsHandlers>();
+        services.AddSingleton<FeedModel>();
+        services.AddSingleton<FeedPlanner>();
+        services.AddSingleton<FeedReader>();
+        services.AddSingleton<FeedHandlers>();
         services.AddSingleton<JobHandlers>();
 
         services.AddSingleton<DemoSeeder>();

@@ -46,7 +46,7 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
         {
             return header;
         }
-        var code = request.Query[QueryName].ToString();
+        var code = request.Query[QueryName].FirstOrDefault() ?? "";
         return code.Length > 0 ? code : null;
     }
 

@@ -1,0 +1,230 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.OData;
+using Microsoft.OData.Edm;
+using Microsoft.OData.UriParser;
+using Tracker.Hosting;
+using Tracker.Security;
+
+namespace Tracker.Feed;
+
+/// <summary>
+/// The Power BI feed (OData v4, read-only): service document, CSDL XML metadata, and the entity sets, streamed in
+/// pages of 5,000 rows with <c>@odata.nextLink</c>. Everything that can fail on bad input is checked before the
+/// first byte is written, so bad queries are ProblemDetails 400s and storage outages 503s.
+/// </summary>
+public sealed partial class FeedHandlers(
+    RequestPipeline pipeline, FeedModel model, FeedPlanner planner, FeedReader reader, IOptions<TrackerOptions> options, ILogger<FeedHandlers> logger)
+{
+    public const int PageSize = 5000;
+
+    /// <summary>Sorting other than storage order holds the matching rows in memory; beyond this many, narrow the filter.</summary>
+    public const int MaxSortedRows = 100_000;
+
+    public Task<ApiResponse> ServiceDocument(HttpRequest request) =>
+        pipeline.RunAsync(request, Access.Reader(), call => Task.FromResult(Streamed(async context =>
+        {
+            var writer = new ODataMessageWriter(new ODataResponse(context.Response), Settings(ServiceRoot(request)), model.Model);
+            await writer.WriteServiceDocumentAsync(model.Model.GenerateServiceDocument());
+            await writer.DisposeAsync();
+        })));
+
+    public Task<ApiResponse> Metadata(HttpRequest request) =>
+        pipeline.RunAsync(request, Access.Reader(), call => Task.FromResult(Streamed(async context =>
+        {
+            var writer = new ODataMessageWriter(new ODataResponse(context.Response), Settings(ServiceRoot(request)), model.Model);
+            await writer.WriteMetadataDocumentAsync();
+            await writer.DisposeAsync();
+        })));
+
+    public Task<ApiResponse> EntitySet(HttpRequest request, string entitySet) =>
+        pipeline.RunAsync(request, Access.Reader(), async call =>
+        {
+            var set = model.Find(entitySet) ?? throw Problems.NotFound(
+                $"There is no entity set '{entitySet}'. Sets: {string.Join(", ", model.Sets.Select(s => s.Name))}.");
+            var root = ServiceRoot(request);
+            var query = FeedQuery.Parse(model, set, root, request.Query);
+            var state = query.SkipToken is null ? null : SkipState.Decode(query.SkipToken, query.Fingerprint);
+            var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
+            long? count = query.Count ? await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted) : null;
+            var emitted = state?.E ?? 0;
+            var remaining = query.Top is { } top ? Math.Max(0, top - emitted) : long.MaxValue;
+
+            if (query.OrderBy is not null)
+            {
+                var sorted = await SortedAsync(query, plan, call.Caller.Portfolios, call.Aborted);
+                var offset = state?.O ?? query.Skip ?? 0;
+                var page = sorted.Skip((int)Math.Min(offset, int.MaxValue)).Take((int)Math.Min(PageSize, remaining)).ToList();
+                var more = offset + page.Count < sorted.Count && remaining > page.Count;
+                var next = more ? NextLink(root, query, new SkipState(query.Fingerprint, 0, null, -1, emitted + page.Count, offset + page.Count)) : null;
+                return Streamed(context => WriteAsync(context, query, root, count, Rows(page), next, null, emitted));
+            }
+
+            // Resume where the token says, or start and skip $skip matching rows; the first storage call happens
+            // here, before any byte is written, so an outage is still a clean 503.
+            var rows = reader.ScanAsync(query, plan, call.Caller.Portfolios, state, call.Aborted).GetAsyncEnumerator(call.Aborted);
+            var hasRow = await rows.MoveNextAsync();
+            for (var skipped = 0L; state is null && hasRow && skipped < (query.Skip ?? 0); skipped++)
+            {
+                hasRow = await rows.MoveNextAsync();
+            }
+            return Streamed(context => WriteAsync(context, query, root, count, Rest(rows, hasRow, remaining), null, rows, emitted));
+        });
+
+    private async Task WriteAsync(HttpContext context, FeedQuery query, Uri root, long? count, IAsyncEnumerable<RowAt> rows, Uri? nextLink,
+        IAsyncEnumerator<RowAt>? source, long emitted)
+    {
+        var set = query.Set;
+        var entitySet = model.Model.EntityContainer.FindEntitySet(set.Name);
+        var settings = Settings(root);
+        settings.ODataUri = new ODataUri { ServiceRoot = root, SelectAndExpand = query.Select, Path = new ODataPath(new EntitySetSegment(entitySet)) };
+        var columns = query.Columns();
+        var typeName = FeedModel.Namespace + "." + set.EntityType;
+        var messageWriter = new ODataMessageWriter(new ODataResponse(context.Response), settings, model.Model);
+        try
+        {
+            var writer = await messageWriter.CreateODataResourceSetWriterAsync(entitySet, entitySet.EntityType);
+            var resourceSet = new ODataResourceSet { Count = count };
+            await writer.WriteStartAsync(resourceSet);
+            var written = 0;
+            RowAt? last = null;
+            await foreach (var row in rows)
+            {
+                var properties = new ODataProperty[columns.Count];
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    properties[i] = new ODataProperty { Name = set.Properties[columns[i]].Name, Value = row.Row[columns[i]] };
+                }
+                await writer.WriteStartAsync(new ODataResource { TypeName = typeName, Properties = properties });
+                await writer.WriteEndAsync();
+                last = row;
+                if (++written % 500 == 0)
+                {
+                    await writer.FlushAsync();
+                }
+            }
+            if (nextLink is null && source is not null && last is not null && written == PageSize && await source.MoveNextAsync()
+                && (query.Top is null || emitted + written < query.Top))
+            {
+                // More rows match: the next page resumes right after the last one written.
+                nextLink = NextLink(root, query, new SkipState(query.Fingerprint, last.Query, last.Page, last.Index, emitted + written, null));
+            }
+            resourceSet.NextPageLink = nextLink;
+            await writer.WriteEndAsync();
+            await writer.FlushAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The status line is gone: all that is left is to log and let the client see a cut-off body.
+            LogStreamFailed(e, set.Name);
+            throw;
+        }
+        finally
+        {
+            if (source is not null)
+            {
+                await source.DisposeAsync();
+            }
+            await messageWriter.DisposeAsync();
+        }
+    }
+
+    /// <summary>At most one page (and no more than $top leaves) of the primed enumerator.</summary>
+    private static async IAsyncEnumerable<RowAt> Rest(IAsyncEnumerator<RowAt> rows, bool hasRow, long remaining)
+    {
+        var take = Math.Min(PageSize, remaining);
+        for (var n = 0L; hasRow && n < take; n++)
+        {
+            yield return rows.Current;
+            if (n + 1 < take)
+            {
+                hasRow = await rows.MoveNextAsync();
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<RowAt> Rows(IEnumerable<object?[]> rows)
+    {
+        foreach (var row in rows)
+        {
+            yield return new RowAt(row, 0, null, 0);
+        }
+        await Task.CompletedTask;
+    }
+
+    private async Task<long> CountAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, CancellationToken ct)
+    {
+        var count = 0L;
+        await foreach (var _ in reader.ScanAsync(query, plan, scope, null, ct))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    private async Task<List<object?[]>> SortedAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, CancellationToken ct)
+    {
+        var rows = new List<object?[]>();
+        await foreach (var row in reader.ScanAsync(query, plan, scope, null, ct))
+        {
+            rows.Add(row.Row);
+            if (rows.Count > MaxSortedRows)
+            {
+                throw Problems.BadRequest($"$orderby sorts in memory and more than {MaxSortedRows:N0} rows match; narrow $filter, or leave out $orderby (rows come in key order).");
+            }
+        }
+        var keys = new List<(int Index, bool Descending)>();
+        for (var o = query.OrderBy; o is not null; o = o.ThenBy)
+        {
+            keys.Add((query.Set.IndexOf(((SingleValuePropertyAccessNode)o.Expression).Property.Name), o.Direction == OrderByDirection.Descending));
+        }
+        rows.Sort((a, b) =>
+        {
+            foreach (var (index, descending) in keys)
+            {
+                var order = (a[index], b[index]) switch
+                {
+                    (null, null) => 0,
+                    (null, _) => -1,
+                    (_, null) => 1,
+                    var (x, y) => FilterSupport.Compare(x, y),
+                };
+                if (order != 0)
+                {
+                    return descending ? -order : order;
+                }
+            }
+            return 0;
+        });
+        return rows;
+    }
+
+    private Uri ServiceRoot(HttpRequest request)
+    {
+        var baseUrl = options.Value.PublicBaseUrl?.ToString().TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return new Uri($"{baseUrl}/{Routes.Prefix}/{Routes.Feed}/");
+    }
+
+    /// <summary>The same query with a new $skiptoken. The API key (<c>code</c>) is never echoed: Power BI adds it itself.</summary>
+    private static Uri NextLink(Uri root, FeedQuery query, SkipState state)
+    {
+        var options = query.Options.Where(o => o.Key != "$skiptoken").Select(o => o.Key + "=" + Uri.EscapeDataString(o.Value))
+            .Append("$skiptoken=" + Uri.EscapeDataString(state.Encode()));
+        return new Uri(root, query.Set.Name + "?" + string.Join("&", options));
+    }
+
+    private static ODataMessageWriterSettings Settings(Uri root) => new()
+    {
+        BaseUri = root,
+        ODataUri = new ODataUri { ServiceRoot = root },
+        Version = ODataVersion.V4,
+        EnableMessageStreamDisposal = false,
+        Validations = ValidationKinds.All,
+    };
+
+    private static ApiResponse Streamed(Func<HttpContext, Task> write) => new(200, [], "application/json") { Stream = write };
+
+    [LoggerMessage(LogLevel.Error, "Streaming {EntitySet} failed after the response started")]
+    private partial void LogStreamFailed(Exception exception, string entitySet);
+}

@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
+using Tracker.Storage;
+
+namespace Tracker.Feed;
+
+/// <summary>A matching row and where it stands: the plan's query, the continuation token of its page, its index in the page.</summary>
+public sealed record RowAt(object?[] Row, int Query, string? Page, int Index);
+
+/// <summary>
+/// Runs a plan: each key-range query in turn, page by page (1,000 rows), keeping the rows the whole $filter matches
+/// and the caller's key may see. It can resume after any row, which is what a $skiptoken records.
+/// </summary>
+public sealed class FeedReader(TrackerTables tables)
+{
+    public const int StoragePage = 1000;
+
+    public async IAsyncEnumerable<RowAt> ScanAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, SkipState? from,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var set = query.Set;
+        var filter = query.Filter?.Expression;
+        if (set.InMemory is { } source)
+        {
+            var index = 0;
+            foreach (var row in source())
+            {
+                if (index > (from?.I ?? -1) && (filter is null || FilterSupport.Matches(filter, set, row)))
+                {
+                    yield return new RowAt(row, 0, null, index);
+                }
+                index++;
+            }
+            yield break;
+        }
+        var table = tables.Service.GetTableClient(set.Table);
+        var portfolioColumn = set.Name == "Portfolios" ? set.IndexOf("Id") : set.Properties.Select(p => p.Name).ToList().IndexOf("PortfolioId");
+        for (var q = from?.Q ?? 0; q < plan.Filters.Count; q++)
+        {
+            var token = q == from?.Q ? from.T : null;
+            var start = q == from?.Q ? from.I + 1 : 0;
+            var storageFilter = plan.Filters[q].Length == 0 ? null : plan.Filters[q];
+            await foreach (var page in table.QueryAsync<TableEntity>(storageFilter, StoragePage, plan.Columns, ct).AsPages(token, StoragePage))
+            {
+                for (var i = start; i < page.Values.Count; i++)
+                {
+                    var row = set.ToRow(page.Values[i]);
+                    if (scope is not null && (portfolioColumn < 0 || row[portfolioColumn] is not string p || !scope.Contains(p)))
+                    {
+                        continue;
+                    }
+                    if (filter is null || FilterSupport.Matches(filter, set, row))
+                    {
+                        yield return new RowAt(row, q, token, i);
+                    }
+                }
+                start = 0;
+                token = page.ContinuationToken;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// What a $skiptoken carries: the query it belongs to (fingerprint), where to resume (query, page token, index), how
+/// many rows were written before, and for sorted results the offset.
+/// </summary>
+public sealed record SkipState(string F, int Q, string? T, int I, long E, long? O)
+{
+    public string Encode() => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this));
+
+    public static SkipState Decode(string token, string fingerprint)
+    {
+        SkipState? state = null;
+        try
+        {
+            state = System.Text.Json.JsonSerializer.Deserialize<SkipState>(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+        }
+        if (state is null || state.F != fingerprint || state.Q < 0 || state.I < -1 || state.E < 0)
+        {
+            throw Hosting.Problems.BadRequest("$skiptoken is not one this feed returned for this query.");
+        }
+        return state;
+    }
+}
