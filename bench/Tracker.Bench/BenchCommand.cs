@@ -11,6 +11,7 @@ public static class BenchCommand
         {
             Console.WriteLine("usage: Tracker.Bench updates [--count N=4000] [--clients C=16] [--rounds R=3]");
             Console.WriteLine("       Tracker.Bench engine");
+            Console.WriteLine("       Tracker.Bench feed [--small N=10000] [--large N=100000]");
             Console.WriteLine("       Tracker.Bench job [--projects P=2000] [--updates U=50] [--rounds R=3]");
             return args.Length == 0 ? 2 : 0;
         }
@@ -26,8 +27,11 @@ public static class BenchCommand
             case "job":
                 await JobBench.RunAsync(Get(options, "projects", 2000), Get(options, "updates", 50), Get(options, "rounds", 3));
                 return 0;
+            case "feed":
+                await FeedBench.RunAsync(Get(options, "small", 10_000), Get(options, "large", 100_000));
+                return 0;
             default:
-                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job");
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job, feed");
                 return 2;
         }
     }

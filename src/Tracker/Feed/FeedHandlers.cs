@@ -104,11 +104,12 @@ public sealed partial class FeedHandlers(
                     await writer.FlushAsync();
                 }
             }
-            if (nextLink is null && source is not null && last is not null && written == PageSize && await source.MoveNextAsync()
+            if (nextLink is null && source is not null && last is not null && written == PageSize && !last.Last
                 && (query.Top is null || emitted + written < query.Top))
             {
-                // More rows match: the next page resumes right after the last one written.
-                nextLink = NextLink(root, query, new SkipState(query.Fingerprint, last.Query, last.Page, last.Index, emitted + written, null));
+                // More rows may match: the next page resumes right after the last one written. (When storage has a
+                // further page that holds no match, that next page is empty and ends the feed.)
+                nextLink = NextLink(root, query, last.ResumeAfter(query.Fingerprint, emitted + written));
             }
             resourceSet.NextPageLink = nextLink;
             await writer.WriteEndAsync();

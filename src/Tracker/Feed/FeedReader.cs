@@ -4,8 +4,17 @@ using Tracker.Storage;
 
 namespace Tracker.Feed;
 
-/// <summary>A matching row and where it stands: the plan's query, the continuation token of its page, its index in the page.</summary>
-public sealed record RowAt(object?[] Row, int Query, string? Page, int Index);
+/// <summary>
+/// A matching row and where it stands: the plan's query, the continuation token of its page, its index in the page,
+/// the token of the page after it, whether it is its page's last row, and whether nothing at all comes after it.
+/// </summary>
+public sealed record RowAt(object?[] Row, int Query, string? Page, int Index, string? NextPage = null, bool PageEnd = false, bool Last = false)
+{
+    /// <summary>Where to resume after this row: past a finished page straight to the next one, never re-reading it.</summary>
+    public SkipState ResumeAfter(string fingerprint, long emitted) => PageEnd
+        ? NextPage is null ? new SkipState(fingerprint, Query + 1, null, -1, emitted, null) : new SkipState(fingerprint, Query, NextPage, -1, emitted, null)
+        : new SkipState(fingerprint, Query, Page, Index, emitted, null);
+}
 
 /// <summary>
 /// Runs a plan: each key-range query in turn, page by page (1,000 rows), keeping the rows the whole $filter matches
@@ -22,14 +31,13 @@ public sealed class FeedReader(TrackerTables tables)
         var filter = query.Filter?.Expression;
         if (set.InMemory is { } source)
         {
-            var index = 0;
-            foreach (var row in source())
+            var all = source().ToList();
+            for (var index = (from?.I ?? -1) + 1; index < all.Count; index++)
             {
-                if (index > (from?.I ?? -1) && (filter is null || FilterSupport.Matches(filter, set, row)))
+                if (filter is null || FilterSupport.Matches(filter, set, all[index]))
                 {
-                    yield return new RowAt(row, 0, null, index);
+                    yield return new RowAt(all[index], 0, null, index, Last: index == all.Count - 1);
                 }
-                index++;
             }
             yield break;
         }
@@ -40,22 +48,51 @@ public sealed class FeedReader(TrackerTables tables)
             var token = q == from?.Q ? from.T : null;
             var start = q == from?.Q ? from.I + 1 : 0;
             var storageFilter = plan.Filters[q].Length == 0 ? null : plan.Filters[q];
-            await foreach (var page in table.QueryAsync<TableEntity>(storageFilter, StoragePage, plan.Columns, ct).AsPages(token, StoragePage))
+            var lastQuery = q == plan.Filters.Count - 1;
+            var pages = table.QueryAsync<TableEntity>(storageFilter, StoragePage, plan.Columns, ct).AsPages(token, StoragePage).GetAsyncEnumerator(ct);
+            Task<bool>? prefetch = null;
+            try
             {
-                for (var i = start; i < page.Values.Count; i++)
+                var hasPage = await pages.MoveNextAsync();
+                while (hasPage)
                 {
-                    var row = set.ToRow(page.Values[i]);
-                    if (scope is not null && (portfolioColumn < 0 || row[portfolioColumn] is not string p || !scope.Contains(p)))
+                    var page = pages.Current;
+                    // Ask storage for the next page now, so it answers while this one is filtered and written.
+                    prefetch = page.ContinuationToken is null ? null : pages.MoveNextAsync().AsTask();
+                    var count = page.Values.Count;
+                    for (var i = start; i < count; i++)
                     {
-                        continue;
+                        var row = set.ToRow(page.Values[i]);
+                        if (scope is not null && (portfolioColumn < 0 || row[portfolioColumn] is not string p || !scope.Contains(p)))
+                        {
+                            continue;
+                        }
+                        if (filter is null || FilterSupport.Matches(filter, set, row))
+                        {
+                            var end = i == count - 1;
+                            yield return new RowAt(row, q, token, i, page.ContinuationToken, end, end && lastQuery && page.ContinuationToken is null);
+                        }
                     }
-                    if (filter is null || FilterSupport.Matches(filter, set, row))
+                    start = 0;
+                    token = page.ContinuationToken;
+                    hasPage = prefetch is not null && await prefetch;
+                    prefetch = null;
+                }
+            }
+            finally
+            {
+                if (prefetch is not null)
+                {
+                    // The reader stopped early (a full feed page): let the pending fetch finish before disposing.
+                    try
                     {
-                        yield return new RowAt(row, q, token, i);
+                        await prefetch;
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
                     }
                 }
-                start = 0;
-                token = page.ContinuationToken;
+                await pages.DisposeAsync();
             }
         }
     }
