@@ -27,6 +27,20 @@ dotnet build "$solution" -c Release -warnaserror -nologo -clp:ErrorsOnly
 echo "==> dotnet format --verify-no-changes"
 dotnet format "$solution" --verify-no-changes --no-restore
 
+echo "==> Bicep: compiling infra/ with the pinned Bicep CLI (any warning fails)"
+dotnet restore tools/bicep/bicep.csproj --nologo -v quiet
+packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')
+bicep=$(find "$packages/azure.bicep.commandline.linux-x64/0.47.16" -type f -name bicep | head -n 1)
+chmod +x "$bicep"
+for file in $(find infra -name '*.bicep' | sort); do
+  if ! diagnostics=$("$bicep" build "$file" --stdout 2>&1 >/dev/null) || [ -n "$diagnostics" ]; then
+    echo "$diagnostics"
+    echo "Bicep: $file has errors or warnings" >&2
+    exit 1
+  fi
+  echo "    $file: clean"
+done
+
 echo "==> Tests"
 log=$(mktemp)
 set +e

@@ -19,10 +19,13 @@ namespace Tracker.Functions;
 /// </summary>
 public sealed class ApiFunctions(
     HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys,
-    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed)
+    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi)
 {
     [Function("Health")]
     public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
+
+    [Function("OpenApi")]
+    public Task<ApiResponse> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest req) => openApi.Get(req);
 
     [Function("ListBaselines")]
     public Task<ApiResponse> ListBaselines([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Baselines)] HttpRequest req) => baselines.List(req);

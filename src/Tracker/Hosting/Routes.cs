@@ -43,6 +43,7 @@ public static class RouteTable
     public static readonly IReadOnlyList<RouteSpec> All =
     [
         new("Health", "GET", Routes.Health),
+        new("OpenApi", "GET", Routes.OpenApi),
         new("ListBaselines", "GET", Routes.Baselines),
         new("CreatePortfolio", "POST", Routes.Portfolios),
         new("ListPortfolios", "GET", Routes.Portfolios),

@@ -60,6 +60,7 @@ public static class TrackerServices
         services.AddSingleton<JobRunner>();
 
         services.AddSingleton<HealthHandlers>();
+        services.AddSingleton<OpenApiHandlers>();
         services.AddSingleton<BaselineHandlers>();
         services.AddSingleton<PortfolioHandlers>();
         services.AddSingleton<ProjectHandlers>();

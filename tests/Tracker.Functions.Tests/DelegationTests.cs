@@ -1,0 +1,97 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tracker.Functions;
+using Tracker.Hosting;
+using Tracker.Testing;
+
+namespace Tracker.Functions.Tests;
+
+/// <summary>
+/// Calls every HTTP function with a DefaultHttpContext request, against a real Azurite, and checks it answers as the
+/// shared handler does — proof that each one-liner delegates to the right handler with the right route values.
+/// </summary>
+public sealed class DelegationTests : IAsyncLifetime
+{
+    private const string AdminKey = "functions-test-admin-key-0123456789";
+    private Azurite _azurite = null!;
+    private IHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Tracker:BootstrapAdminKey"] = AdminKey,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddTracker();
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task EveryHttpFunctionDelegatesToItsHandler()
+    {
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        Assert.Equal(201, (await InvokeAsync(functions, "CreatePortfolio", "POST", "/api/portfolios", new { }, """{"id":"p-fn","name":"Functions"}""")).Status);
+        Assert.Equal(201, (await InvokeAsync(functions, "CreateProject", "POST", "/api/portfolios/p-fn/projects", new { portfolioId = "p-fn" },
+            """{"id":"pr-fn","name":"Project","category":"ai","startDate":"2026-01-01"}""")).Status);
+
+        var health = await InvokeAsync(functions, "Health", "GET", "/api/health", new { });
+        Assert.Equal(200, health.Status);
+        Assert.Contains("healthy", Encoding.UTF8.GetString(health.Body));
+        Assert.Equal(200, (await InvokeAsync(functions, "GetPortfolio", "GET", "/api/portfolios/p-fn", new { portfolioId = "p-fn" })).Status);
+        Assert.Equal(404, (await InvokeAsync(functions, "GetPortfolio", "GET", "/api/portfolios/p-none", new { portfolioId = "p-none" })).Status);
+        var project = await InvokeAsync(functions, "GetProject", "GET", "/api/portfolios/p-fn/projects/pr-fn", new { portfolioId = "p-fn", projectId = "pr-fn" });
+        Assert.Equal("pr-fn", JsonDocument.Parse(project.Body).RootElement.GetProperty("id").GetString());
+        Assert.Equal(201, (await InvokeAsync(functions, "PostUpdate", "POST", "/api/portfolios/p-fn/projects/pr-fn/updates",
+            new { portfolioId = "p-fn", projectId = "pr-fn" }, """{"percentComplete":10}""")).Status);
+
+        // Every other function answers from its handler: a success or a ProblemDetails, never a 500.
+        foreach (var route in RouteTable.All)
+        {
+            var values = new { portfolioId = "p-fn", projectId = "pr-fn", keyId = "nope", name = "ComputeMetrics", entitySet = "Projects" };
+            var path = "/api/" + route.Template.Replace("{portfolioId}", "p-fn").Replace("{projectId}", "pr-fn").Replace("{keyId}", "nope")
+                .Replace("{name}", "ComputeMetrics").Replace("{entitySet}", "Projects");
+            var response = await InvokeAsync(functions, route.Name, route.Method, path, values, route.Method == "POST" ? "{}" : null);
+            Assert.True(response.Status is >= 200 and < 500, $"{route.Name}: {response.Status}");
+        }
+    }
+
+    private async Task<ApiResponse> InvokeAsync(ApiFunctions functions, string name, string method, string path, object routeValues, string? body = null)
+    {
+        var context = new DefaultHttpContext { RequestServices = _host.Services };
+        var request = context.Request;
+        request.Method = method;
+        var question = path.IndexOf('?', StringComparison.Ordinal);
+        request.Path = question < 0 ? path : path[..question];
+        request.Headers["x-api-key"] = AdminKey;
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            request.ContentType = "application/json";
+            request.ContentLength = bytes.Length;
+            request.Body = new MemoryStream(bytes);
+        }
+        context.Response.Body = new MemoryStream();
+        var function = typeof(ApiFunctions).GetMethods().Single(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name == name);
+        var values = routeValues.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(routeValues));
+        var arguments = function.GetParameters().Select(p => p.ParameterType == typeof(HttpRequest) ? request : values[p.Name!]).ToArray();
+        return await (Task<ApiResponse>)function.Invoke(functions, arguments)!;
+    }
+}

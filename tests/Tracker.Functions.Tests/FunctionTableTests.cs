@@ -1,0 +1,57 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+using Tracker.Functions;
+using Tracker.Hosting;
+
+namespace Tracker.Functions.Tests;
+
+/// <summary>By reflection: the Functions host has exactly one function per route and per job of the shared tables.</summary>
+public sealed class FunctionTableTests
+{
+    private static readonly Type[] FunctionClasses = [typeof(ApiFunctions), typeof(JobFunctions)];
+
+    private static IReadOnlyList<(MethodInfo Method, string Name)> Functions() =>
+        [.. FunctionClasses.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+            .Select(m => (Method: m, Attribute: m.GetCustomAttribute<FunctionAttribute>()))
+            .Where(f => f.Attribute is not null)
+            .Select(f => (f.Method, f.Attribute!.Name))];
+
+    private static HttpTriggerAttribute? HttpTrigger(MethodInfo method) =>
+        method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null);
+
+    private static TimerTriggerAttribute? TimerTrigger(MethodInfo method) =>
+        method.GetParameters().Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).FirstOrDefault(a => a is not null);
+
+    [Fact]
+    public void EveryRouteHasExactlyOneFunctionWithItsRouteAndVerb()
+    {
+        foreach (var route in RouteTable.All)
+        {
+            var matches = Functions().Where(f => HttpTrigger(f.Method) is { } t && t.Route == route.Template
+                && (t.Methods ?? []).Any(m => string.Equals(m, route.Method, StringComparison.OrdinalIgnoreCase))).ToList();
+            Assert.True(matches.Count == 1, $"{route.Method} {route.Template}: {matches.Count} functions");
+            Assert.Equal(route.Name, matches[0].Name);
+            Assert.Equal(AuthorizationLevel.Anonymous, HttpTrigger(matches[0].Method)!.AuthLevel);
+            Assert.Single(HttpTrigger(matches[0].Method)!.Methods!);
+        }
+        Assert.Equal(RouteTable.All.Count, Functions().Count(f => HttpTrigger(f.Method) is not null));
+    }
+
+    [Fact]
+    public void EveryJobHasOneTimerFunctionOnItsScheduleSetting()
+    {
+        foreach (var (name, setting) in RouteTable.Jobs)
+        {
+            var timer = Assert.Single(Functions(), f => f.Name == name);
+            Assert.Equal($"%{setting}%", TimerTrigger(timer.Method)!.Schedule);
+        }
+        Assert.Equal(RouteTable.Jobs.Count, Functions().Count(f => TimerTrigger(f.Method) is not null));
+    }
+
+    [Fact]
+    public void FunctionNamesAreUnique()
+    {
+        var names = Functions().Select(f => f.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+}
