@@ -30,11 +30,7 @@ public sealed class ComputeMetricsJobTests
     {
         await using var azurite = await Azurite.StartAsync();
         await using var host = await JobHost.StartAsync(azurite.ConnectionString, Now);
-        await host.AddPortfolioAsync("p-one");
-        foreach (var p in ThreeProjects())
-        {
-            await host.AddProjectAsync("p-one", p);
-        }
+        await AddPortfolioWithThreeProjectsAsync(host, "p-one");
 
         var run = await host.RunMetricsAsync();
 
@@ -57,11 +53,7 @@ public sealed class ComputeMetricsJobTests
     {
         await using var azurite = await Azurite.StartAsync();
         await using var host = await JobHost.StartAsync(azurite.ConnectionString, Now);
-        await host.AddPortfolioAsync("p-one");
-        foreach (var p in ThreeProjects())
-        {
-            await host.AddProjectAsync("p-one", p);
-        }
+        await AddPortfolioWithThreeProjectsAsync(host, "p-one");
 
         await host.RunMetricsAsync();
         var first = await ReadAllSnapshotsAsync(host);
@@ -81,11 +73,7 @@ public sealed class ComputeMetricsJobTests
         string[] ids = ["p-a", "p-b", "p-c"];
         foreach (var id in ids)
         {
-            await host.AddPortfolioAsync(id);
-            foreach (var p in ThreeProjects())
-            {
-                await host.AddProjectAsync(id, p);
-            }
+            await AddPortfolioWithThreeProjectsAsync(host, id);
         }
 
         using var stop = new CancellationTokenSource();
@@ -113,11 +101,7 @@ public sealed class ComputeMetricsJobTests
     {
         await using var azurite = await Azurite.StartAsync();
         await using var host = await JobHost.StartAsync(azurite.ConnectionString, Now);
-        await host.AddPortfolioAsync("p-one");
-        foreach (var p in ThreeProjects())
-        {
-            await host.AddProjectAsync("p-one", p);
-        }
+        await AddPortfolioWithThreeProjectsAsync(host, "p-one");
         await host.RunMetricsAsync();
 
         host.Time.Advance(TimeSpan.FromDays(4));
@@ -157,6 +141,15 @@ public sealed class ComputeMetricsJobTests
             var recomputed = await host.RecomputeAsync("p-gen", stored.AsOf);
             var projects = await Task.WhenAll(recomputed.Projects.Select(async p => (await snapshots.FindProjectAsync("p-gen", p.ProjectId, stored.AsOf, default))!));
             Assert.True(MetricsPropertyTests.Same(recomputed, new MetricsResult(stored, projects)), stored.AsOf.ToString());
+        }
+    }
+
+    private static async Task AddPortfolioWithThreeProjectsAsync(JobHost host, string portfolioId)
+    {
+        await host.AddPortfolioAsync(portfolioId);
+        foreach (var p in ThreeProjects())
+        {
+            await host.AddProjectAsync(portfolioId, p);
         }
     }
 
