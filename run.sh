@@ -55,10 +55,12 @@ echo "  OpenAPI:           http://127.0.0.1:7071/api/openapi.json"
 echo "  Dev admin key:     $admin_key"
 echo "  (also in .dev/admin-key; try: curl -H \"x-api-key: \$(cat .dev/admin-key)\" http://127.0.0.1:7071/api/portfolios)"
 $demo && echo "  Demo data:         portfolio p-demo is seeded at start"
+echo "  Digests:           written as .eml files to .outbox/"
 echo
 
 export ASPNETCORE_ENVIRONMENT=Development
 export Storage__ConnectionString="UseDevelopmentStorage=true"
 export Tracker__BootstrapAdminKey="$admin_key"
 export Tracker__SeedDemoData="$demo"
+export Mail__OutboxPath="$PWD/.outbox"   # digests go here as .eml files (git-ignored), no SMTP server needed
 dotnet run --project src/Tracker.Server -c Release --urls http://127.0.0.1:7071

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Tracker.Baselines;
+using Tracker.Digests;
 using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Hosting;
@@ -19,7 +20,7 @@ namespace Tracker.Functions;
 /// </summary>
 public sealed class ApiFunctions(
     HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys,
-    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi)
+    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi, DigestHandlers digests)
 {
     [Function("Health")]
     public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
@@ -92,6 +93,27 @@ public sealed class ApiFunctions(
 
     [Function("RunJob")]
     public Task<ApiResponse> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.RunJob)] HttpRequest req, string name) => jobs.Run(req, name);
+
+    [Function("CreateSubscription")]
+    public Task<ApiResponse> CreateSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Subscriptions)] HttpRequest req, string portfolioId) => digests.Subscribe(req, portfolioId);
+
+    [Function("ListSubscriptions")]
+    public Task<ApiResponse> ListSubscriptions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subscriptions)] HttpRequest req, string portfolioId) => digests.List(req, portfolioId);
+
+    [Function("GetSubscription")]
+    public Task<ApiResponse> GetSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subscription)] HttpRequest req, string portfolioId, string subscriptionId) => digests.Get(req, portfolioId, subscriptionId);
+
+    [Function("DeleteSubscription")]
+    public Task<ApiResponse> DeleteSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Subscription)] HttpRequest req, string portfolioId, string subscriptionId) => digests.Unsubscribe(req, portfolioId, subscriptionId);
+
+    [Function("UnsubscribePage")]
+    public Task<ApiResponse> UnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Unsubscribe)] HttpRequest req) => digests.UnsubscribePage(req);
+
+    [Function("Unsubscribe")]
+    public Task<ApiResponse> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest req) => digests.UnsubscribeNow(req);
+
+    [Function("PreviewDigest")]
+    public Task<ApiResponse> PreviewDigest([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.DigestPreview)] HttpRequest req, string portfolioId) => digests.Preview(req, portfolioId);
 
     [Function("FeedServiceDocument")]
     public Task<ApiResponse> FeedServiceDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedServiceDocument)] HttpRequest req) => feed.ServiceDocument(req);

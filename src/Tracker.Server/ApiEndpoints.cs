@@ -1,4 +1,5 @@
 using Tracker.Baselines;
+using Tracker.Digests;
 using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Hosting;
@@ -72,6 +73,21 @@ public static class ApiEndpoints
             .Describe("ListJobRuns", "Job run history, newest first (admin; ?job= for one job, paged)").Produces<Page<JobRun>>();
         api.MapPost(Routes.RunJob, (HttpRequest r, string name, JobHandlers h) => h.Run(r, name))
             .Describe("RunJob", "Run a job now (admin); answers with the recorded run").Produces<JobRun>().ProducesProblem(409);
+
+        api.MapPost(Routes.Subscriptions, (HttpRequest r, string portfolioId, DigestHandlers h) => h.Subscribe(r, portfolioId))
+            .Describe("CreateSubscription", "Subscribe an address to the portfolio's digest (writer)").Body<CreateSubscriptionRequest>("application/json").Produces<Subscription>(201).Writes();
+        api.MapGet(Routes.Subscriptions, (HttpRequest r, string portfolioId, DigestHandlers h) => h.List(r, portfolioId))
+            .Describe("ListSubscriptions", "The portfolio's digest subscriptions (writer, paged)").Produces<Page<Subscription>>();
+        api.MapGet(Routes.Subscription, (HttpRequest r, string portfolioId, string subscriptionId, DigestHandlers h) => h.Get(r, portfolioId, subscriptionId))
+            .Describe("GetSubscription", "A digest subscription (writer)").Produces<Subscription>();
+        api.MapDelete(Routes.Subscription, (HttpRequest r, string portfolioId, string subscriptionId, DigestHandlers h) => h.Unsubscribe(r, portfolioId, subscriptionId))
+            .Describe("DeleteSubscription", "Delete a digest subscription (writer)").Produces(204);
+        api.MapGet(Routes.Unsubscribe, (HttpRequest r, DigestHandlers h) => h.UnsubscribePage(r))
+            .Describe("UnsubscribePage", "The unsubscribe link of a digest: a confirmation page (no key; signed token)").Produces(200, contentType: "text/html");
+        api.MapPost(Routes.Unsubscribe, (HttpRequest r, DigestHandlers h) => h.UnsubscribeNow(r))
+            .Describe("Unsubscribe", "One-click unsubscribe (RFC 8058; no key; signed token)").Produces(200, contentType: "text/html");
+        api.MapPost(Routes.DigestPreview, (HttpRequest r, string portfolioId, DigestHandlers h) => h.Preview(r, portfolioId))
+            .Describe("PreviewDigest", "The digest as it would be sent now (?cadence=weekly|daily; reader)").Produces<DigestPreview>();
 
         api.MapGet(Routes.FeedServiceDocument, (HttpRequest r, FeedHandlers h) => h.ServiceDocument(r))
             .Describe("FeedServiceDocument", "Power BI feed: OData v4 service document (reader)");

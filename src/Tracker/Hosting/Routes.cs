@@ -22,6 +22,10 @@ public static class Routes
     public const string ProjectMetrics = "portfolios/{portfolioId}/projects/{projectId}/metrics";
     public const string Jobs = "jobs";
     public const string RunJob = "jobs/{name}:run";
+    public const string Subscriptions = "portfolios/{portfolioId}/subscriptions";
+    public const string Subscription = "portfolios/{portfolioId}/subscriptions/{subscriptionId}";
+    public const string Unsubscribe = "digests/unsubscribe";
+    public const string DigestPreview = "portfolios/{portfolioId}/digests:preview";
     public const string Feed = "odata";
     public const string FeedServiceDocument = "odata/";
     public const string FeedMetadata = "odata/$metadata";
@@ -66,6 +70,13 @@ public static class RouteTable
         new("GetProjectMetrics", "GET", Routes.ProjectMetrics),
         new("ListJobRuns", "GET", Routes.Jobs),
         new("RunJob", "POST", Routes.RunJob),
+        new("CreateSubscription", "POST", Routes.Subscriptions),
+        new("ListSubscriptions", "GET", Routes.Subscriptions),
+        new("GetSubscription", "GET", Routes.Subscription),
+        new("DeleteSubscription", "DELETE", Routes.Subscription),
+        new("UnsubscribePage", "GET", Routes.Unsubscribe),
+        new("Unsubscribe", "POST", Routes.Unsubscribe),
+        new("PreviewDigest", "POST", Routes.DigestPreview),
         new("FeedServiceDocument", "GET", Routes.FeedServiceDocument),
         new("FeedMetadata", "GET", Routes.FeedMetadata),
         new("FeedEntitySet", "GET", Routes.FeedEntitySet),
@@ -75,5 +86,6 @@ public static class RouteTable
     public static readonly IReadOnlyList<(string Name, string ScheduleSetting)> Jobs =
     [
         (Metrics.ComputeMetricsJob.JobName, "MetricsSchedule"),
+        (Digests.SendDigestsJob.JobName, "DigestSchedule"),
     ];
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Baselines;
 using Tracker.Demo;
+using Tracker.Digests;
 using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Jobs;
@@ -26,6 +27,8 @@ public static class TrackerServices
         services.AddOptions<TrackerOptions>().BindConfiguration(TrackerOptions.Section).ValidateOnStart();
         services.AddOptions<BaselineOptions>().BindConfiguration(BaselineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();
 
         // The hosting diagnostics log every request line, query string included, and ?code= carries an API key.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
@@ -55,6 +58,14 @@ public static class TrackerServices
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<ComputeMetricsJob>();
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<ComputeMetricsJob>());
+        services.AddSingleton<SubscriptionStore>();
+        services.AddSingleton<UnsubscribeTokens>();
+        services.AddSingleton<DigestService>();
+        services.AddSingleton<SmtpMailSender>();
+        services.AddSingleton<FileOutboxSender>();
+        services.TryAddMailSender();
+        services.AddSingleton<SendDigestsJob>();
+        services.AddSingleton<IJob>(sp => sp.GetRequiredService<SendDigestsJob>());
         services.AddSingleton<JobLock>();
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunner>();
@@ -72,10 +83,20 @@ public static class TrackerServices
         services.AddSingleton<FeedReader>();
         services.AddSingleton<FeedHandlers>();
         services.AddSingleton<JobHandlers>();
+        services.AddSingleton<DigestHandlers>();
 
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();
         return services;
+    }
+
+    /// <summary>The outbox-or-SMTP sender, unless a host registered its own IMailSender first.</summary>
+    private static void TryAddMailSender(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(IMailSender)))
+        {
+            services.AddSingleton<IMailSender, MailSender>();
+        }
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

@@ -45,6 +45,10 @@ public sealed class JobRunEntity : ITableEntity
 
     public int Snapshots { get; set; }
 
+    public int Sent { get; set; }
+
+    public int Failed { get; set; }
+
     public string? Error { get; set; }
 
     public string Instance { get; set; } = "";
@@ -54,5 +58,5 @@ public sealed class JobRunEntity : ITableEntity
 
     public JobRun ToApi() => new(
         PartitionKey, RunId, Trigger, ScheduledFor, StartedAt, FinishedAt,
-        Hosting.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots), Error, Instance);
+        Hosting.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots, Sent, Failed), Error, Instance);
 }

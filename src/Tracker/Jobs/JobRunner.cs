@@ -53,7 +53,7 @@ public sealed partial class JobRunner(IEnumerable<IJob> jobs, JobLock locks, Job
             try
             {
                 var counts = await job.RunAsync(progress, leaseLost.Token);
-                (run.Portfolios, run.Days, run.Snapshots) = (counts.Portfolios, counts.Days, counts.Snapshots);
+                (run.Portfolios, run.Days, run.Snapshots, run.Sent, run.Failed) = (counts.Portfolios, counts.Days, counts.Snapshots, counts.Sent, counts.Failed);
                 run.Outcome = TrackerJson.Name(JobOutcome.Succeeded);
             }
             catch (Exception e)

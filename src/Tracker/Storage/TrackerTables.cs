@@ -16,9 +16,13 @@ public sealed class TrackerTables
     public const string ProjectSnapshotsTable = "ProjectSnapshots";
     public const string PortfolioSnapshotsTable = "PortfolioSnapshots";
     public const string JobRunsTable = "JobRuns";
+    public const string SubscriptionsTable = "Subscriptions";
+    public const string DigestLogTable = "DigestLog";
+    public const string SettingsTable = "Settings";
 
     public static readonly IReadOnlyList<string> All =
-        [PortfoliosTable, ProjectsTable, UpdatesTable, ApiKeysTable, IdempotencyTable, ProjectSnapshotsTable, PortfolioSnapshotsTable, JobRunsTable];
+        [PortfoliosTable, ProjectsTable, UpdatesTable, ApiKeysTable, IdempotencyTable, ProjectSnapshotsTable, PortfolioSnapshotsTable, JobRunsTable,
+         SubscriptionsTable, DigestLogTable, SettingsTable];
 
     public TrackerTables(IOptions<StorageOptions> options)
     {
@@ -40,6 +44,9 @@ public sealed class TrackerTables
         ProjectSnapshots = Service.GetTableClient(ProjectSnapshotsTable);
         PortfolioSnapshots = Service.GetTableClient(PortfolioSnapshotsTable);
         JobRuns = Service.GetTableClient(JobRunsTable);
+        Subscriptions = Service.GetTableClient(SubscriptionsTable);
+        DigestLog = Service.GetTableClient(DigestLogTable);
+        Settings = Service.GetTableClient(SettingsTable);
     }
 
     public TableServiceClient Service { get; }
@@ -59,4 +66,10 @@ public sealed class TrackerTables
     public TableClient PortfolioSnapshots { get; }
 
     public TableClient JobRuns { get; }
+
+    public TableClient Subscriptions { get; }
+
+    public TableClient DigestLog { get; }
+
+    public TableClient Settings { get; }
 }

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Tracker.Hosting;
+using Tracker.Metrics;
+using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Security;
+
+namespace Tracker.Digests;
+
+/// <summary>Loads what a digest needs and turns the composition into a message; shared by the job and the preview.</summary>
+public sealed class DigestService(
+    ProjectStore projects, HistoryLoader loader, MetricsEngine engine, UnsubscribeTokens tokens, IOptions<TrackerOptions> options,
+    IConfiguration configuration, TimeProvider time)
+{
+    public sealed record Source(PortfolioEntity Portfolio, IReadOnlyList<ProjectHistory> Histories, IReadOnlyDictionary<string, string> Names);
+
+    public async Task<Source> LoadAsync(PortfolioEntity portfolio, CancellationToken ct)
+    {
+        var histories = await loader.LoadAsync(portfolio.RowKey, ct);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var (page, next) = await projects.ListAsync(portfolio.RowKey, null, null, null, 1000, token, ct);
+            foreach (var p in page)
+            {
+                names[p.RowKey] = p.Name;
+            }
+            token = next;
+        }
+        while (token is not null);
+        return new Source(portfolio, histories, names);
+    }
+
+    /// <summary>The digest of the last complete day (in the portfolio's time zone) against the period before.</summary>
+    public Digest Compose(Source source, Cadence cadence, string unsubscribeUrl)
+    {
+        var portfolio = source.Portfolio;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), portfolio.Zone).DateTime);
+        var asOf = today.AddDays(-1);
+        var previous = asOf.AddDays(cadence == Cadence.Daily ? -1 : -7);
+        var input = new DigestInput(
+            portfolio.RowKey, portfolio.Name, cadence, asOf,
+            engine.Compute(portfolio.RowKey, source.Histories, asOf, portfolio.Zone),
+            engine.Compute(portfolio.RowKey, source.Histories, previous, portfolio.Zone),
+            source.Names, unsubscribeUrl, engine.Options.StaleDays);
+        var content = DigestComposer.Compose(input);
+        return new Digest(content, DigestComposer.Html(input, content), DigestComposer.Text(input, content), DigestChart.Render(content.Headlines));
+    }
+
+    public async Task<string> UnsubscribeUrlAsync(string portfolioId, string subscriptionId, HttpRequest? request, CancellationToken ct) =>
+        $"{BaseUrl(request)}/{Routes.Prefix}/{Routes.Unsubscribe}?token={Uri.EscapeDataString(await tokens.CreateAsync(portfolioId, subscriptionId, ct))}";
+
+    /// <summary>Tracker:PublicBaseUrl, else the Functions host name Azure sets, else the request's own, else loopback.</summary>
+    public string BaseUrl(HttpRequest? request)
+    {
+        if (options.Value.PublicBaseUrl is { } configured)
+        {
+            return configured.ToString().TrimEnd('/');
+        }
+        if (configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } host)
+        {
+            return "https://" + host;
+        }
+        return request is null ? "http://127.0.0.1:7071" : $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
+
+    public static MimeMessage Message(Digest digest, string from, string to, string unsubscribeUrl, string messageId)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = digest.Content.Subject;
+        message.MessageId = messageId;
+        message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        var body = new BodyBuilder { TextBody = digest.Text, HtmlBody = digest.Html };
+        var chart = body.LinkedResources.Add("rates.png", digest.Chart, ContentType.Parse("image/png"));
+        chart.ContentId = Digest.ChartContentId;
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+}

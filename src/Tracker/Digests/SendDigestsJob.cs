@@ -1,0 +1,206 @@
+using System.Net.Sockets;
+using Azure;
+using Azure.Data.Tables;
+using MailKit;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Tracker.Hosting;
+using Tracker.Jobs;
+using Tracker.Portfolios;
+using Tracker.Storage;
+
+namespace Tracker.Digests;
+
+/// <summary>One row per digest per period (PartitionKey portfolio, RowKey period and subscription): the idempotency of sending.</summary>
+public sealed class DigestLogEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string SubscriptionId { get; set; } = "";
+
+    public string Period { get; set; } = "";
+
+    /// <summary>sending (claimed), sent, or failed (permanently).</summary>
+    public string State { get; set; } = "sending";
+
+    public DateTimeOffset ClaimedAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public string? MessageId { get; set; }
+
+    public string? Error { get; set; }
+
+    public static string Key(string period, string subscriptionId) => period + "|" + subscriptionId;
+}
+
+/// <summary>
+/// SendDigests: every hour, each active subscription whose local send time has come (within 12 hours, and after it
+/// subscribed) gets its portfolio's digest, once per period. The DigestLog row is claimed before sending and marked
+/// sent after: a second run, or a run after a crash between sending and marking, finds the claim and sends nothing.
+/// Transient SMTP failures are retried with backoff, then released for the next run; a permanent failure is recorded
+/// and the other recipients still get theirs.
+/// </summary>
+public sealed partial class SendDigestsJob(
+    PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, IMailSender mail, TrackerTables tables,
+    IOptions<MailOptions> mailOptions, TimeProvider time, ILogger<SendDigestsJob> logger) : IJob
+{
+    public const string JobName = "SendDigests";
+    public static readonly TimeSpan MaxLateness = TimeSpan.FromHours(12);
+
+    public string Name => JobName;
+
+    public string ScheduleSetting => "DigestSchedule";
+
+    public string DefaultSchedule => "0 0 * * * *";
+
+    public async Task<JobCounts> RunAsync(IProgress<string>? progress, CancellationToken ct)
+    {
+        if (!mail.IsConfigured)
+        {
+            LogNoMail();
+            return JobCounts.None;
+        }
+        int portfolioCount = 0, sent = 0, failed = 0;
+        string? token = null;
+        do
+        {
+            var (page, next) = await portfolios.ListAsync(100, token, null, ct);
+            foreach (var portfolio in page)
+            {
+                var (s, f) = await SendPortfolioAsync(portfolio, ct);
+                portfolioCount++;
+                sent += s;
+                failed += f;
+                progress?.Report(portfolio.RowKey);
+            }
+            token = next;
+        }
+        while (token is not null);
+        return new JobCounts(portfolioCount, 0, 0, sent, failed);
+    }
+
+    public static bool IsDue(SubscriptionEntity subscription, DigestPeriod period, DateTimeOffset now) =>
+        subscription.Active && period.SendAt >= subscription.CreatedAt && now - period.SendAt < MaxLateness;
+
+    private async Task<(int Sent, int Failed)> SendPortfolioAsync(PortfolioEntity portfolio, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var due = (await subscriptions.ActiveAsync(portfolio.RowKey, ct))
+            .Select(s => (Subscription: s, Period: DigestPeriod.Current(s, now))).Where(d => IsDue(d.Subscription, d.Period, now)).ToList();
+        if (due.Count == 0)
+        {
+            return (0, 0);
+        }
+        DigestService.Source? source = null;
+        int sent = 0, failed = 0;
+        foreach (var (subscription, period) in due)
+        {
+            var claim = new DigestLogEntity
+            {
+                PartitionKey = portfolio.RowKey,
+                RowKey = DigestLogEntity.Key(period.Key, subscription.RowKey),
+                SubscriptionId = subscription.RowKey,
+                Period = period.Key,
+                ClaimedAt = now,
+                MessageId = $"digest.{portfolio.RowKey}.{subscription.RowKey}.{period.Key}@transformation-tracker",
+            };
+            try
+            {
+                await tables.DigestLog.AddEntityAsync(claim, ct);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                continue; // sent, failed for good, or claimed by a run that may have sent it: never twice
+            }
+            source ??= await digests.LoadAsync(portfolio, ct);
+            var cadence = TrackerJson.Parse<Cadence>(subscription.Cadence) ?? Cadence.Weekly;
+            var unsubscribe = await digests.UnsubscribeUrlAsync(portfolio.RowKey, subscription.RowKey, null, ct);
+            var outcome = await SendWithRetriesAsync(() =>
+            {
+                var digest = digests.Compose(source, cadence, unsubscribe);
+                return DigestService.Message(digest, mail.From, subscription.Email, unsubscribe, claim.MessageId);
+            }, ct);
+            switch (outcome)
+            {
+                case null:
+                    claim.State = "sent";
+                    claim.SentAt = time.GetUtcNow();
+                    await tables.DigestLog.UpdateEntityAsync(claim, ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+                    sent++;
+                    LogSent(portfolio.RowKey, subscription.RowKey, period.Key);
+                    break;
+                case { Permanent: true }:
+                    claim.State = "failed";
+                    claim.Error = outcome.Error;
+                    await tables.DigestLog.UpdateEntityAsync(claim, ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+                    failed++;
+                    LogFailed(portfolio.RowKey, subscription.RowKey, outcome.Error);
+                    break;
+                default:
+                    // Still failing after the retries: release the claim so the next run tries again.
+                    await tables.DigestLog.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, ETag.All, CancellationToken.None);
+                    failed++;
+                    LogDeferred(portfolio.RowKey, subscription.RowKey, outcome.Error);
+                    break;
+            }
+        }
+        return (sent, failed);
+    }
+
+    private sealed record Failure(bool Permanent, string Error);
+
+    private async Task<Failure?> SendWithRetriesAsync(Func<MimeMessage> build, CancellationToken ct)
+    {
+        MimeMessage message;
+        try
+        {
+            message = build();
+        }
+        catch (ParseException e)
+        {
+            return new Failure(true, "Invalid address: " + e.Message);
+        }
+        var delay = mailOptions.Value.RetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await mail.SendAsync(message, ct);
+                return null;
+            }
+            catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+            {
+                return new Failure(true, $"SMTP {(int)e.StatusCode}: {e.Message}");
+            }
+            catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or SocketException or IOException or TimeoutException)
+            {
+                if (attempt == 3)
+                {
+                    return new Failure(false, e.GetType().Name + ": " + e.Message);
+                }
+                await Task.Delay(delay * (1 << (attempt - 1)), time, ct);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "No mail transport configured (Smtp:Host or Mail:OutboxPath); digests not sent")]
+    private partial void LogNoMail();
+
+    [LoggerMessage(LogLevel.Information, "Digest of {PortfolioId} sent for subscription {SubscriptionId}, period {Period}")]
+    private partial void LogSent(string portfolioId, string subscriptionId, string period);
+
+    [LoggerMessage(LogLevel.Warning, "Digest of {PortfolioId} for subscription {SubscriptionId} failed for good: {Error}")]
+    private partial void LogFailed(string portfolioId, string subscriptionId, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Digest of {PortfolioId} for subscription {SubscriptionId} deferred to the next run: {Error}")]
+    private partial void LogDeferred(string portfolioId, string subscriptionId, string error);
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Tracker.Hosting;
+
+namespace Tracker.Digests;
+
+public enum Cadence
+{
+    Daily,
+    Weekly,
+}
+
+public enum Weekday
+{
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// <summary>A digest subscription on the wire: sendTime is local time in timeZone; weekday only for weekly.</summary>
+public sealed record Subscription(
+    string Id, string PortfolioId, string Email, Cadence Cadence, Weekday? Weekday, string SendTime, string TimeZone, bool Active,
+    DateTimeOffset CreatedAt);
+
+public sealed record CreateSubscriptionRequest
+{
+    public string? Email { get; init; }
+
+    public Cadence? Cadence { get; init; }
+
+    public Weekday? Weekday { get; init; }
+
+    public string? SendTime { get; init; }
+
+    public string? TimeZone { get; init; }
+
+    public bool? Active { get; init; }
+
+    public void Validate() => new Validation()
+        .Email("email", Email, required: true)
+        .Require(Cadence is not null, "cadence", "cadence is required: daily or weekly.")
+        .Require(Cadence != Digests.Cadence.Weekly || Weekday is not null, "weekday", "weekday is required for a weekly digest (monday ... sunday).")
+        .Require(Cadence != Digests.Cadence.Daily || Weekday is null, "weekday", "weekday is only for weekly digests.")
+        .Require(SendTime is null || SendTimes.TryParse(SendTime) is not null, "sendTime", "sendTime must be a local time HH:mm, such as 08:00.")
+        .TimeZone("timeZone", TimeZone)
+        .ThrowIfInvalid();
+}
+
+public static class SendTimes
+{
+    public static TimeOnly? TryParse(string text) =>
+        TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+}
+
+/// <summary>The stored row: PartitionKey the portfolio id, RowKey the subscription id.</summary>
+public sealed class SubscriptionEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Email { get; set; } = "";
+
+    public string Cadence { get; set; } = "";
+
+    public string? Weekday { get; set; }
+
+    public string SendTime { get; set; } = "08:00";
+
+    public string TimeZone { get; set; } = "UTC";
+
+    public bool Active { get; set; } = true;
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? UnsubscribedAt { get; set; }
+
+    public Subscription ToApi() => new(
+        RowKey, PartitionKey, Email, TrackerJson.Parse<Cadence>(Cadence) ?? Digests.Cadence.Weekly, TrackerJson.Parse<Weekday>(Weekday),
+        SendTime, TimeZone, Active, CreatedAt);
+}
