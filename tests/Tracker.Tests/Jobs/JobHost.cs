@@ -32,7 +32,8 @@ public sealed class JobHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<JobHost> StartAsync(string connectionString, DateTimeOffset now, bool scheduler = false)
+    public static async Task<JobHost> StartAsync(string connectionString, DateTimeOffset now, bool scheduler = false,
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(now);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
@@ -43,8 +44,10 @@ public sealed class JobHost : IAsyncDisposable
             ["Tracker:BootstrapAdminKey"] = "job-host-admin-key",
             [JobScheduler.EnabledSetting] = scheduler.ToString(),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(time);
+        services?.Invoke(builder.Services);
         builder.Services.AddTracker();
         builder.Services.AddJobScheduler(builder.Configuration);
         var host = builder.Build();
