@@ -66,6 +66,13 @@ public sealed class Maildev : IAsyncDisposable
     /// <summary>Every message received so far, as maildev describes it (subject, to, headers, html, text...).</summary>
     public async Task<List<JsonElement>> EmailsAsync() => await _http.GetFromJsonAsync<List<JsonElement>>("/api/email") ?? [];
 
+    /// <summary>The message exactly as it arrived (maildev's parsed headers leave some out, such as List-Unsubscribe).</summary>
+    public async Task<MimeKit.MimeMessage> SourceAsync(JsonElement email)
+    {
+        await using var stream = await _http.GetStreamAsync($"/api/email/{email.GetProperty("id").GetString()}/source");
+        return await MimeKit.MimeMessage.LoadAsync(stream);
+    }
+
     public static IEnumerable<string> Recipients(JsonElement email) =>
         email.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString()!);
 

@@ -1,0 +1,229 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Tracker.Digests;
+using Tracker.Jobs;
+using Tracker.Metrics;
+using Tracker.Projects;
+using Tracker.Storage;
+using Tracker.Testing;
+using Tracker.Tests.Jobs;
+using static Tracker.Tests.Unit.MetricsEngineTests;
+
+namespace Tracker.Tests.Digests;
+
+/// <summary>The SendDigests job against a real SMTP server (maildev) and a real Azurite, with a fake clock.</summary>
+public sealed class SendDigestsJobTests
+{
+    // Monday 2 March 2026, 07:30 UTC = 08:30 in Amsterdam.
+    private static readonly DateTimeOffset MondayMorning = new(2026, 3, 2, 7, 30, 0, TimeSpan.Zero);
+
+    private sealed class World : IAsyncDisposable
+    {
+        public required Azurite Azurite { get; init; }
+
+        public required Maildev Mail { get; init; }
+
+        public required JobHost Host { get; init; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Mail.DisposeAsync();
+            await Azurite.DisposeAsync();
+        }
+    }
+
+    private static async Task<World> StartAsync(DateTimeOffset now, Action<IServiceCollection>? services = null)
+    {
+        var azurite = await Azurite.StartAsync();
+        var mail = await Maildev.StartAsync();
+        var host = await JobHost.StartAsync(azurite.ConnectionString, now, settings: new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+            ["Smtp:From"] = "digests@example.com",
+            ["Mail:RetryDelay"] = "00:00:00.050",
+            ["Tracker:PublicBaseUrl"] = "https://tracker.example.com",
+        }, services: services);
+        await host.AddPortfolioAsync("p-emea");
+        await host.AddProjectAsync("p-emea", Project(id: "alpha", priority: Priority.High, customer: true, updates: [U("2026-02-20T00:00:00", percent: 20)]));
+        await host.AddProjectAsync("p-emea", Project(id: "beta", category: Category.Crm, target: "2026-02-01", updates: [U("2026-02-25T00:00:00", percent: 30)]));
+        return new World { Azurite = azurite, Mail = mail, Host = host };
+    }
+
+    private static async Task<string> SubscribeAsync(World world, string email, string cadence, string? weekday, string time, string zone = "Europe/Amsterdam")
+    {
+        var id = "s-" + email.Split('@')[0];
+        await world.Host.Get<SubscriptionStore>().AddAsync(new SubscriptionEntity
+        {
+            PartitionKey = "p-emea",
+            RowKey = id,
+            Email = email,
+            Cadence = cadence,
+            Weekday = weekday,
+            SendTime = time,
+            TimeZone = zone,
+            CreatedAt = world.Host.Time.GetUtcNow().AddDays(-30),
+        }, default);
+        return id;
+    }
+
+    private static Task<JobRun?> RunAsync(World world) =>
+        world.Host.Get<JobRunner>().RunAsync(world.Host.Get<SendDigestsJob>(), "manual", null, default);
+
+    private static async Task<List<string>> RecipientsAsync(World world) =>
+        [.. (await world.Mail.EmailsAsync()).SelectMany(Maildev.Recipients).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task OnlyDueSubscribersGetTheirDigest()
+    {
+        await using var world = await StartAsync(MondayMorning);
+        await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");        // due 07:00Z today
+        await SubscribeAsync(world, "tuesday@example.com", "weekly", "tuesday", "08:00");      // last Tuesday: long past
+        await SubscribeAsync(world, "nine@example.com", "daily", null, "09:00");                     // 08:00Z, not yet
+        await SubscribeAsync(world, "newyork@example.com", "daily", null, "08:00", "America/New_York"); // 13:00Z, not yet
+        await SubscribeAsync(world, "london@example.com", "daily", null, "07:00", "Europe/London");  // 07:00Z, due
+
+        var run = await RunAsync(world);
+
+        Assert.Equal(JobOutcome.Succeeded, run!.Outcome);
+        Assert.Equal(2, run.Counts.Sent);
+        Assert.Equal(["london@example.com", "monday@example.com"], await RecipientsAsync(world));
+        var email = (await world.Mail.EmailsAsync()).First(e => Maildev.Recipients(e).Contains("monday@example.com"));
+        Assert.StartsWith("p-emea: ahead on", email.GetProperty("subject").GetString());
+        var message = await world.Mail.SourceAsync(email);
+        Assert.StartsWith("<https://tracker.example.com/api/digests/unsubscribe?token=", message.Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
+        Assert.Contains("cid:rates-chart", message.HtmlBody);
+        Assert.Contains("Unsubscribe:", message.TextBody);
+        var chart = Assert.Single(message.BodyParts.OfType<MimePart>(), p => p.ContentId == Digest.ChartContentId);
+        Assert.Equal("image/png", chart.ContentType.MimeType);
+    }
+
+    [Fact]
+    public async Task ASecondRunInThePeriodSendsNothingMore()
+    {
+        await using var world = await StartAsync(MondayMorning);
+        await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
+        await RunAsync(world);
+        world.Host.Time.Advance(TimeSpan.FromMinutes(59));
+        var second = await RunAsync(world);
+
+        Assert.Equal(0, second!.Counts.Sent);
+        Assert.Single(await RecipientsAsync(world));
+    }
+
+    [Fact]
+    public async Task ACrashBetweenSendingAndRecordingDoesNotSendTwice()
+    {
+        var crash = new CrashAfterFirstSend();
+        await using var world = await StartAsync(MondayMorning, services => services.AddSingleton<IMailSender>(sp =>
+        {
+            crash.Inner = new SmtpMailSender(sp.GetRequiredService<IOptions<SmtpOptions>>());
+            return crash;
+        }));
+        await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
+
+        var crashed = await RunAsync(world);
+        Assert.Equal(JobOutcome.Failed, crashed!.Outcome);
+        Assert.Single(await RecipientsAsync(world)); // the mail went out; recording it did not happen
+
+        world.Host.Time.Advance(TimeSpan.FromMinutes(60));
+        var next = await RunAsync(world);
+        Assert.Equal(JobOutcome.Succeeded, next!.Outcome);
+        Assert.Single(await RecipientsAsync(world));
+    }
+
+    [Fact]
+    public async Task OnTheDaylightSavingDayTheDigestGoesAtLocalSendTime()
+    {
+        // 2026-03-29 in Amsterdam: 08:00 local is 06:00Z (it was 07:00Z the day before).
+        await using var world = await StartAsync(new DateTimeOffset(2026, 3, 29, 5, 30, 0, TimeSpan.Zero));
+        await SubscribeAsync(world, "daily@example.com", "daily", null, "08:00");
+        await RunAsync(world);
+        Assert.Empty(await RecipientsAsync(world)); // 07:30 local
+
+        world.Host.Time.Advance(TimeSpan.FromMinutes(35)); // 06:05Z = 08:05 local
+        await RunAsync(world);
+        Assert.Equal(["daily@example.com"], await RecipientsAsync(world));
+        var log = (await world.Host.Get<TrackerTables>().DigestLog.GetEntityAsync<TableEntity>("p-emea", "2026-03-29|s-daily")).Value;
+        Assert.Equal("sent", log.GetString("State"));
+    }
+
+    [Fact]
+    public async Task UnsubscribingThroughTheMailsLinkStopsFurtherDigests()
+    {
+        await using var world = await StartAsync(MondayMorning);
+        await SubscribeAsync(world, "daily@example.com", "daily", null, "08:00");
+        await SubscribeAsync(world, "other@example.com", "daily", null, "08:00");
+        await RunAsync(world);
+        var email = (await world.Mail.EmailsAsync()).First(e => Maildev.Recipients(e).Contains("daily@example.com"));
+        var link = (await world.Mail.SourceAsync(email)).Headers["List-Unsubscribe"]!.Trim('<', '>');
+        var token = Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+
+        // A token altered to name the other subscription is refused; the real one unsubscribes (no API key).
+        var forged = token[..^2] + (token[^2..] == "AA" ? "BB" : "AA");
+        var refused = await PostUnsubscribeAsync(world, forged);
+        Assert.Equal(400, refused.Status);
+        Assert.Equal(200, (await PostUnsubscribeAsync(world, token)).Status);
+
+        world.Host.Time.Advance(TimeSpan.FromDays(1));
+        await RunAsync(world);
+        var recipients = await RecipientsAsync(world);
+        Assert.Equal(1, recipients.Count(r => r == "daily@example.com"));
+        Assert.Equal(2, recipients.Count(r => r == "other@example.com"));
+    }
+
+    [Fact]
+    public async Task APermanentlyFailingAddressDoesNotStopTheOthers()
+    {
+        await using var world = await StartAsync(MondayMorning);
+        await SubscribeAsync(world, "bad@@example.com", "daily", null, "08:00");
+        await SubscribeAsync(world, "good@example.com", "daily", null, "08:00");
+
+        var run = await RunAsync(world);
+
+        Assert.Equal((1, 1), (run!.Counts.Sent, run.Counts.Failed));
+        Assert.Equal(["good@example.com"], await RecipientsAsync(world));
+        var log = (await world.Host.Get<TrackerTables>().DigestLog.GetEntityAsync<TableEntity>("p-emea", "2026-03-02|s-bad")).Value;
+        Assert.Equal("failed", log.GetString("State"));
+        // Failed for good: the next run does not try again in the same period.
+        world.Host.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, (await RunAsync(world))!.Counts.Failed);
+    }
+
+    private static async Task<Hosting.ApiResponse> PostUnsubscribeAsync(World world, string token)
+    {
+        var context = new DefaultHttpContext { RequestServices = world.Host.Services };
+        context.Request.Method = "POST";
+        context.Request.Path = "/api/digests/unsubscribe";
+        context.Request.QueryString = QueryString.Create("token", token);
+        return await world.Host.Get<DigestHandlers>().UnsubscribeNow(context.Request);
+    }
+
+    /// <summary>Sends through the real SMTP server, then dies once, as a process would right after sending.</summary>
+    private sealed class CrashAfterFirstSend : IMailSender
+    {
+        private int _sends;
+
+        public IMailSender Inner { get; set; } = null!;
+
+        public bool IsConfigured => Inner.IsConfigured;
+
+        public string From => Inner.From;
+
+        public async Task SendAsync(MimeMessage message, CancellationToken ct)
+        {
+            await Inner.SendAsync(message, ct);
+            if (Interlocked.Increment(ref _sends) == 1)
+            {
+                throw new InvalidOperationException("Simulated crash after the message was handed to the SMTP server.");
+            }
+        }
+    }
+}
