@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracker.Digests;
+using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
@@ -16,7 +18,7 @@ namespace Tracker.Demo;
 /// </summary>
 public sealed partial class DemoSeeder(
     PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, HistoryLoader loader, MetricsEngine engine, SnapshotStore snapshots,
-    TimeProvider time, ILogger<DemoSeeder> logger)
+    SubscriptionStore subscriptions, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     public const string PortfolioId = "p-demo";
 
@@ -85,6 +87,18 @@ public sealed partial class DemoSeeder(
         {
             await snapshots.WriteAsync(engine.Compute(PortfolioId, histories, day, portfolio.Zone), now, ct);
         }
+        // An owner subscribed to a daily digest due this hour, so the first SendDigests run writes one to the outbox.
+        var local = TimeZoneInfo.ConvertTime(now, portfolio.Zone);
+        await subscriptions.AddAsync(new SubscriptionEntity
+        {
+            PartitionKey = PortfolioId,
+            RowKey = "owner-daily",
+            Email = "owner@example.com",
+            Cadence = "daily",
+            SendTime = $"{local.Hour:00}:00",
+            TimeZone = portfolio.TimeZone,
+            CreatedAt = now.AddDays(-7),
+        }, ct);
         LogSeeded(PortfolioId, Plans.Length);
         return true;
     }
@@ -119,7 +133,8 @@ public sealed partial class DemoSeeder(
 }
 
 /// <summary>Seeds the demo portfolio after start when <c>Tracker:SeedDemoData</c> is true.</summary>
-public sealed class DemoSeederService(DemoSeeder seeder, StorageInitializer storage, IOptions<TrackerOptions> options) : BackgroundService
+public sealed class DemoSeederService(DemoSeeder seeder, StorageInitializer storage, JobRunner runner, SendDigestsJob digests, IOptions<TrackerOptions> options)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -131,6 +146,9 @@ public sealed class DemoSeederService(DemoSeeder seeder, StorageInitializer stor
         {
             await Task.Delay(500, stoppingToken);
         }
-        await seeder.SeedAsync(stoppingToken);
+        if (await seeder.SeedAsync(stoppingToken))
+        {
+            await runner.RunAsync(digests, "demo", null, stoppingToken);
+        }
     }
 }

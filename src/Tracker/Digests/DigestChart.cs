@@ -25,7 +25,7 @@ public static class DigestChart
             baseline.Color = Color.FromHex("#1f2328");
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, [.. headlines.Select(h => Short(h.Name))]);
-        plot.Axes.Left.Label.Text = "% of active projects (bar) vs survey (line)";
+        plot.Axes.Left.Label.Text = "% of active projects";
         plot.Axes.SetLimits(-0.6, headlines.Count - 0.4, 0, 100);
         plot.Grid.XAxisStyle.MajorLineStyle.Width = 0;
         return plot.GetImageBytes(680, 300, ImageFormat.Png);

@@ -180,7 +180,8 @@ public static class DigestComposer
         }
         h.Append("</table></td></tr>");
         h.Append("<tr><td class=\"pad\" style=\"padding:0 28px 8px;\"><img src=\"cid:").Append(Digest.ChartContentId)
-            .Append("\" width=\"544\" alt=\"Each rate against its survey baseline\" style=\"display:block;width:100%;max-width:544px;height:auto;border:0;\"></td></tr>");
+            .Append("\" width=\"544\" alt=\"Each rate against its survey baseline\" style=\"display:block;width:100%;max-width:544px;height:auto;border:0;\">")
+            .Append("<div class=\"muted\" style=\"font-size:12px;color:#57606a;padding-top:4px;\">Bars: your active projects. Black lines: the survey.</div></td></tr>");
 
         h.Append("<tr><td class=\"pad fg\" style=\"padding:8px 28px;font-size:14px;color:#1f2328;\">RAG: ")
             .Append(Badge(c.ByRag.GetValueOrDefault("green"), "green", "#1a7f37")).Append(' ')

@@ -65,7 +65,7 @@ public sealed partial class JobRunner(IEnumerable<IJob> jobs, JobLock locks, Job
             }
             run.FinishedAt = time.GetUtcNow();
             await runs.UpdateAsync(run, CancellationToken.None);
-            LogFinished(job.Name, runId, run.Outcome, run.Portfolios, run.Days, run.Snapshots, (run.FinishedAt.Value - started).TotalSeconds);
+            LogFinished(job.Name, runId, run.Outcome, run.Portfolios, run.Days, run.Snapshots, run.Sent, run.Failed, (run.FinishedAt.Value - started).TotalSeconds);
             ct.ThrowIfCancellationRequested();
             return run.ToApi();
         }
@@ -108,8 +108,8 @@ public sealed partial class JobRunner(IEnumerable<IJob> jobs, JobLock locks, Job
     [LoggerMessage(LogLevel.Information, "Job {Job} run {RunId} started ({Trigger})")]
     private partial void LogStarted(string job, string runId, string trigger);
 
-    [LoggerMessage(LogLevel.Information, "Job {Job} run {RunId} {Outcome}: {Portfolios} portfolios, {Days} days, {Snapshots} snapshots in {Seconds:F1} s")]
-    private partial void LogFinished(string job, string runId, string outcome, int portfolios, int days, int snapshots, double seconds);
+    [LoggerMessage(LogLevel.Information, "Job {Job} run {RunId} {Outcome}: {Portfolios} portfolios, {Days} days, {Snapshots} snapshots, {Sent} sent, {Failed} failed in {Seconds:F1} s")]
+    private partial void LogFinished(string job, string runId, string outcome, int portfolios, int days, int snapshots, int sent, int failed, double seconds);
 
     [LoggerMessage(LogLevel.Error, "Job {Job} run {RunId} failed")]
     private partial void LogFailed(Exception exception, string job, string runId);
