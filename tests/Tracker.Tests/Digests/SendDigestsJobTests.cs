@@ -197,6 +197,35 @@ public sealed class SendDigestsJobTests
         Assert.Equal(0, (await RunAsync(world))!.Counts.Failed);
     }
 
+    [Fact]
+    public async Task AnUnreachableRelayIsRetriedThenLeftForTheNextRun()
+    {
+        await using var world = await StartAsync(MondayMorning);
+        await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
+        // A second instance over the same storage whose relay is down: three attempts, then the claim is released.
+        await using var down = await JobHost.StartAsync(world.Azurite.ConnectionString, MondayMorning, settings: new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:Port"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:Security"] = "None",
+            ["Mail:RetryDelay"] = "00:00:00.020",
+        });
+        var running = down.Get<JobRunner>().RunAsync(down.Get<SendDigestsJob>(), "manual", null, default);
+        for (var i = 0; i < 500 && !running.IsCompleted; i++)
+        {
+            down.Time.Advance(TimeSpan.FromMilliseconds(50)); // the back-off waits on the (fake) clock
+            await Task.Delay(20);
+        }
+        var failed = await running;
+        Assert.Equal((0, 1), (failed!.Counts.Sent, failed.Counts.Failed));
+        var released = await world.Host.Get<TrackerTables>().DigestLog.GetEntityIfExistsAsync<TableEntity>("p-emea", "2026-03-02|s-monday");
+        Assert.False(released.HasValue);
+
+        var next = await RunAsync(world);
+        Assert.Equal(1, next!.Counts.Sent);
+        Assert.Equal(["monday@example.com"], await RecipientsAsync(world));
+    }
+
     private static async Task<Hosting.ApiResponse> PostUnsubscribeAsync(World world, string token)
     {
         var context = new DefaultHttpContext { RequestServices = world.Host.Services };
