@@ -65,9 +65,9 @@ public sealed class DelegationTests : IAsyncLifetime
         // Every other function answers from its handler: a success or a ProblemDetails, never a 500.
         foreach (var route in RouteTable.All)
         {
-            var values = new { portfolioId = "p-fn", projectId = "pr-fn", keyId = "nope", name = "ComputeMetrics", entitySet = "Projects" };
+            var values = new { portfolioId = "p-fn", projectId = "pr-fn", keyId = "nope", name = "ComputeMetrics", entitySet = "Projects", subscriptionId = "s-none" };
             var path = "/api/" + route.Template.Replace("{portfolioId}", "p-fn").Replace("{projectId}", "pr-fn").Replace("{keyId}", "nope")
-                .Replace("{name}", "ComputeMetrics").Replace("{entitySet}", "Projects");
+                .Replace("{name}", "ComputeMetrics").Replace("{entitySet}", "Projects").Replace("{subscriptionId}", "s-none");
             var response = await InvokeAsync(functions, route.Name, route.Method, path, values, route.Method == "POST" ? "{}" : null);
             Assert.True(response.Status is >= 200 and < 500, $"{route.Name}: {response.Status}");
         }
