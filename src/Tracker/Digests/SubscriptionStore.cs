@@ -33,12 +33,7 @@ public sealed class SubscriptionStore(TrackerTables tables)
 
     public async Task<(IReadOnlyList<SubscriptionEntity> Items, string? Token)> ListAsync(string portfolioId, int limit, string? token, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}");
-        await foreach (var page in Table.QueryAsync<SubscriptionEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
-        {
-            return (page.Values, page.ContinuationToken);
-        }
-        return ([], null);
+        return await Table.PageAsync<SubscriptionEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}"), limit, token, ct);
     }
 
     public async Task<List<SubscriptionEntity>> ActiveAsync(string portfolioId, CancellationToken ct)

@@ -18,11 +18,8 @@ public sealed class HealthHandlers(RequestPipeline pipeline, TrackerTables table
             {
                 throw Problems.StorageUnavailable();
             }
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"health"}");
-            await foreach (var _ in tables.Portfolios.QueryAsync<TableEntity>(filter, 1, ["RowKey"], call.Aborted).AsPages(pageSizeHint: 1))
-            {
-                break;
-            }
+            // One round trip to storage; a row or none, only reachability counts.
+            await tables.Portfolios.FirstOrDefaultAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"health"}"), call.Aborted, ["RowKey"]);
             return ApiResponse.Ok(new HealthReport("healthy", "reachable", time.GetUtcNow()));
         });
 }

@@ -19,12 +19,7 @@ public sealed class JobRunStore(TrackerTables tables)
     /// <summary>The newest runs of a job first.</summary>
     public async Task<(IReadOnlyList<JobRunEntity> Items, string? Token)> ListAsync(string job, int limit, string? token, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {job}");
-        await foreach (var page in Table.QueryAsync<JobRunEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
-        {
-            return (page.Values, page.ContinuationToken);
-        }
-        return ([], null);
+        return await Table.PageAsync<JobRunEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {job}"), limit, token, ct);
     }
 
     /// <summary>Whether a run started at or after this occurrence and did not fail (succeeded, or is under way).</summary>

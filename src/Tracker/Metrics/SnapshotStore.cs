@@ -51,11 +51,8 @@ public sealed class SnapshotStore(TrackerTables tables)
         string portfolioId, DateOnly from, DateOnly to, int limit, string? token, CancellationToken ct)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId} and RowKey ge {DayKey.Text(from)} and RowKey le {DayKey.Text(to)}");
-        await foreach (var page in tables.PortfolioSnapshots.QueryAsync<TableEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
-        {
-            return ([.. page.Values.Select(PortfolioSnapshotEntity.ToMetrics)], page.ContinuationToken);
-        }
-        return ([], null);
+        var (rows, next) = await tables.PortfolioSnapshots.PageAsync<TableEntity>(filter, limit, token, ct);
+        return ([.. rows.Select(PortfolioSnapshotEntity.ToMetrics)], next);
     }
 
     /// <summary>The newest day with a complete snapshot in [notBefore, ...], or null.</summary>
@@ -71,20 +68,7 @@ public sealed class SnapshotStore(TrackerTables tables)
     }
 
     /// <summary>Whether the portfolio has any complete snapshot of a day before <paramref name="day"/>.</summary>
-    public async Task<bool> AnyBeforeAsync(string portfolioId, DateOnly day, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId} and RowKey lt {DayKey.Text(day)}");
-        await foreach (var page in tables.PortfolioSnapshots.QueryAsync<TableEntity>(filter, 1, ["RowKey"], ct).AsPages(pageSizeHint: 1))
-        {
-            if (page.Values.Count > 0)
-            {
-                return true;
-            }
-            if (page.ContinuationToken is null)
-            {
-                break;
-            }
-        }
-        return false;
-    }
+    public async Task<bool> AnyBeforeAsync(string portfolioId, DateOnly day, CancellationToken ct) =>
+        await tables.PortfolioSnapshots.FirstOrDefaultAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId} and RowKey lt {DayKey.Text(day)}"), ct, ["RowKey"]) is not null;
 }

@@ -83,11 +83,6 @@ public sealed class PortfolioStore(TrackerTables tables)
             }
             return (items, null);
         }
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PortfolioEntity.Partition}");
-        await foreach (var page in Table.QueryAsync<PortfolioEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
-        {
-            return (page.Values, page.ContinuationToken);
-        }
-        return ([], null);
+        return await Table.PageAsync<PortfolioEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PortfolioEntity.Partition}"), limit, token, ct);
     }
 }

@@ -69,22 +69,8 @@ public sealed class ProjectStore(TrackerTables tables)
         }
     }
 
-    public async Task<bool> AnyAsync(string portfolioId, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}");
-        await foreach (var page in Table.QueryAsync<TableEntity>(filter, 1, ["RowKey"], ct).AsPages(pageSizeHint: 1))
-        {
-            if (page.Values.Count > 0)
-            {
-                return true;
-            }
-            if (page.ContinuationToken is null)
-            {
-                break;
-            }
-        }
-        return false;
-    }
+    public async Task<bool> AnyAsync(string portfolioId, CancellationToken ct) =>
+        await Table.FirstOrDefaultAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}"), ct, ["RowKey"]) is not null;
 
     /// <summary>
     /// A page of one portfolio's projects, filtered in storage by status, category and priority. Table Storage may

@@ -29,12 +29,7 @@ public sealed class ApiKeyStore(TrackerTables tables)
 
     public async Task<(IReadOnlyList<ApiKeyEntity> Items, string? Token)> ListAsync(int limit, string? token, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ApiKeyEntity.Partition}");
-        await foreach (var page in Table.QueryAsync<ApiKeyEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
-        {
-            return (page.Values, page.ContinuationToken);
-        }
-        return ([], null);
+        return await Table.PageAsync<ApiKeyEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ApiKeyEntity.Partition}"), limit, token, ct);
     }
 
     public async Task UpdateAsync(ApiKeyEntity entity, CancellationToken ct)

@@ -21,22 +21,9 @@ public sealed class UpdateStore(TrackerTables tables)
         }
     }
 
-    public async Task<UpdateEntity?> NewestAsync(string portfolioId, string projectId, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}");
-        await foreach (var page in Table.QueryAsync<UpdateEntity>(filter, 1, cancellationToken: ct).AsPages(pageSizeHint: 1))
-        {
-            if (page.Values.Count > 0)
-            {
-                return page.Values[0];
-            }
-            if (page.ContinuationToken is null)
-            {
-                break;
-            }
-        }
-        return null;
-    }
+    /// <summary>The partition's first row: RowKeys are inverted reportedAt ticks, so that is the newest update.</summary>
+    public Task<UpdateEntity?> NewestAsync(string portfolioId, string projectId, CancellationToken ct) =>
+        Table.FirstOrDefaultAsync<UpdateEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}"), ct);
 
     /// <summary>
     /// A page of history, newest first, of updates reported in [from, to): a RowKey range within the project's
@@ -55,11 +42,7 @@ public sealed class UpdateStore(TrackerTables tables)
         {
             filter += " and " + TableClient.CreateQueryFilter($"RowKey lt {UpdateEntity.KeyBefore(start)}");
         }
-        await foreach (var page in Table.QueryAsync<UpdateEntity>(filter, limit, cancellationToken: ct).AsPages(token, limit))
-        {
-            return (page.Values, page.ContinuationToken);
-        }
-        return ([], null);
+        return await Table.PageAsync<UpdateEntity>(filter, limit, token, ct);
     }
 
     /// <summary>Deletes a project's whole history, 100 rows per entity group transaction.</summary>
