@@ -35,8 +35,21 @@ public sealed class DigestService(
         return new Source(portfolio, histories, names);
     }
 
-    /// <summary>The digest of the last complete day (in the portfolio's time zone) against the period before.</summary>
-    public Digest Compose(Source source, Cadence cadence, string unsubscribeUrl)
+    /// <summary>
+    /// The part of a digest that is the same for every recipient: the metrics of the last complete day (in the
+    /// portfolio's time zone) and of the period before, the composed content and the chart.
+    /// </summary>
+    public sealed record Prepared(DigestInput Input, DigestContent Content, byte[] Chart)
+    {
+        /// <summary>The digest for one recipient: only the unsubscribe link differs.</summary>
+        public Digest For(string unsubscribeUrl)
+        {
+            var input = Input with { UnsubscribeUrl = unsubscribeUrl };
+            return new Digest(Content, DigestComposer.Html(input, Content), DigestComposer.Text(input, Content), Chart);
+        }
+    }
+
+    public Prepared Prepare(Source source, Cadence cadence)
     {
         var portfolio = source.Portfolio;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), portfolio.Zone).DateTime);
@@ -46,9 +59,9 @@ public sealed class DigestService(
             portfolio.RowKey, portfolio.Name, cadence, asOf,
             engine.Compute(portfolio.RowKey, source.Histories, asOf, portfolio.Zone),
             engine.Compute(portfolio.RowKey, source.Histories, previous, portfolio.Zone),
-            source.Names, unsubscribeUrl, engine.Options.StaleDays);
+            source.Names, "", engine.Options.StaleDays);
         var content = DigestComposer.Compose(input);
-        return new Digest(content, DigestComposer.Html(input, content), DigestComposer.Text(input, content), DigestChart.Render(content.Headlines));
+        return new Prepared(input, content, DigestChart.Render(content.Headlines));
     }
 
     public async Task<string> UnsubscribeUrlAsync(string portfolioId, string subscriptionId, HttpRequest? request, CancellationToken ct) =>

@@ -101,6 +101,7 @@ public sealed partial class SendDigestsJob(
             return (0, 0);
         }
         DigestService.Source? source = null;
+        var prepared = new Dictionary<Cadence, DigestService.Prepared>();
         int sent = 0, failed = 0;
         foreach (var (subscription, period) in due)
         {
@@ -124,11 +125,12 @@ public sealed partial class SendDigestsJob(
             source ??= await digests.LoadAsync(portfolio, ct);
             var cadence = TrackerJson.Parse<Cadence>(subscription.Cadence) ?? Cadence.Weekly;
             var unsubscribe = await digests.UnsubscribeUrlAsync(portfolio.RowKey, subscription.RowKey, null, ct);
-            var outcome = await SendWithRetriesAsync(() =>
+            if (!prepared.TryGetValue(cadence, out var digest))
             {
-                var digest = digests.Compose(source, cadence, unsubscribe);
-                return DigestService.Message(digest, mail.From, subscription.Email, unsubscribe, claim.MessageId);
-            }, ct);
+                prepared[cadence] = digest = digests.Prepare(source, cadence); // metrics and chart once per cadence
+            }
+            var outcome = await SendWithRetriesAsync(
+                () => DigestService.Message(digest.For(unsubscribe), mail.From, subscription.Email, unsubscribe, claim.MessageId), ct);
             switch (outcome)
             {
                 case null:
