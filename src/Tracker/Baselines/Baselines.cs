@@ -31,27 +31,27 @@ public sealed class BaselineOptions
 /// <summary>A survey baseline on the wire, with what it meant in the survey and where it comes from.</summary>
 public sealed record Baseline(string Id, double Value, string Meaning, string Source);
 
-public sealed class BaselineHandlers(RequestPipeline pipeline, IOptions<BaselineOptions> options)
+/// <summary>The survey baselines with their meaning and source, from the configured values.</summary>
+public static class SurveyBaselines
 {
     private const string Pega = "Savanta for Pegasystems, 2020: 1,200 business decision-makers";
     private const string Eiu = "The Economist Intelligence Unit for BDO, 2014: 800 executives";
 
-    public IReadOnlyList<Baseline> All()
-    {
-        var o = options.Value;
-        return
-        [
-            new("priority", o.Priority, "organisations that want to give digital transformation more priority", Pega),
-            new("speed", o.Speed, "organisations speeding up existing digitalisation projects", Pega),
-            new("investment", o.Investment, "organisations investing more in digitalisation in general", Pega),
-            new("customerEngagement", o.CustomerEngagement, "the crisis accelerated digital projects aimed at customer engagement", Pega),
-            new("cloud", o.Cloud, "named cloud-based systems as a project needed for future crises", Pega),
-            new("crm", o.Crm, "named CRM as a project needed for future crises", Pega),
-            new("ai", o.Ai, "named AI-driven analytics and decision-making as a project needed for future crises", Pega),
-            new("customerOutcomeLink", o.CustomerOutcomeLink, "have a strategy linking customer service to the bottom line", Eiu),
-        ];
-    }
+    public static IReadOnlyList<Baseline> All(BaselineOptions o) =>
+    [
+        new("priority", o.Priority, "organisations that want to give digital transformation more priority", Pega),
+        new("speed", o.Speed, "organisations speeding up existing digitalisation projects", Pega),
+        new("investment", o.Investment, "organisations investing more in digitalisation in general", Pega),
+        new("customerEngagement", o.CustomerEngagement, "the crisis accelerated digital projects aimed at customer engagement", Pega),
+        new("cloud", o.Cloud, "named cloud-based systems as a project needed for future crises", Pega),
+        new("crm", o.Crm, "named CRM as a project needed for future crises", Pega),
+        new("ai", o.Ai, "named AI-driven analytics and decision-making as a project needed for future crises", Pega),
+        new("customerOutcomeLink", o.CustomerOutcomeLink, "have a strategy linking customer service to the bottom line", Eiu),
+    ];
+}
 
+public sealed class BaselineHandlers(RequestPipeline pipeline, IOptions<BaselineOptions> options)
+{
     public Task<ApiResponse> List(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Reader(), call => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(All(), null))));
+        pipeline.RunAsync(request, Access.Reader(), call => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(SurveyBaselines.All(options.Value), null))));
 }

@@ -25,10 +25,9 @@ public sealed class FeedModel
 
     public FeedModel(IOptions<BaselineOptions> baselines)
     {
-        var baselineHandlers = baselines.Value;
         Sets =
         [
-            Portfolios(), Projects(), Updates(), ProjectSnapshots(), PortfolioSnapshots(), Baselines(baselineHandlers),
+            Portfolios(), Projects(), Updates(), ProjectSnapshots(), PortfolioSnapshots(), Baselines(baselines.Value),
         ];
         Model = Build(Sets);
     }
@@ -109,19 +108,7 @@ public sealed class FeedModel
 
     private static FeedSet Baselines(BaselineOptions options)
     {
-        var values = new Dictionary<string, double>
-        {
-            ["priority"] = options.Priority,
-            ["speed"] = options.Speed,
-            ["investment"] = options.Investment,
-            ["customerEngagement"] = options.CustomerEngagement,
-            ["cloud"] = options.Cloud,
-            ["crm"] = options.Crm,
-            ["ai"] = options.Ai,
-            ["customerOutcomeLink"] = options.CustomerOutcomeLink,
-        };
-        var rows = new BaselineHandlers(null!, Options.Create(options)).All()
-            .Select(b => new object?[] { b.Id, values[b.Id], b.Meaning, b.Source }).ToList();
+        var rows = SurveyBaselines.All(options).Select(b => new object?[] { b.Id, b.Value, b.Meaning, b.Source }).ToList();
         return new("Baselines", "Baseline", null,
         [
             new("Id", K.String, false, _ => null), new("Value", K.Double, false, _ => null),
