@@ -123,4 +123,7 @@ public sealed class ApiFunctions(
 
     [Function("FeedEntitySet")]
     public Task<ApiResponse> FeedEntitySet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedEntitySet)] HttpRequest req, string entitySet) => feed.EntitySet(req, entitySet);
+
+    [Function("FeedCount")]
+    public Task<ApiResponse> FeedCount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedCount)] HttpRequest req, string entitySet) => feed.Count(req, entitySet);
 }

@@ -95,6 +95,9 @@ public static class ApiEndpoints
             .Describe("FeedMetadata", "Power BI feed: CSDL XML metadata (reader)");
         api.MapGet(Routes.FeedEntitySet, (HttpRequest r, string entitySet, FeedHandlers h) => h.EntitySet(r, entitySet))
             .Describe("FeedEntitySet", "Power BI feed: an entity set with $select, $filter, $orderby, $top, $skip, $count (reader)");
+        api.MapGet(Routes.FeedCount, (HttpRequest r, string entitySet, FeedHandlers h) => h.Count(r, entitySet))
+            .Describe("FeedCount", "Power BI feed: the number of rows of an entity set that match $filter, as plain text (reader)")
+            .Produces<long>(200, "text/plain");
         return api;
     }
 

@@ -62,24 +62,81 @@ public sealed class DelegationTests : IAsyncLifetime
         Assert.Equal(201, (await InvokeAsync(functions, "PostUpdate", "POST", "/api/portfolios/p-fn/projects/pr-fn/updates",
             new { portfolioId = "p-fn", projectId = "pr-fn" }, """{"percentComplete":10}""")).Status);
 
-        // Every other function answers from its handler: a success or a ProblemDetails, never a 500.
+        // Every function answers from its handler: a success or a ProblemDetails, never a 500.
         foreach (var route in RouteTable.All)
         {
-            var values = new { portfolioId = "p-fn", projectId = "pr-fn", keyId = "nope", name = "ComputeMetrics", entitySet = "Projects", subscriptionId = "s-none" };
-            var path = "/api/" + route.Template.Replace("{portfolioId}", "p-fn").Replace("{projectId}", "pr-fn").Replace("{keyId}", "nope")
-                .Replace("{name}", "ComputeMetrics").Replace("{entitySet}", "Projects").Replace("{subscriptionId}", "s-none");
-            var response = await InvokeAsync(functions, route.Name, route.Method, path, values, route.Method == "POST" ? "{}" : null);
-            Assert.True(response.Status is >= 200 and < 500, $"{route.Name}: {response.Status}");
+            foreach (var path in RouteSamples.All(route.Template))
+            {
+                var response = await InvokeAsync(functions, route.Name, route.Method, path, RouteValues(route.Template, path), route.Method == "POST" ? "{}" : null);
+                Assert.True(response.Status is >= 200 and < 500, $"{route.Name} {path}: {response.Status}");
+            }
         }
     }
 
-    private async Task<ApiResponse> InvokeAsync(ApiFunctions functions, string name, string method, string path, object routeValues, string? body = null)
+    [Fact]
+    public async Task TheFeedAnswersARequestWithoutAHostHeader()
+    {
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        foreach (var (name, path) in new[] { ("FeedServiceDocument", "/api/odata/"), ("FeedMetadata", "/api/odata/$metadata"), ("FeedEntitySet", "/api/odata/Baselines") })
+        {
+            var response = await InvokeAsync(functions, name, "GET", path, RouteValues(Routes.FeedEntitySet, path), withHost: false);
+            Assert.Equal(200, response.Status);
+            if (name != "FeedMetadata")
+            {
+                Assert.Contains("\"@odata.context\":\"http://localhost/api/odata/", Encoding.UTF8.GetString(response.Body));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task FeedCountIsAPlainNumberThatHonoursFilter()
+    {
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        var all = await InvokeAsync(functions, "FeedCount", "GET", "/api/odata/Baselines/$count", new Dictionary<string, string> { ["entitySet"] = "Baselines" });
+        Assert.Equal(200, all.Status);
+        Assert.StartsWith("text/plain", all.ContentType);
+        var total = int.Parse(Encoding.UTF8.GetString(all.Body), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(total > 1);
+        var one = await InvokeAsync(functions, "FeedCount", "GET", "/api/odata/Baselines/$count?$filter=Id%20eq%20'priority'", new Dictionary<string, string> { ["entitySet"] = "Baselines" });
+        Assert.Equal("1", Encoding.UTF8.GetString(one.Body));
+        var bad = await InvokeAsync(functions, "FeedCount", "GET", "/api/odata/Baselines/$count?$filter=Nope%20eq%201", new Dictionary<string, string> { ["entitySet"] = "Baselines" });
+        Assert.Equal(400, bad.Status);
+    }
+
+    /// <summary>The route values the host would bind: each {parameter} of the template read off the sample path.</summary>
+    private static Dictionary<string, string> RouteValues(string template, string path)
+    {
+        var values = new Dictionary<string, string>();
+        var names = template.Split('/');
+        var parts = path[("/" + Routes.Prefix + "/").Length..].Split('?')[0].Split('/');
+        for (var i = 0; i < Math.Min(names.Length, parts.Length); i++)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(names[i], @"^\{([A-Za-z]+)(:[a-z]+)?\}(.*)$");
+            if (match.Success)
+            {
+                values[match.Groups[1].Value] = parts[i][..^match.Groups[3].Value.Length];
+            }
+        }
+        return values;
+    }
+
+    /// <summary>What the caller receives once the worker has executed the function's result.</summary>
+    private sealed record Received(int Status, byte[] Body, string? ContentType);
+
+    private async Task<Received> InvokeAsync(ApiFunctions functions, string name, string method, string path, object routeValues, string? body = null,
+        bool withHost = true)
     {
         var context = new DefaultHttpContext { RequestServices = _host.Services };
         var request = context.Request;
         request.Method = method;
         var question = path.IndexOf('?', StringComparison.Ordinal);
         request.Path = question < 0 ? path : path[..question];
+        request.QueryString = question < 0 ? QueryString.Empty : new QueryString(path[question..]);
+        if (withHost)
+        {
+            request.Scheme = "https";
+            request.Host = new HostString("tracker.example");
+        }
         request.Headers["x-api-key"] = AdminKey;
         if (body is not null)
         {
@@ -90,8 +147,14 @@ public sealed class DelegationTests : IAsyncLifetime
         }
         context.Response.Body = new MemoryStream();
         var function = typeof(ApiFunctions).GetMethods().Single(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name == name);
-        var values = routeValues.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(routeValues));
+        var values = routeValues as IReadOnlyDictionary<string, string> is { } dictionary
+            ? dictionary.ToDictionary(p => p.Key, p => (object?)p.Value)
+            : routeValues.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(routeValues));
         var arguments = function.GetParameters().Select(p => p.ParameterType == typeof(HttpRequest) ? request : values[p.Name!]).ToArray();
-        return await (Task<ApiResponse>)function.Invoke(functions, arguments)!;
+        var result = await (Task<ApiResponse>)function.Invoke(functions, arguments)!;
+        var received = new MemoryStream();
+        context.Response.Body = received;
+        await result.ExecuteAsync(context);
+        return new Received(context.Response.StatusCode, received.ToArray(), context.Response.ContentType);
     }
 }

@@ -1,19 +1,15 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using MimeKit;
 using Tracker.Hosting;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Security;
 
 namespace Tracker.Digests;
 
 /// <summary>Loads what a digest needs and turns the composition into a message; shared by the job and the preview.</summary>
 public sealed class DigestService(
-    ProjectStore projects, HistoryLoader loader, MetricsEngine engine, UnsubscribeTokens tokens, IOptions<TrackerOptions> options,
-    IConfiguration configuration, TimeProvider time)
+    ProjectStore projects, HistoryLoader loader, MetricsEngine engine, UnsubscribeTokens tokens, PublicBaseUrl publicBaseUrl, TimeProvider time)
 {
     public sealed record Source(PortfolioEntity Portfolio, IReadOnlyList<ProjectHistory> Histories, IReadOnlyDictionary<string, string> Names);
 
@@ -67,19 +63,8 @@ public sealed class DigestService(
     public async Task<string> UnsubscribeUrlAsync(string portfolioId, string subscriptionId, HttpRequest? request, CancellationToken ct) =>
         $"{BaseUrl(request)}/{Routes.Prefix}/{Routes.Unsubscribe}?token={Uri.EscapeDataString(await tokens.CreateAsync(portfolioId, subscriptionId, ct))}";
 
-    /// <summary>Tracker:PublicBaseUrl, else the Functions host name Azure sets, else the request's own, else loopback.</summary>
-    public string BaseUrl(HttpRequest? request)
-    {
-        if (options.Value.PublicBaseUrl is { } configured)
-        {
-            return configured.ToString().TrimEnd('/');
-        }
-        if (configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } host)
-        {
-            return "https://" + host;
-        }
-        return request is null ? "http://127.0.0.1:7071" : $"{request.Scheme}://{request.Host}{request.PathBase}";
-    }
+    /// <summary>See <see cref="PublicBaseUrl"/>: the configured URL, Azure's host name, or the request's own.</summary>
+    public string BaseUrl(HttpRequest? request) => publicBaseUrl.For(request);
 
     public static MimeMessage Message(Digest digest, string from, string to, string unsubscribeUrl, string messageId)
     {

@@ -15,7 +15,7 @@ namespace Tracker.Feed;
 /// first byte is written, so bad queries are ProblemDetails 400s and storage outages 503s.
 /// </summary>
 public sealed partial class FeedHandlers(
-    RequestPipeline pipeline, FeedModel model, FeedPlanner planner, FeedReader reader, IOptions<TrackerOptions> options, ILogger<FeedHandlers> logger)
+    RequestPipeline pipeline, FeedModel model, FeedPlanner planner, FeedReader reader, PublicBaseUrl baseUrl, ILogger<FeedHandlers> logger)
 {
     public const int PageSize = 5000;
 
@@ -38,11 +38,25 @@ public sealed partial class FeedHandlers(
             await writer.DisposeAsync();
         })));
 
+    /// <summary>
+    /// <c>/odata/{set}/$count</c>: how many rows match <c>$filter</c> (and <c>$skip</c>/<c>$top</c> when given), as a plain
+    /// number — what Power BI folds <c>Table.RowCount</c> into. <c>$select</c> and <c>$orderby</c> don't change a count.
+    /// </summary>
+    public Task<ApiResponse> Count(HttpRequest request, string entitySet) =>
+        pipeline.RunAsync(request, Access.Reader(), async call =>
+        {
+            var query = FeedQuery.Parse(model, FindSet(entitySet), ServiceRoot(request), request.Query);
+            var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
+            var matching = await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted);
+            var count = Math.Min(Math.Max(0, matching - (query.Skip ?? 0)), query.Top ?? long.MaxValue);
+            return new ApiResponse(200, System.Text.Encoding.UTF8.GetBytes(count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                "text/plain; charset=utf-8") { Headers = ODataVersionHeader };
+        });
+
     public Task<ApiResponse> EntitySet(HttpRequest request, string entitySet) =>
         pipeline.RunAsync(request, Access.Reader(), async call =>
         {
-            var set = model.Find(entitySet) ?? throw Problems.NotFound(
-                $"There is no entity set '{entitySet}'. Sets: {string.Join(", ", model.Sets.Select(s => s.Name))}.");
+            var set = FindSet(entitySet);
             var root = ServiceRoot(request);
             var query = FeedQuery.Parse(model, set, root, request.Query);
             var state = query.SkipToken is null ? null : SkipState.Decode(query.SkipToken, query.Fingerprint);
@@ -201,11 +215,12 @@ public sealed partial class FeedHandlers(
         return rows;
     }
 
-    private Uri ServiceRoot(HttpRequest request)
-    {
-        var baseUrl = options.Value.PublicBaseUrl?.ToString().TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
-        return new Uri($"{baseUrl}/{Routes.Prefix}/{Routes.Feed}/");
-    }
+    private static readonly KeyValuePair<string, string>[] ODataVersionHeader = [new("OData-Version", "4.0")];
+
+    private FeedSet FindSet(string entitySet) => model.Find(entitySet) ?? throw Problems.NotFound(
+        $"There is no entity set '{entitySet}'. Sets: {string.Join(", ", model.Sets.Select(s => s.Name))}.");
+
+    private Uri ServiceRoot(HttpRequest request) => new($"{baseUrl.For(request)}/{Routes.Prefix}/{Routes.Feed}/");
 
     /// <summary>The same query with a new $skiptoken. The API key (<c>code</c>) is never echoed: Power BI adds it itself.</summary>
     private static Uri NextLink(Uri root, FeedQuery query, SkipState state)

@@ -23,6 +23,9 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
     /// <summary>Where metrics came from (<c>snapshot</c> or <c>computed</c>), sent as the Metrics-Source header.</summary>
     public string? Source { get; init; }
 
+    /// <summary>Further response headers (e.g. OData-Version on a plain-text count).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
+
     /// <summary>True when this is a stored response replayed for a repeated Idempotency-Key.</summary>
     public bool Replayed { get; init; }
 
@@ -80,6 +83,10 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         if (Replayed)
         {
             response.Headers["Idempotent-Replayed"] = "true";
+        }
+        foreach (var (name, value) in Headers ?? [])
+        {
+            response.Headers[name] = value;
         }
         if (Status == 204)
         {

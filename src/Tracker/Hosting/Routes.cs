@@ -29,7 +29,13 @@ public static class Routes
     public const string Feed = "odata";
     public const string FeedServiceDocument = "odata/";
     public const string FeedMetadata = "odata/$metadata";
-    public const string FeedEntitySet = "odata/{entitySet}";
+    /// <summary>
+    /// An entity set. <c>alpha</c> (letters only) keeps it from matching <c>$metadata</c> or <c>$count</c>: the Functions
+    /// host tries routes in function-name order without precedence, so no two feed routes may match one URL
+    /// (docs/decisions/0010-unambiguous-function-routes.md).
+    /// </summary>
+    public const string FeedEntitySet = "odata/{entitySet:alpha}";
+    public const string FeedCount = "odata/{entitySet:alpha}/$count";
 
     public static string PortfolioPath(string portfolioId) => $"/{Prefix}/portfolios/{portfolioId}";
 
@@ -80,6 +86,7 @@ public static class RouteTable
         new("FeedServiceDocument", "GET", Routes.FeedServiceDocument),
         new("FeedMetadata", "GET", Routes.FeedMetadata),
         new("FeedEntitySet", "GET", Routes.FeedEntitySet),
+        new("FeedCount", "GET", Routes.FeedCount),
     ];
 
     /// <summary>The timer jobs both hosts run, with the app setting that holds each schedule.</summary>

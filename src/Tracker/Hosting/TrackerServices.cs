@@ -36,6 +36,7 @@ public static class TrackerServices
         services.AddMemoryCache();
         services.TryAddTimeProvider();
         services.AddSingleton<Ids>();
+        services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<TrackerTables>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
