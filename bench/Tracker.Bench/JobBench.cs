@@ -31,7 +31,7 @@ public static class JobBench
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Tracker:BootstrapAdminKey"] = "bench-admin-key",
+            ["Tracker:BootstrapAdminKey"] = "bench-admin-key-jobs-0123456789abcdef0123",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddTracker();

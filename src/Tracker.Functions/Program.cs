@@ -1,8 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using Tracker.Hosting;
+using Tracker.Functions;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.Services.AddTracker();
-await builder.Build().RunAsync();
+await FunctionsApplication.CreateBuilder(args).Configure().Build().RunAsync();

@@ -15,6 +15,9 @@ public static class TrackerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Anything that escapes a handler's pipeline is the same logged ProblemDetails 500 the Functions worker gives.
+        app.UseExceptionHandler(failed => failed.Run(context =>
+            ApiResponse.Problem(Problems.Unexpected(), context.Request.Path.Value ?? "").ExecuteAsync(context)));
         app.MapOpenApi("/" + Routes.Prefix + "/" + Routes.OpenApi);
         app.MapGroup("/" + Routes.Prefix).MapTrackerApi();
         return app;

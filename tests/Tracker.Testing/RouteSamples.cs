@@ -25,6 +25,10 @@ public static partial class RouteSamples
             : [Path(template)];
     }
 
+    /// <summary>The path as OpenAPI writes it: under /api, constraints dropped, no trailing slash.</summary>
+    public static string OpenApiPath(string template) =>
+        ("/" + Routes.Prefix + "/" + Parameter().Replace(template, m => "{" + m.Groups[1].Value + "}")).TrimEnd('/');
+
     private static string Default(string parameter) => parameter switch
     {
         "portfolioId" => "p-emea",

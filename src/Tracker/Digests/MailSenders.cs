@@ -25,6 +25,15 @@ public sealed class SmtpOptions
 
     [EmailAddress]
     public string? From { get; set; }
+
+    /// <summary>Azure writes every app setting, unused ones empty (infra/app.bicep): an empty value means not set.</summary>
+    public static void TreatEmptyAsUnset(SmtpOptions o)
+    {
+        o.Host = string.IsNullOrWhiteSpace(o.Host) ? null : o.Host;
+        o.User = string.IsNullOrWhiteSpace(o.User) ? null : o.User;
+        o.Password = string.IsNullOrEmpty(o.Password) ? null : o.Password;
+        o.From = string.IsNullOrWhiteSpace(o.From) ? null : o.From;
+    }
 }
 
 /// <summary>The <c>Mail</c> section: with OutboxPath set, digests are written there as .eml files instead of sent.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.OData;
 using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
@@ -50,7 +49,8 @@ public sealed partial class FeedHandlers(
             var matching = await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted);
             var count = Math.Min(Math.Max(0, matching - (query.Skip ?? 0)), query.Top ?? long.MaxValue);
             return new ApiResponse(200, System.Text.Encoding.UTF8.GetBytes(count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                "text/plain; charset=utf-8") { Headers = ODataVersionHeader };
+                "text/plain; charset=utf-8")
+            { Headers = ODataVersionHeader };
         });
 
     public Task<ApiResponse> EntitySet(HttpRequest request, string entitySet) =>

@@ -33,6 +33,9 @@ public static class Problems
 
     public static ApiProblemException NotFound(string detail) => new(404, "Not found", detail);
 
+    /// <summary>A failure nobody anticipated: logged where it is caught, answered without internals, in both hosts.</summary>
+    public static ApiProblemException Unexpected() => new(500, "Internal error", "The server failed unexpectedly; the failure was logged.");
+
     public static ApiProblemException Conflict(string detail) => new(409, "Conflict", detail);
 
     public static ApiProblemException PreconditionFailed(string detail) => new(412, "Precondition failed", detail);

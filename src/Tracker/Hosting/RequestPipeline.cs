@@ -117,7 +117,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
                 return Problems.StorageUnavailable();
             default:
                 LogUnexpected(e);
-                return new ApiProblemException(500, "Internal error", "The server failed unexpectedly; the failure was logged.");
+                return Problems.Unexpected();
         }
     }
 

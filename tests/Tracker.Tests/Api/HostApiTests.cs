@@ -39,7 +39,7 @@ public sealed class HostApiTests(ApiFixture api)
         var paths = document.GetProperty("paths");
         foreach (var route in RouteTable.All.Where(r => r.Name != "OpenApi"))
         {
-            var path = ("/api/" + route.Template).TrimEnd('/');
+            var path = Testing.RouteSamples.OpenApiPath(route.Template);
             Assert.True(paths.TryGetProperty(path, out var item), $"OpenAPI lacks {path}");
             Assert.True(item.TryGetProperty(route.Method.ToLowerInvariant(), out var operation), $"OpenAPI lacks {route.Method} {path}");
             Assert.Equal(route.Name, operation.GetProperty("operationId").GetString());
@@ -66,18 +66,40 @@ public sealed class HostApiTests(ApiFixture api)
             "src/Tracker/Hosting/openapi.json is stale: run the tests once with TRACKER_UPDATE_OPENAPI=1 and commit it.");
     }
 
+    /// <summary>HTTP/1.0 allows a request without Host; the feed then links to the address the request arrived on.</summary>
+    [Theory]
+    [InlineData("/api/odata/")]
+    [InlineData("/api/odata/$metadata")]
+    [InlineData("/api/odata/Baselines")]
+    [InlineData("/api/odata/Baselines/$count")]
+    public async Task TheFeedAnswersARequestWithoutAHostHeader(string path)
+    {
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(api.Server.Address.Host, api.Server.Address.Port);
+        var stream = socket.GetStream();
+        var request = $"GET {path} HTTP/1.0\r\nx-api-key: {ApiFixture.AdminKey}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        var response = await new StreamReader(stream).ReadToEndAsync();
+        Assert.StartsWith("HTTP/1.1 200", response);
+        if (!path.Contains('$'))
+        {
+            Assert.Contains($"\"@odata.context\":\"http://{api.Server.Address.Host}:{api.Server.Address.Port}/api/odata/", response);
+        }
+    }
+
     [Fact]
     public async Task EveryRouteOfTheTableIsServed()
     {
         using var anonymous = api.Server.CreateClient();
         foreach (var route in RouteTable.All.Where(r => r.Name is not ("Health" or "OpenApi")))
         {
-            var path = "/api/" + route.Template.Replace("{portfolioId}", "p").Replace("{projectId}", "q").Replace("{keyId}", "k")
-                .Replace("{subscriptionId}", "s").Replace("{name}", "ComputeMetrics").Replace("{entitySet}", "Projects");
-            var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), path));
-            // Without a key, every mapped route answers 401 from the shared pipeline (an unmapped one would be 404/405);
-            // the unsubscribe link needs no key but a signed token, so without one it is a 400.
-            await HttpAssert.ProblemAsync(response, route.Template == Routes.Unsubscribe ? 400 : 401);
+            foreach (var path in Testing.RouteSamples.All(route.Template))
+            {
+                var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), path));
+                // Without a key, every mapped route answers 401 from the shared pipeline (an unmapped one would be 404/405);
+                // the unsubscribe link needs no key but a signed token, so without one it is a 400.
+                await HttpAssert.ProblemAsync(response, route.Template == Routes.Unsubscribe ? 400 : 401);
+            }
         }
     }
 }

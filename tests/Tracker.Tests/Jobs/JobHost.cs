@@ -41,7 +41,7 @@ public sealed class JobHost : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = connectionString,
             ["Storage:MaxRetries"] = "1",
-            ["Tracker:BootstrapAdminKey"] = "job-host-admin-key",
+            ["Tracker:BootstrapAdminKey"] = "job-host-admin-key-0123456789abcdef0123",
             [JobScheduler.EnabledSetting] = scheduler.ToString(),
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
