@@ -30,7 +30,9 @@ public sealed class TestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="settings">extra configuration; the job scheduler is off unless <c>Jobs:SchedulerEnabled</c> is set.</param>
-    public static async Task<TestServer> StartAsync(string storageConnectionString, string adminKey, IDictionary<string, string?>? settings = null, LogLevel minimumLevel = LogLevel.Information)
+    /// <param name="services">extra registrations, e.g. a storage fault policy.</param>
+    public static async Task<TestServer> StartAsync(string storageConnectionString, string adminKey, IDictionary<string, string?>? settings = null,
+        LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null)
     {
         settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         settings.TryAdd("Jobs:SchedulerEnabled", "false");
@@ -48,6 +50,7 @@ public sealed class TestServer : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(minimumLevel);
             builder.Logging.AddProvider(logs);
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -12,7 +12,7 @@ public sealed record DigestPreview(string Subject, string Html, string Text, str
 
 public sealed class DigestHandlers(
     RequestPipeline pipeline, PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, UnsubscribeTokens tokens,
-    Ids ids, TimeProvider time)
+    TimeProvider time)
 {
     public Task<ApiResponse> Subscribe(HttpRequest request, string portfolioId) =>
         pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
@@ -23,7 +23,7 @@ public sealed class DigestHandlers(
             var entity = new SubscriptionEntity
             {
                 PartitionKey = portfolioId,
-                RowKey = ids.New(),
+                RowKey = call.Identity.Id,
                 Email = body.Email!,
                 Cadence = TrackerJson.Name(body.Cadence!.Value),
                 Weekday = body.Weekday is { } w ? TrackerJson.Name(w) : null,

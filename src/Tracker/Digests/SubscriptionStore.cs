@@ -17,7 +17,7 @@ public sealed class SubscriptionStore(TrackerTables tables)
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            throw Problems.Conflict($"Subscription '{entity.RowKey}' already exists.");
+            // The id is the request's own (see RequestIdentity): the row is this request's, written by an earlier attempt.
         }
     }
 

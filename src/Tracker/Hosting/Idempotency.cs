@@ -7,9 +7,16 @@ using Tracker.Storage;
 namespace Tracker.Hosting;
 
 /// <summary>
+/// What a write is: the id it gives what it creates and the moment it happened. A POST with an Idempotency-Key keeps
+/// the identity of its first attempt in its claim, so every retry writes the same rows (same ids, same keys) —
+/// however the earlier attempt failed, a retry overwrites instead of duplicating (docs/decisions/0011).
+/// </summary>
+public sealed record RequestIdentity(string Id, DateTimeOffset At);
+
+/// <summary>
 /// A POST's first successful response, kept under (API key, Idempotency-Key, route) for 24 hours so that a retry
-/// replays it instead of writing again. PartitionKey is a hash of key id and Idempotency-Key, RowKey a hash of the
-/// method and path; the body is kept as its SHA-256 only.
+/// replays it instead of writing again, with the identity every attempt uses. PartitionKey is a hash of key id and
+/// Idempotency-Key, RowKey a hash of the method and path; the body is kept as its SHA-256 only.
 /// </summary>
 public sealed class IdempotencyEntity : ITableEntity
 {
@@ -25,6 +32,13 @@ public sealed class IdempotencyEntity : ITableEntity
 
     public bool Completed { get; set; }
 
+    /// <summary>The attempt failed on the server's side (5xx): a retry may take the claim over at once.</summary>
+    public bool Open { get; set; }
+
+    public string? RequestId { get; set; }
+
+    public DateTimeOffset? RequestAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public int Status { get; set; }
@@ -38,23 +52,32 @@ public sealed class IdempotencyEntity : ITableEntity
     public string? Location { get; set; }
 }
 
-public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time)
+public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Microsoft.Extensions.Options.IOptions<Security.TrackerOptions> options)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
-    public static readonly TimeSpan PendingTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long an unfinished attempt holds its key before a retry may take over (Tracker:IdempotencyPendingTimeout,
+    /// 15 s). Taking over early is safe — both write the same rows — it only avoids doing the work twice at once.
+    /// </summary>
+    private TimeSpan PendingTimeout => options.Value.IdempotencyPendingTimeout;
 
     /// <summary>The biggest response kept for replay (a table property holds at most 64 KiB).</summary>
     private const int MaxStoredBody = 60 * 1024;
 
     private TableClient Table => tables.Idempotency;
 
-    public sealed record Claim(IdempotencyEntity Entity, ApiResponse? Replay);
+    public sealed record Claim(IdempotencyEntity Entity, ApiResponse? Replay)
+    {
+        public RequestIdentity Identity => new(Entity.RequestId!, Entity.RequestAt!.Value);
+    }
 
     /// <summary>
     /// Claims the key for this request, or says what to answer instead: the stored response (same body), 422
     /// (another body), or 409 while an identical request is still being processed.
     /// </summary>
-    public async Task<Claim> ClaimAsync(string keyId, string idempotencyKey, string method, string path, byte[] body, CancellationToken ct)
+    public async Task<Claim> ClaimAsync(string keyId, string idempotencyKey, string method, string path, byte[] body, RequestIdentity fresh,
+        CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var entity = new IdempotencyEntity
@@ -63,6 +86,8 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time)
             RowKey = Hex($"{method} {path}"),
             BodyHash = Convert.ToHexStringLower(SHA256.HashData(body)),
             CreatedAt = now,
+            RequestId = fresh.Id,
+            RequestAt = fresh.At,
         };
         try
         {
@@ -76,7 +101,7 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time)
 
         var existing = (await Table.GetEntityAsync<IdempotencyEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct)).Value;
         var expired = now - existing.CreatedAt > Retention;
-        var abandoned = !existing.Completed && now - existing.CreatedAt > PendingTimeout;
+        var abandoned = !existing.Completed && (existing.Open || now - existing.CreatedAt > PendingTimeout);
         if (!expired && existing.BodyHash != entity.BodyHash)
         {
             throw Problems.IdempotencyKeyReused();
@@ -89,6 +114,11 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time)
         {
             throw new ApiProblemException(409, "Request in progress",
                 "A request with this Idempotency-Key is still being processed; retry shortly.", retryAfter: TimeSpan.FromSeconds(1));
+        }
+        if (!expired && existing.RequestId is not null && existing.RequestAt is not null)
+        {
+            // The same request again: it writes what the earlier attempt wrote, or began to.
+            (entity.RequestId, entity.RequestAt) = (existing.RequestId, existing.RequestAt);
         }
         try
         {
@@ -103,9 +133,19 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time)
         }
     }
 
-    /// <summary>Keeps a successful response; anything else releases the key so the client can retry.</summary>
+    /// <summary>
+    /// Keeps a successful response. A client error releases the key (nothing was written; the client may fix the body
+    /// and retry with the same key). A server error keeps the identity and opens the claim, so the retry writes the
+    /// same rows as this attempt may have.
+    /// </summary>
     public async Task CompleteAsync(IdempotencyEntity claim, ApiResponse response, CancellationToken ct)
     {
+        if (response.Status >= 500)
+        {
+            claim.Open = true;
+            await Table.UpdateEntityAsync(claim, claim.ETag, TableUpdateMode.Replace, ct);
+            return;
+        }
         if (response.Status >= 400 || response.Body.Length > MaxStoredBody)
         {
             await ReleaseAsync(claim, ct);

@@ -7,9 +7,12 @@ using Tracker.Storage;
 namespace Tracker.Hosting;
 
 /// <summary>One request as a handler sees it: the caller, the buffered body, and the conditional headers.</summary>
-public sealed class Call(HttpRequest request, Caller caller, byte[]? body)
+public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity)
 {
     private byte[]? _body = body;
+
+    /// <summary>The id and moment of this write; the same for every retry of one Idempotency-Key.</summary>
+    public RequestIdentity Identity { get; } = identity;
 
     public HttpRequest Request { get; } = request;
 
@@ -46,7 +49,8 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body)
 /// The path every handler runs through, in both hosts: authentication and role checks, Idempotency-Key on POST, and
 /// the mapping of every failure to ProblemDetails — storage outages to 503, anything unexpected to a logged 500.
 /// </summary>
-public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, IdempotencyStore idempotency, ILogger<RequestPipeline> logger)
+public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, IdempotencyStore idempotency, Ids ids, TimeProvider time,
+    ILogger<RequestPipeline> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -61,7 +65,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
             {
                 return await RunIdempotentAsync(request, caller, key, handler);
             }
-            return await handler(new Call(request, caller, null));
+            return await handler(new Call(request, caller, null, Fresh()));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {
@@ -77,7 +81,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         }
         var ct = request.HttpContext.RequestAborted;
         var body = await RequestBody.ReadAsync(request, RequestBody.JsonLimit, ct);
-        var claim = await idempotency.ClaimAsync(caller.KeyId, key, request.Method, request.Path.Value ?? "", body, ct);
+        var claim = await idempotency.ClaimAsync(caller.KeyId, key, request.Method, request.Path.Value ?? "", body, Fresh(), ct);
         if (claim.Replay is not null)
         {
             return claim.Replay;
@@ -85,7 +89,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         ApiResponse response;
         try
         {
-            response = await handler(new Call(request, caller, body));
+            response = await handler(new Call(request, caller, body, claim.Identity));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {
@@ -101,6 +105,8 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         }
         return response;
     }
+
+    private RequestIdentity Fresh() => new(ids.New(), time.GetUtcNow());
 
     private ApiProblemException? Describe(Exception e)
     {

@@ -5,7 +5,7 @@ using Tracker.Security;
 
 namespace Tracker.Portfolios;
 
-public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, Ids ids, TimeProvider time)
+public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, TimeProvider time)
 {
     public Task<ApiResponse> Create(HttpRequest request) =>
         pipeline.RunAsync(request, Access.Writer(), async call =>
@@ -16,10 +16,11 @@ public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore p
             {
                 throw Problems.Forbidden("A key limited to some portfolios cannot create portfolios.");
             }
-            var now = time.GetUtcNow();
+            var now = call.Identity.At;
             var entity = await portfolios.AddAsync(new PortfolioEntity
             {
-                RowKey = body.Id ?? ids.New(),
+                RowKey = body.Id ?? call.Identity.Id,
+                RequestId = call.Identity.Id,
                 Name = body.Name!,
                 Owner = body.Owner,
                 TimeZone = body.TimeZone ?? "UTC",

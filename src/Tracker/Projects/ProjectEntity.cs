@@ -19,6 +19,9 @@ public sealed class ProjectEntity : ITableEntity
 
     public DateTimeOffset? Timestamp { get; set; }
 
+    /// <summary>The write that created it: a retry of that request (same Idempotency-Key) is answered with this row.</summary>
+    public string? RequestId { get; set; }
+
     public ETag ETag { get; set; }
 
     public string Name { get; set; } = "";

@@ -7,7 +7,7 @@ using Tracker.Updates;
 namespace Tracker.Projects;
 
 public sealed class ProjectHandlers(
-    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, Ids ids, TimeProvider time)
+    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time)
 {
     /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
     public static readonly string[] Patchable =
@@ -19,7 +19,9 @@ public sealed class ProjectHandlers(
             var body = await call.ReadJsonAsync<CreateProjectRequest>();
             body.Validate();
             await portfolios.GetAsync(portfolioId, call.Aborted);
-            var entity = await projects.AddAsync(NewEntity(portfolioId, body, ids.New(), time.GetUtcNow()), call.Aborted);
+            var created = NewEntity(portfolioId, body, call.Identity.Id, call.Identity.At);
+            created.RequestId = call.Identity.Id;
+            var entity = await projects.AddAsync(created, call.Aborted);
             return ApiResponse.Created(entity.ToApi(), Routes.ProjectPath(portfolioId, entity.RowKey), entity.ETag.ToString());
         });
 

@@ -34,6 +34,11 @@ public sealed class ProjectStore(TrackerTables tables)
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
+            // A retry of the request that created it (same Idempotency-Key) gets what it created.
+            if (entity.RequestId is not null && await FindAsync(entity.PartitionKey, entity.RowKey, ct) is { } existing && existing.RequestId == entity.RequestId)
+            {
+                return existing;
+            }
             throw Problems.Conflict($"Project '{entity.RowKey}' already exists in portfolio '{entity.PartitionKey}'.");
         }
     }

@@ -15,17 +15,8 @@ public sealed class ApiKeyStore(TrackerTables tables)
         return found.HasValue ? found.Value : null;
     }
 
-    public async Task AddAsync(ApiKeyEntity entity, CancellationToken ct)
-    {
-        try
-        {
-            await Table.AddEntityAsync(entity, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            throw Problems.Conflict($"An API key with id '{entity.RowKey}' already exists.");
-        }
-    }
+    /// <summary>Writes a new key under its request's id (see KeyHandlers.Create).</summary>
+    public Task UpsertAsync(ApiKeyEntity entity, CancellationToken ct) => Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
 
     public async Task<(IReadOnlyList<ApiKeyEntity> Items, string? Token)> ListAsync(int limit, string? token, CancellationToken ct)
     {

@@ -5,14 +5,14 @@ using Tracker.Hosting;
 namespace Tracker.Security;
 
 public sealed partial class KeyHandlers(
-    RequestPipeline pipeline, ApiKeyStore keys, ApiKeyAuthenticator authenticator, Ids ids, TimeProvider time, ILogger<KeyHandlers> logger)
+    RequestPipeline pipeline, ApiKeyStore keys, ApiKeyAuthenticator authenticator, TimeProvider time, ILogger<KeyHandlers> logger)
 {
     public Task<ApiResponse> Create(HttpRequest request) =>
         pipeline.RunAsync(request, Access.Admin(), async call =>
         {
             var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
             body.Validate();
-            var id = ids.New();
+            var id = call.Identity.Id;
             var secret = KeySecrets.NewSecret();
             var (salt, hash) = KeySecrets.Hash(secret);
             var entity = new ApiKeyEntity
@@ -23,9 +23,11 @@ public sealed partial class KeyHandlers(
                 Portfolios = body.Portfolios is null ? null : string.Join(',', body.Portfolios.Distinct(StringComparer.Ordinal)),
                 Salt = salt,
                 SecretHash = hash,
-                CreatedAt = time.GetUtcNow(),
+                CreatedAt = call.Identity.At,
             };
-            await keys.AddAsync(entity, call.Aborted);
+            // Upsert: a retry of this very request (same Idempotency-Key, same id) replaces the key whose secret its
+            // failed first attempt never delivered, so exactly one key exists and the client holds its secret.
+            await keys.UpsertAsync(entity, call.Aborted);
             LogCreated(id, entity.Role, call.Caller.KeyId);
             return ApiResponse.Created(entity.ToApi() with { Key = KeySecrets.Compose(id, secret) }, Routes.KeyPath(id));
         });

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,9 @@ public sealed class TrackerTables
         [PortfoliosTable, ProjectsTable, UpdatesTable, ApiKeysTable, IdempotencyTable, ProjectSnapshotsTable, PortfolioSnapshotsTable, JobRunsTable,
          SubscriptionsTable, DigestLogTable, SettingsTable];
 
-    public TrackerTables(IOptions<StorageOptions> options)
+    /// <param name="policies">extra pipeline policies from DI, applied to every call (none in production; tests
+    /// register one to inject storage faults between two calls of one request).</param>
+    public TrackerTables(IOptions<StorageOptions> options, IEnumerable<HttpPipelinePolicy> policies)
     {
         var o = options.Value;
         var clientOptions = new TableClientOptions();
@@ -33,6 +36,10 @@ public sealed class TrackerTables
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(20);
+        foreach (var policy in policies)
+        {
+            clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
         Service = string.IsNullOrWhiteSpace(o.ConnectionString)
             ? new TableServiceClient(o.TableEndpoint!, new DefaultAzureCredential(), clientOptions)
             : new TableServiceClient(o.ConnectionString, clientOptions);

@@ -13,11 +13,16 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
 {
     private const int MaxAttempts = 30;
 
-    public async Task<UpdateEntity> RecordAsync(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, CancellationToken ct)
+    /// <summary>Records an update that no retry will repeat (the demo, tests): a fresh id, recorded now.</summary>
+    public Task<UpdateEntity> RecordAsync(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, CancellationToken ct) =>
+        RecordAsync(portfolioId, projectId, body, reportedBy, new RequestIdentity(ids.New(), time.GetUtcNow()), ct);
+
+    /// <param name="identity">the update's id and recording time: a retry of the same request writes the same row.</param>
+    public async Task<UpdateEntity> RecordAsync(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, RequestIdentity identity,
+        CancellationToken ct)
     {
         var project = await projects.GetAsync(portfolioId, projectId, ct);
-        var now = time.GetUtcNow();
-        var id = ids.New();
+        var (id, now) = (identity.Id, identity.At);
         var reportedAt = body.ReportedAt ?? now;
         var update = new UpdateEntity
         {

@@ -13,7 +13,7 @@ public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder re
         {
             var body = await call.ReadJsonAsync<PostUpdateRequest>();
             body.Validate(time.GetUtcNow());
-            var update = await recorder.RecordAsync(portfolioId, projectId, body, call.Caller.Name, call.Aborted);
+            var update = await recorder.RecordAsync(portfolioId, projectId, body, call.Caller.Name, call.Identity, call.Aborted);
             return ApiResponse.Of(201, update.ToApi());
         });
 
