@@ -20,7 +20,7 @@ namespace Tracker.Functions;
 /// </summary>
 public sealed class ApiFunctions(
     HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys,
-    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi, DigestHandlers digests)
+    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi, DigestHandlers digests, UnmatchedRoutes unmatched)
 {
     [Function("Health")]
     public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
@@ -126,4 +126,8 @@ public sealed class ApiFunctions(
 
     [Function("FeedCount")]
     public Task<ApiResponse> FeedCount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedCount)] HttpRequest req, string entitySet) => feed.Count(req, entitySet);
+
+    /// <summary>Everything else under /api: a ProblemDetails 404 (or 405), not the host's bare 404. Its name sorts last.</summary>
+    [Function("ZzUnmatchedRoute")]
+    public Task<ApiResponse> ZzUnmatchedRoute([HttpTrigger(AuthorizationLevel.Anonymous, Route = Routes.Unmatched)] HttpRequest req) => unmatched.Answer(req);
 }

@@ -20,6 +20,7 @@ public static class TrackerServer
             ApiResponse.Problem(Problems.Unexpected(), context.Request.Path.Value ?? "").ExecuteAsync(context)));
         app.MapOpenApi("/" + Routes.Prefix + "/" + Routes.OpenApi);
         app.MapGroup("/" + Routes.Prefix).MapTrackerApi();
+        app.MapFallback("{*path}", (HttpRequest r, UnmatchedRoutes h) => h.Answer(r)).ExcludeFromDescription();
         return app;
     }
 }

@@ -74,6 +74,18 @@ public sealed class DelegationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheCatchAllAnswersProblemDetails()
+    {
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        var missing = await InvokeAsync(functions, RouteTable.Fallback.Name, "GET", "/api/nope", new Dictionary<string, string>());
+        Assert.Equal(404, missing.Status);
+        Assert.StartsWith("application/problem+json", missing.ContentType);
+        var wrongVerb = await InvokeAsync(functions, RouteTable.Fallback.Name, "PUT", "/api/portfolios", new Dictionary<string, string>());
+        Assert.Equal(405, wrongVerb.Status);
+        Assert.Contains("POST", Encoding.UTF8.GetString(wrongVerb.Body));
+    }
+
+    [Fact]
     public async Task TheFeedAnswersARequestWithoutAHostHeader()
     {
         var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);

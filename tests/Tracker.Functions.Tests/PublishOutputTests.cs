@@ -5,7 +5,8 @@ namespace Tracker.Functions.Tests;
 
 /// <summary>
 /// What Flex Consumption runs is the publish output of Tracker.Functions. The test command publishes it once to
-/// artifacts/functions-publish; run alone, this test publishes there itself (without building again).
+/// artifacts/functions-publish and names it in TRACKER_FUNCTIONS_PUBLISH; run alone, this test publishes to a fresh
+/// temporary folder itself (without building again).
 /// </summary>
 public sealed class PublishOutputTests
 {
@@ -48,9 +49,8 @@ public sealed class PublishOutputTests
 
     private static string Publish()
     {
-        var dir = Environment.GetEnvironmentVariable("TRACKER_FUNCTIONS_PUBLISH") is { Length: > 0 } given
-            ? given
-            : RepoFiles.PathOf("artifacts", "functions-publish");
+        var given = Environment.GetEnvironmentVariable("TRACKER_FUNCTIONS_PUBLISH");
+        var dir = string.IsNullOrEmpty(given) ? Directory.CreateTempSubdirectory("tracker-functions-publish-").FullName : given;
         if (!File.Exists(Path.Combine(dir, "functions.metadata")))
         {
             var project = RepoFiles.PathOf("src", "Tracker.Functions", "Tracker.Functions.csproj");

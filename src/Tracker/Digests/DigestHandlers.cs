@@ -18,7 +18,6 @@ public sealed class DigestHandlers(
         pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
         {
             var body = await call.ReadJsonAsync<CreateSubscriptionRequest>();
-            body.Validate();
             var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
             var entity = new SubscriptionEntity
             {

@@ -27,7 +27,7 @@ public sealed record Subscription(
     string Id, string PortfolioId, string Email, Cadence Cadence, Weekday? Weekday, string SendTime, string TimeZone, bool Active,
     DateTimeOffset CreatedAt);
 
-public sealed record CreateSubscriptionRequest
+public sealed record CreateSubscriptionRequest : IRequestBody
 {
     public string? Email { get; init; }
 
@@ -41,14 +41,13 @@ public sealed record CreateSubscriptionRequest
 
     public bool? Active { get; init; }
 
-    public void Validate() => new Validation()
+    public void Validate(Validation v, DateTimeOffset now) => v
         .Email("email", Email, required: true)
         .Require(Cadence is not null, "cadence", "cadence is required: daily or weekly.")
         .Require(Cadence != Digests.Cadence.Weekly || Weekday is not null, "weekday", "weekday is required for a weekly digest (monday ... sunday).")
         .Require(Cadence != Digests.Cadence.Daily || Weekday is null, "weekday", "weekday is only for weekly digests.")
         .Require(SendTime is null || SendTimes.TryParse(SendTime) is not null, "sendTime", "sendTime must be a local time HH:mm, such as 08:00.")
-        .TimeZone("timeZone", TimeZone)
-        .ThrowIfInvalid();
+        .TimeZone("timeZone", TimeZone);
 }
 
 public static class SendTimes

@@ -12,6 +12,9 @@ public sealed class ApiProblemException(
     public string Title { get; } = title;
     public IReadOnlyDictionary<string, string[]>? Errors { get; } = errors;
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The methods a 405's path takes (the Allow header).</summary>
+    public IReadOnlyList<string>? Allow { get; init; }
 }
 
 /// <summary>Factory for every error class of the API, so titles and types are the same everywhere.</summary>
@@ -49,6 +52,16 @@ public static class Problems
     public static ApiProblemException IdempotencyKeyReused() =>
         new(422, "Idempotency key reused", "This Idempotency-Key was already used with a different request body.");
 
+    public static ApiProblemException MethodNotAllowed(string method, string path, IReadOnlyList<string> allowed) =>
+        new(405, "Method not allowed", $"{path} does not take {method}; it takes {string.Join(", ", allowed)}.") { Allow = allowed };
+
+    public static ApiProblemException NoRoute(string method, string path) =>
+        new(404, "Not found", $"No route of this API matches {method} {path}. Every route is described at /api/openapi.json.");
+
+    /// <summary>Storage refused a request as invalid: a value got past validation that storage can't hold.</summary>
+    public static ApiProblemException StorageRejected(string? code) =>
+        new(400, "Bad request", $"Storage refused the values of this request ({code ?? "invalid input"}); nothing was written.");
+
     public static ApiProblemException StorageUnavailable() =>
         new(503, "Storage unavailable", "Table storage cannot be reached; retry shortly.", retryAfter: TimeSpan.FromSeconds(5));
 
@@ -61,6 +74,7 @@ public static class Problems
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
         409 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10",
         412 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
+        405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
         413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",

@@ -55,6 +55,7 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         return new ApiResponse(problem.Status, JsonSerializer.SerializeToUtf8Bytes(body, TrackerJson.Options), ProblemJson)
         {
             RetryAfter = problem.RetryAfter,
+            Headers = problem.Allow is { } allow ? [new("Allow", string.Join(", ", allow))] : null,
         };
     }
 

@@ -48,6 +48,9 @@ public sealed class MergePatch
         return new MergePatch(fields);
     }
 
+    /// <summary>The fields whose values had the wrong type or enum name, noted by <see cref="Set{T}"/>.</summary>
+    public Validation Errors { get; } = new();
+
     public bool Has(string field) => _fields.ContainsKey(field);
 
     /// <summary>Applies a present field to <paramref name="apply"/>; absent fields leave the target alone.</summary>
@@ -61,7 +64,10 @@ public sealed class MergePatch
             }
             catch (JsonException)
             {
-                throw Problems.Validation(field, $"The value of '{field}' has the wrong type or is not one of the allowed values.");
+                var allowed = TrackerJson.Names(typeof(T));
+                Errors.Add(field, allowed is null
+                    ? $"The value of '{field}' has the wrong type."
+                    : $"{field} must be one of: {string.Join(", ", allowed)}.");
             }
         }
         return this;

@@ -30,7 +30,16 @@ public static class Query
         }
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return LocalTime.StartOfDay(endOfDay ? date.AddDays(1) : date, zone);
+            // The calendar's ends (0001-01-01, 9999-12-31) mean "unbounded": the day's edge lies outside what an
+            // instant can hold, so it is the earliest or latest instant.
+            try
+            {
+                return LocalTime.StartOfDay(endOfDay ? date.AddDays(1) : date, zone);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return date.Year > 5000 ? DateTimeOffset.MaxValue : DateTimeOffset.MinValue;
+            }
         }
         if (text.Contains('T', StringComparison.Ordinal) &&
             DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) &&
@@ -39,6 +48,26 @@ public static class Query
             return instant;
         }
         throw Problems.Validation(name, $"{name} must be a date (2026-03-02) or a timestamp with offset (2026-03-02T09:00:00Z).");
+    }
+}
+
+/// <summary>A calendar day parameter (metrics), from 2000-01-01 — the earliest day data can hold — to 9999-12-31.</summary>
+public static class QueryDates
+{
+    public static readonly DateOnly Earliest = new(2000, 1, 1);
+
+    public static DateOnly? Date(HttpRequest request, string name)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            throw Problems.Validation(name, $"{name} must be a date such as 2026-03-02.");
+        }
+        return date >= Earliest ? date : throw Problems.Validation(name, $"{name} must be on or after {Earliest:yyyy-MM-dd}.");
     }
 }
 

@@ -4,6 +4,12 @@ using Microsoft.Net.Http.Headers;
 
 namespace Tracker.Hosting;
 
+/// <summary>A JSON request body that checks itself, adding each bad field to <paramref name="v"/>.</summary>
+public interface IRequestBody
+{
+    void Validate(Validation v, DateTimeOffset now);
+}
+
 /// <summary>Reads a request body with a size limit, checks its media type and parses JSON into 400s, never 500s.</summary>
 public static class RequestBody
 {
@@ -45,21 +51,63 @@ public static class RequestBody
         }
     }
 
-    public static T ParseJson<T>(byte[] body) where T : class
+    /// <summary>
+    /// Parses a request body and validates it, naming every bad field in one answer: values that aren't one of their
+    /// enum's names are noted and left out before the typed read, then the body's own rules run.
+    /// </summary>
+    public static T ParseJson<T>(byte[] body, DateTimeOffset now) where T : class, IRequestBody
     {
         if (body.Length == 0)
         {
             throw Problems.MalformedJson("The request body is empty; a JSON object was expected.");
         }
+        System.Text.Json.Nodes.JsonNode? root;
         try
         {
-            return JsonSerializer.Deserialize<T>(body, TrackerJson.Options)
-                ?? throw Problems.MalformedJson("The request body is null; a JSON object was expected.");
+            root = System.Text.Json.Nodes.JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
         }
         catch (JsonException e)
         {
             throw Describe(e);
         }
+        var v = new Validation();
+        if (root is System.Text.Json.Nodes.JsonObject fields)
+        {
+            foreach (var property in typeof(T).GetProperties())
+            {
+                var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                if (TrackerJson.Names(property.PropertyType) is { } allowed && fields[name] is { } value
+                    && !(value.GetValueKind() == JsonValueKind.String && allowed.Contains(value.GetValue<string>())))
+                {
+                    v.Add(name, $"{name} must be one of: {string.Join(", ", allowed)}.");
+                    fields.Remove(name);
+                }
+            }
+        }
+        T parsed;
+        try
+        {
+            parsed = root.Deserialize<T>(TrackerJson.Options)
+                ?? throw Problems.MalformedJson("The request body is null; a JSON object was expected.");
+        }
+        catch (JsonException e) when (!v.IsValid)
+        {
+            // Another field has the wrong type too: name it beside the enum errors.
+            var problem = Describe(e);
+            foreach (var (field, messages) in problem.Errors ?? new Dictionary<string, string[]>())
+            {
+                Array.ForEach(messages, m => v.Add(field, m));
+            }
+            v.ThrowIfInvalid();
+            throw;
+        }
+        catch (JsonException e)
+        {
+            throw Describe(e);
+        }
+        parsed.Validate(v, now);
+        v.ThrowIfInvalid();
+        return parsed;
     }
 
     /// <summary>

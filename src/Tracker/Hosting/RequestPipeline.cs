@@ -20,14 +20,20 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
 
     public CancellationToken Aborted => Request.HttpContext.RequestAborted;
 
-    /// <summary>The <c>If-Match</c> ETag, or <see cref="ETag.All"/> when the client sent none (unconditional).</summary>
-    public ETag IfMatch
+    /// <summary>
+    /// The one way a write honours <c>If-Match</c>: absent or <c>*</c> is unconditional; otherwise one of its entity tags
+    /// must be <paramref name="current"/>'s, or nothing is written (412). A header that isn't a list of entity tags
+    /// (<c>"..."</c> or <c>W/"..."</c>, printable ASCII) is a 400. Returns the ETag to write with, so a change made
+    /// between this read and the write is a 412 too.
+    /// </summary>
+    public ETag RequireMatch(ETag current, string resource)
     {
-        get
+        var tags = Conditions.IfMatch(Request);
+        if (tags is not null && !tags.Contains(ETag.All) && !tags.Contains(current))
         {
-            var value = Request.Headers.IfMatch.ToString();
-            return value.Length == 0 || value == "*" ? ETag.All : new ETag(value);
+            throw Problems.PreconditionFailed($"{resource} changed since it was read (stale ETag); nothing was written.");
         }
+        return current;
     }
 
     public async Task<MergePatch> ReadMergePatchAsync(params string[] patchable)
@@ -37,11 +43,20 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
         return MergePatch.Parse(_body, patchable);
     }
 
-    public async Task<T> ReadJsonAsync<T>(params string[] mediaTypes) where T : class
+    /// <summary>The body, parsed and validated: a 400 names every bad field.</summary>
+    public async Task<T> ReadJsonAsync<T>(params string[] mediaTypes) where T : class, IRequestBody
     {
         RequestBody.RequireMediaType(Request, mediaTypes.Length == 0 ? ["application/json"] : mediaTypes);
         _body ??= await RequestBody.ReadAsync(Request, RequestBody.JsonLimit, Aborted);
-        return RequestBody.ParseJson<T>(_body);
+        return RequestBody.ParseJson<T>(_body, Identity.At);
+    }
+
+    /// <summary>Validates the resource a merge patch produced, with the patch's own field errors.</summary>
+    public void Validate(IRequestBody changed, MergePatch patch)
+    {
+        var v = patch.Errors;
+        changed.Validate(v, Identity.At);
+        v.ThrowIfInvalid();
     }
 }
 
@@ -118,6 +133,9 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
                 return new ApiProblemException(bad.StatusCode, "Bad request", bad.Message);
             case OperationCanceledException when e.InnerException is not TimeoutException:
                 return null;
+            case RequestFailedException { Status: 400 or 413 } rejected:
+                LogStorageRejected(rejected.ErrorCode);
+                return Problems.StorageRejected(rejected.ErrorCode);
             case var _ when StorageFailures.IsUnavailable(e):
                 LogStorageUnavailable(e.GetType().Name, e.Message);
                 return Problems.StorageUnavailable();
@@ -129,6 +147,9 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
 
     [LoggerMessage(LogLevel.Warning, "Storage unavailable: {ExceptionType} {Reason}")]
     private partial void LogStorageUnavailable(string exceptionType, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Storage refused a request as invalid: {ErrorCode}")]
+    private partial void LogStorageRejected(string? errorCode);
 
     [LoggerMessage(LogLevel.Error, "Unhandled failure in a request handler")]
     private partial void LogUnexpected(Exception exception);

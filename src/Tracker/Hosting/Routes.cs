@@ -37,6 +37,9 @@ public static class Routes
     public const string FeedEntitySet = "odata/{entitySet:alpha}";
     public const string FeedCount = "odata/{entitySet:alpha}/$count";
 
+    /// <summary>Every other path under /api: answered by <see cref="UnmatchedRoutes"/> (404 or 405 ProblemDetails).</summary>
+    public const string Unmatched = "{*path}";
+
     public static string PortfolioPath(string portfolioId) => $"/{Prefix}/portfolios/{portfolioId}";
 
     public static string ProjectPath(string portfolioId, string projectId) => $"{PortfolioPath(portfolioId)}/projects/{projectId}";
@@ -88,6 +91,12 @@ public static class RouteTable
         new("FeedEntitySet", "GET", Routes.FeedEntitySet),
         new("FeedCount", "GET", Routes.FeedCount),
     ];
+
+    /// <summary>
+    /// The catch-all of the Functions host. The host tries routes in function-name order, so this one's name sorts
+    /// after every other function's; it takes every method.
+    /// </summary>
+    public static readonly RouteSpec Fallback = new("ZzUnmatchedRoute", "*", Routes.Unmatched);
 
     /// <summary>The timer jobs both hosts run, with the app setting that holds each schedule.</summary>
     public static readonly IReadOnlyList<(string Name, string ScheduleSetting)> Jobs =

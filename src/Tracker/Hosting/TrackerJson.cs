@@ -20,7 +20,7 @@ public static class TrackerJson
             // Responses are JSON for API clients, never embedded in HTML: keep ' and non-ASCII names readable.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new StrictEnumConverterFactory());
         options.Converters.Add(new UtcTimestampConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
@@ -30,10 +30,45 @@ public static class TrackerJson
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
         JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
+    /// <summary>The allowed names of an enum type (or of the enum inside a nullable), or null for other types.</summary>
+    public static IReadOnlyList<string>? Names(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) is { IsEnum: true } e
+            ? [.. Enum.GetNames(e).Select(JsonNamingPolicy.CamelCase.ConvertName)]
+            : null;
+
     public static TEnum? Parse<TEnum>(string? text) where TEnum : struct, Enum =>
         text is not null && Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && Name(value) == text
             ? value
             : null;
+}
+
+/// <summary>
+/// Enums as their exact lower camelCase names, in and out — <c>high</c>, never <c>High</c> or <c>2</c> — the same rule
+/// as query parameters (<see cref="TrackerJson.Parse{TEnum}"/>).
+/// </summary>
+internal sealed class StrictEnumConverterFactory : JsonConverterFactory
+{
+    public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(StrictEnumConverter<>).MakeGenericType(typeToConvert))!;
+}
+
+internal sealed class StrictEnumConverter<TEnum> : JsonConverter<TEnum> where TEnum : struct, Enum
+{
+    private static readonly string Allowed = string.Join(", ", Enum.GetValues<TEnum>().Select(v => TrackerJson.Name(v)));
+
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        if (TrackerJson.Parse<TEnum>(text) is { } value)
+        {
+            return value;
+        }
+        throw new JsonException($"must be one of: {Allowed}.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) => writer.WriteStringValue(TrackerJson.Name(value));
 }
 
 /// <summary>Timestamps go out in UTC with a Z (<c>2026-03-02T09:00:00Z</c>); any ISO 8601 offset is read.</summary>

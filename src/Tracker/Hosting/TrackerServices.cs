@@ -88,6 +88,7 @@ public static class TrackerServices
         services.AddSingleton<FeedHandlers>();
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<DigestHandlers>();
+        services.AddSingleton<UnmatchedRoutes>();
 
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();

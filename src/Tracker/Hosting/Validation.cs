@@ -20,7 +20,8 @@ public sealed partial class Validation
         return this;
     }
 
-    public Validation Require(bool condition, string field, string message) => condition ? this : Add(field, message);
+    /// <summary>Adds the message unless the condition holds or the field already has an error (one reason per field is enough).</summary>
+    public Validation Require(bool condition, string field, string message) => condition || _errors.ContainsKey(field) ? this : Add(field, message);
 
     public Validation Text(string field, string? value, int maxLength, bool required = false)
     {

@@ -35,7 +35,7 @@ public sealed class MetricsHandlers(
         {
             var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
             var to = Date(request, "to") ?? Today(portfolio);
-            var from = Date(request, "from") ?? to.AddDays(-89);
+            var from = Date(request, "from") ?? (to.DayNumber - QueryDates.Earliest.DayNumber > 89 ? to.AddDays(-89) : QueryDates.Earliest);
             if (from > to)
             {
                 throw Problems.Validation("from", "from must not be after to.");
@@ -73,15 +73,5 @@ public sealed class MetricsHandlers(
 
     private DateOnly Today(PortfolioEntity portfolio) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), portfolio.Zone).DateTime);
 
-    private static DateOnly? Date(HttpRequest request, string name)
-    {
-        var text = request.Query[name].ToString();
-        if (text.Length == 0)
-        {
-            return null;
-        }
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw Problems.Validation(name, $"{name} must be a date such as 2026-03-02.");
-    }
+    private static DateOnly? Date(HttpRequest request, string name) => QueryDates.Date(request, name);
 }

@@ -9,7 +9,7 @@ namespace Tracker.Portfolios;
 public sealed record Portfolio(
     string Id, string Name, string? Owner, string TimeZone, string Currency, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record CreatePortfolioRequest
+public sealed record CreatePortfolioRequest : IRequestBody
 {
     public string? Id { get; init; }
 
@@ -21,13 +21,12 @@ public sealed record CreatePortfolioRequest
 
     public string? Currency { get; init; }
 
-    public void Validate() => new Validation()
+    public void Validate(Validation v, DateTimeOffset now) => v
         .Id("id", Id)
         .Text("name", Name, 200, required: true)
         .Email("owner", Owner)
         .TimeZone("timeZone", TimeZone)
-        .Currency("currency", Currency)
-        .ThrowIfInvalid();
+        .Currency("currency", Currency);
 }
 
 /// <summary>The stored row: PartitionKey "portfolio", RowKey the portfolio id.</summary>

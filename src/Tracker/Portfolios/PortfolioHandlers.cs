@@ -11,7 +11,6 @@ public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore p
         pipeline.RunAsync(request, Access.Writer(), async call =>
         {
             var body = await call.ReadJsonAsync<CreatePortfolioRequest>();
-            body.Validate();
             if (!call.Caller.IsUnscoped)
             {
                 throw Problems.Forbidden("A key limited to some portfolios cannot create portfolios.");
@@ -56,13 +55,13 @@ public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore p
                 .Set<string>("owner", v => changed = changed with { Owner = v })
                 .Set<string>("timeZone", v => changed = changed with { TimeZone = v ?? "UTC" })
                 .Set<string>("currency", v => changed = changed with { Currency = v ?? "EUR" });
-            changed.Validate();
+            call.Validate(changed, patch);
             entity.Name = changed.Name!;
             entity.Owner = changed.Owner;
             entity.TimeZone = changed.TimeZone!;
             entity.Currency = changed.Currency!;
             entity.UpdatedAt = time.GetUtcNow();
-            var ifMatch = call.IfMatch == Azure.ETag.All ? entity.ETag : call.IfMatch;
+            var ifMatch = call.RequireMatch(entity.ETag, $"Portfolio '{portfolioId}'");
             entity = await portfolios.ReplaceAsync(entity, ifMatch, call.Aborted);
             return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
         });
@@ -71,15 +70,12 @@ public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore p
         pipeline.RunAsync(request, Access.Admin(portfolioId), async call =>
         {
             var entity = await portfolios.GetAsync(portfolioId, call.Aborted);
-            if (call.IfMatch != Azure.ETag.All && call.IfMatch != entity.ETag)
-            {
-                throw Problems.PreconditionFailed($"Portfolio '{portfolioId}' changed since it was read (stale ETag); nothing was deleted.");
-            }
+            var ifMatch = call.RequireMatch(entity.ETag, $"Portfolio '{portfolioId}'");
             if (await projects.AnyAsync(portfolioId, call.Aborted))
             {
                 throw Problems.Conflict($"Portfolio '{portfolioId}' still has projects; delete them first.");
             }
-            await portfolios.DeleteAsync(portfolioId, call.IfMatch, call.Aborted);
+            await portfolios.DeleteAsync(portfolioId, ifMatch, call.Aborted);
             return ApiResponse.NoContent();
         });
 }

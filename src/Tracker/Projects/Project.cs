@@ -25,7 +25,7 @@ public sealed record Project(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-public sealed record CreateProjectRequest
+public sealed record CreateProjectRequest : IRequestBody
 {
     public string? Id { get; init; }
 
@@ -55,7 +55,7 @@ public sealed record CreateProjectRequest
 
     public string? FinancialMeasure { get; init; }
 
-    public void Validate() => new Validation()
+    public void Validate(Validation v, DateTimeOffset now) => v
         .Id("id", Id)
         .Text("name", Name, 200, required: true)
         .Require(Category is not null, "category", "category is required: cloud, crm or ai.")
@@ -66,6 +66,5 @@ public sealed record CreateProjectRequest
         .Money("spend", Spend)
         .Percent("percentComplete", PercentComplete)
         .Text("customerKpi", CustomerKpi, 200)
-        .Text("financialMeasure", FinancialMeasure, 200)
-        .ThrowIfInvalid();
+        .Text("financialMeasure", FinancialMeasure, 200);
 }

@@ -17,7 +17,6 @@ public sealed class ProjectHandlers(
         pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
         {
             var body = await call.ReadJsonAsync<CreateProjectRequest>();
-            body.Validate();
             await portfolios.GetAsync(portfolioId, call.Aborted);
             var created = NewEntity(portfolioId, body, call.Identity.Id, call.Identity.At);
             created.RequestId = call.Identity.Id;
@@ -69,7 +68,7 @@ public sealed class ProjectHandlers(
                 .Set<bool?>("customerEngagement", v => changed = changed with { CustomerEngagement = v ?? false })
                 .Set<string>("customerKpi", v => changed = changed with { CustomerKpi = v })
                 .Set<string>("financialMeasure", v => changed = changed with { FinancialMeasure = v });
-            changed.Validate();
+            call.Validate(changed, patch);
             entity.Name = changed.Name!;
             entity.Category = TrackerJson.Name(changed.Category!.Value);
             entity.Owner = changed.Owner;
@@ -79,7 +78,7 @@ public sealed class ProjectHandlers(
             entity.CustomerKpi = changed.CustomerKpi;
             entity.FinancialMeasure = changed.FinancialMeasure;
             entity.UpdatedAt = time.GetUtcNow();
-            var ifMatch = call.IfMatch == Azure.ETag.All ? entity.ETag : call.IfMatch;
+            var ifMatch = call.RequireMatch(entity.ETag, $"Project '{projectId}'");
             entity = await projects.ReplaceAsync(entity, ifMatch, call.Aborted);
             return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
         });
@@ -88,7 +87,7 @@ public sealed class ProjectHandlers(
         pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
         {
             var entity = await projects.GetAsync(portfolioId, projectId, call.Aborted);
-            var ifMatch = call.IfMatch == Azure.ETag.All ? entity.ETag : call.IfMatch;
+            var ifMatch = call.RequireMatch(entity.ETag, $"Project '{projectId}'");
             await projects.DeleteAsync(portfolioId, projectId, ifMatch, call.Aborted);
             await updates.DeleteAllAsync(portfolioId, projectId, call.Aborted);
             return ApiResponse.NoContent();

@@ -12,7 +12,7 @@ public sealed record ApiKey(
     public string? Key { get; init; }
 }
 
-public sealed record CreateApiKeyRequest
+public sealed record CreateApiKeyRequest : IRequestBody
 {
     public string? Name { get; init; }
 
@@ -20,17 +20,15 @@ public sealed record CreateApiKeyRequest
 
     public IReadOnlyList<string>? Portfolios { get; init; }
 
-    public void Validate()
+    public void Validate(Validation v, DateTimeOffset now)
     {
-        var v = new Validation()
-            .Text("name", Name, 100, required: true)
+        v.Text("name", Name, 100, required: true)
             .Require(Role is not null, "role", "role is required: reader, writer or admin.");
         if (Portfolios is not null)
         {
             v.Require(Portfolios.Count is > 0 and <= 100, "portfolios", "portfolios must list 1 to 100 portfolio ids, or be left out for all portfolios.");
             v.Require(Portfolios.All(Ids.IsValid), "portfolios", "every portfolio id must be 1-63 characters of a-z, 0-9 and '-'.");
         }
-        v.ThrowIfInvalid();
     }
 }
 

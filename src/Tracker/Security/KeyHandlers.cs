@@ -11,7 +11,6 @@ public sealed partial class KeyHandlers(
         pipeline.RunAsync(request, Access.Admin(), async call =>
         {
             var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
-            body.Validate();
             var id = call.Identity.Id;
             var secret = KeySecrets.NewSecret();
             var (salt, hash) = KeySecrets.Hash(secret);
@@ -52,10 +51,7 @@ public sealed partial class KeyHandlers(
         pipeline.RunAsync(request, Access.Admin(), async call =>
         {
             var entity = await FindAsync(keyId, call.Aborted);
-            if (call.IfMatch != Azure.ETag.All && call.IfMatch != entity.ETag)
-            {
-                throw Problems.PreconditionFailed($"Key '{keyId}' changed since it was read (stale ETag); nothing was written.");
-            }
+            call.RequireMatch(entity.ETag, $"Key '{keyId}'");
             if (entity.RevokedAt is null)
             {
                 entity.RevokedAt = time.GetUtcNow();

@@ -21,7 +21,7 @@ public sealed record ProgressUpdate(
     string? ReportedBy,
     DateTimeOffset RecordedAt);
 
-public sealed record PostUpdateRequest
+public sealed record PostUpdateRequest : IRequestBody
 {
     /// <summary>How far ahead of the server's clock a reportedAt may be (clock skew), no more.</summary>
     public static readonly TimeSpan MaxFuture = TimeSpan.FromMinutes(5);
@@ -44,20 +44,18 @@ public sealed record PostUpdateRequest
 
     public string? ReportedBy { get; init; }
 
-    public void Validate(DateTimeOffset now)
+    public void Validate(Validation v, DateTimeOffset now)
     {
         var setsSomething = PercentComplete is not null || Spend is not null || Budget is not null || Priority is not null ||
             Status is not null || Rag is not null || !string.IsNullOrEmpty(Note);
-        new Validation()
-            .Require(setsSomething, "body", "An update must set at least one of percentComplete, spend, budget, priority, status, rag or note.")
+        v.Require(setsSomething, "body", "An update must set at least one of percentComplete, spend, budget, priority, status, rag or note.")
             .Require(ReportedAt is null || ReportedAt <= now + MaxFuture, "reportedAt", "reportedAt must not be in the future.")
             .Require(ReportedAt is null || ReportedAt.Value.Year >= 2000, "reportedAt", "reportedAt must be after 2000-01-01.")
             .Percent("percentComplete", PercentComplete)
             .Money("spend", Spend)
             .Money("budget", Budget)
             .Text("note", Note, 2000)
-            .Text("reportedBy", ReportedBy, 200)
-            .ThrowIfInvalid();
+            .Text("reportedBy", ReportedBy, 200);
     }
 }
 

@@ -6,13 +6,12 @@ using Tracker.Security;
 
 namespace Tracker.Updates;
 
-public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, TimeProvider time)
+public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates)
 {
     public Task<ApiResponse> Post(HttpRequest request, string portfolioId, string projectId) =>
         pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
         {
             var body = await call.ReadJsonAsync<PostUpdateRequest>();
-            body.Validate(time.GetUtcNow());
             var update = await recorder.RecordAsync(portfolioId, projectId, body, call.Caller.Name, call.Identity, call.Aborted);
             return ApiResponse.Of(201, update.ToApi());
         });
