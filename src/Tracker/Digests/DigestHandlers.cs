@@ -40,9 +40,9 @@ public sealed class DigestHandlers(
         {
             await portfolios.GetAsync(portfolioId, call.Aborted);
             var fingerprint = "subscriptions|" + portfolioId;
-            var paging = Paging.From(request, fingerprint);
+            var paging = await call.PagingAsync(fingerprint);
             var (items, token) = await subscriptions.ListAsync(portfolioId, paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<Subscription>([.. items.Select(s => s.ToApi())], Paging.Encode(token, fingerprint)));
+            return ApiResponse.Ok(new Page<Subscription>([.. items.Select(s => s.ToApi())], await call.NextTokenAsync(token, fingerprint)));
         });
 
     public Task<ApiResponse> Get(HttpRequest request, string portfolioId, string subscriptionId) =>

@@ -59,7 +59,8 @@ public sealed partial class FeedHandlers(
             var set = FindSet(entitySet);
             var root = ServiceRoot(request);
             var query = FeedQuery.Parse(model, set, root, request.Query);
-            var state = query.SkipToken is null ? null : SkipState.Decode(query.SkipToken, query.Fingerprint);
+            var key = await call.TokenKeyAsync();
+            var state = query.SkipToken is null ? null : SkipState.Decode(query.SkipToken, query.Fingerprint, key);
             var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
             long? count = query.Count ? await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted) : null;
             var emitted = state?.E ?? 0;
@@ -71,8 +72,8 @@ public sealed partial class FeedHandlers(
                 var offset = state?.O ?? query.Skip ?? 0;
                 var page = sorted.Skip((int)Math.Min(offset, int.MaxValue)).Take((int)Math.Min(PageSize, remaining)).ToList();
                 var more = offset + page.Count < sorted.Count && remaining > page.Count;
-                var next = more ? NextLink(root, query, new SkipState(query.Fingerprint, 0, null, -1, emitted + page.Count, offset + page.Count)) : null;
-                return Streamed(context => WriteAsync(context, query, root, count, Rows(page), next, null, emitted));
+                var next = more ? NextLink(root, query, new SkipState(query.Fingerprint, 0, null, -1, emitted + page.Count, offset + page.Count), key) : null;
+                return Streamed(context => WriteAsync(context, query, root, count, Rows(page), next, null, emitted, key));
             }
 
             // Resume where the token says, or start and skip $skip matching rows; the first storage call happens
@@ -83,11 +84,11 @@ public sealed partial class FeedHandlers(
             {
                 hasRow = await rows.MoveNextAsync();
             }
-            return Streamed(context => WriteAsync(context, query, root, count, Rest(rows, hasRow, remaining), null, rows, emitted));
+            return Streamed(context => WriteAsync(context, query, root, count, Rest(rows, hasRow, remaining), null, rows, emitted, key));
         });
 
     private async Task WriteAsync(HttpContext context, FeedQuery query, Uri root, long? count, IAsyncEnumerable<RowAt> rows, Uri? nextLink,
-        IAsyncEnumerator<RowAt>? source, long emitted)
+        IAsyncEnumerator<RowAt>? source, long emitted, byte[] key)
     {
         var set = query.Set;
         var entitySet = model.Model.EntityContainer.FindEntitySet(set.Name);
@@ -123,7 +124,7 @@ public sealed partial class FeedHandlers(
             {
                 // More rows may match: the next page resumes right after the last one written. (When storage has a
                 // further page that holds no match, that next page is empty and ends the feed.)
-                nextLink = NextLink(root, query, last.ResumeAfter(query.Fingerprint, emitted + written));
+                nextLink = NextLink(root, query, last.ResumeAfter(query.Fingerprint, emitted + written), key);
             }
             resourceSet.NextPageLink = nextLink;
             await writer.WriteEndAsync();
@@ -223,10 +224,10 @@ public sealed partial class FeedHandlers(
     private Uri ServiceRoot(HttpRequest request) => new($"{baseUrl.For(request)}/{Routes.Prefix}/{Routes.Feed}/");
 
     /// <summary>The same query with a new $skiptoken. The API key (<c>code</c>) is never echoed: Power BI adds it itself.</summary>
-    private static Uri NextLink(Uri root, FeedQuery query, SkipState state)
+    private static Uri NextLink(Uri root, FeedQuery query, SkipState state, byte[] key)
     {
         var options = query.Options.Where(o => o.Key != "$skiptoken").Select(o => o.Key + "=" + Uri.EscapeDataString(o.Value))
-            .Append("$skiptoken=" + Uri.EscapeDataString(state.Encode()));
+            .Append("$skiptoken=" + Uri.EscapeDataString(state.Encode(key)));
         return new Uri(root, query.Set.Name + "?" + string.Join("&", options));
     }
 

@@ -104,16 +104,17 @@ public sealed class FeedReader(TrackerTables tables)
 /// </summary>
 public sealed record SkipState(string F, int Q, string? T, int I, long E, long? O)
 {
-    public string Encode() => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this));
+    /// <summary>Signed with the token key: a client can neither alter where a page resumes nor forge a query.</summary>
+    public string Encode(byte[] key) => Security.SignedToken.Wrap(key, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this));
 
-    public static SkipState Decode(string token, string fingerprint)
+    public static SkipState Decode(string token, string fingerprint, byte[] key)
     {
         SkipState? state = null;
         try
         {
-            state = System.Text.Json.JsonSerializer.Deserialize<SkipState>(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+            state = Security.SignedToken.Unwrap(key, token) is { } payload ? System.Text.Json.JsonSerializer.Deserialize<SkipState>(payload) : null;
         }
-        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        catch (System.Text.Json.JsonException)
         {
         }
         if (state is null || state.F != fingerprint || state.Q < 0 || state.I < -1 || state.E < 0)

@@ -1,8 +1,8 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Tracker.Security;
 
 namespace Tracker.Hosting;
 
@@ -10,15 +10,16 @@ namespace Tracker.Hosting;
 public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
 
 /// <summary>
-/// Paging parameters. The continuation token is Table Storage's own, wrapped with a fingerprint of the query it
-/// belongs to: it is opaque to clients, cannot be reused for another query, and is never spliced into a filter.
+/// Paging parameters. The continuation token is Table Storage's own, wrapped with a fingerprint of the query it belongs
+/// to and signed with the storage account's token key (<see cref="SigningKeys"/>): opaque to clients, valid only for
+/// the query that returned it, impossible to alter or forge, and never spliced into a filter.
 /// </summary>
 public sealed record Paging(int Limit, string? StorageToken)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    public static Paging From(HttpRequest request, string queryFingerprint)
+    public static Paging From(HttpRequest request, string queryFingerprint, byte[] key)
     {
         var limit = DefaultLimit;
         var limitText = request.Query["limit"].ToString();
@@ -28,24 +29,17 @@ public sealed record Paging(int Limit, string? StorageToken)
             throw Problems.Validation("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
         }
         var token = request.Query["continuationToken"].ToString();
-        return new Paging(limit, token.Length == 0 ? null : Decode(token, queryFingerprint));
+        return new Paging(limit, token.Length == 0 ? null : Decode(token, queryFingerprint, key));
     }
 
-    public static string? Encode(string? storageToken, string queryFingerprint) =>
-        storageToken is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"v1\n{Hash(queryFingerprint)}\n{storageToken}"));
+    public static string? Encode(string? storageToken, string queryFingerprint, byte[] key) =>
+        storageToken is null ? null : SignedToken.Wrap(key, Encoding.UTF8.GetBytes($"v2\n{Hash(queryFingerprint)}\n{storageToken}"));
 
-    private static string Decode(string token, string queryFingerprint)
+    private static string Decode(string token, string queryFingerprint, byte[] key)
     {
-        string[] parts;
-        try
-        {
-            parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token)).Split('\n', 3);
-        }
-        catch (FormatException)
-        {
-            parts = [];
-        }
-        if (parts.Length != 3 || parts[0] != "v1" || parts[1] != Hash(queryFingerprint) || parts[2].Length == 0)
+        var payload = SignedToken.Unwrap(key, token);
+        var parts = payload is null ? [] : Encoding.UTF8.GetString(payload).Split('\n', 3);
+        if (parts.Length != 3 || parts[0] != "v2" || parts[1] != Hash(queryFingerprint) || parts[2].Length == 0)
         {
             throw Problems.Validation("continuationToken", "continuationToken is not one this query returned.");
         }

@@ -7,7 +7,7 @@ using Tracker.Storage;
 namespace Tracker.Hosting;
 
 /// <summary>One request as a handler sees it: the caller, the buffered body, and the conditional headers.</summary>
-public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity)
+public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity, SigningKeys keys)
 {
     private byte[]? _body = body;
 
@@ -43,6 +43,17 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
         return MergePatch.Parse(_body, patchable);
     }
 
+    /// <summary>The limit and storage token of a list request; the token must be one this query returned.</summary>
+    public async Task<Paging> PagingAsync(string queryFingerprint) =>
+        Paging.From(Request, queryFingerprint, await keys.GetAsync(SigningKeys.Tokens, Aborted));
+
+    /// <summary>The signed continuation token of the next page, or null on the last page.</summary>
+    public async Task<string?> NextTokenAsync(string? storageToken, string queryFingerprint) =>
+        storageToken is null ? null : Paging.Encode(storageToken, queryFingerprint, await keys.GetAsync(SigningKeys.Tokens, Aborted));
+
+    /// <summary>The key that signs $skiptoken values of the feed.</summary>
+    public Task<byte[]> TokenKeyAsync() => keys.GetAsync(SigningKeys.Tokens, Aborted);
+
     /// <summary>The body, parsed and validated: a 400 names every bad field.</summary>
     public async Task<T> ReadJsonAsync<T>(params string[] mediaTypes) where T : class, IRequestBody
     {
@@ -65,7 +76,7 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
 /// the mapping of every failure to ProblemDetails — storage outages to 503, anything unexpected to a logged 500.
 /// </summary>
 public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, IdempotencyStore idempotency, Ids ids, TimeProvider time,
-    ILogger<RequestPipeline> logger)
+    SigningKeys keys, ILogger<RequestPipeline> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -80,7 +91,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
             {
                 return await RunIdempotentAsync(request, caller, key, handler);
             }
-            return await handler(new Call(request, caller, null, Fresh()));
+            return await handler(new Call(request, caller, null, Fresh(), keys));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {
@@ -104,7 +115,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         ApiResponse response;
         try
         {
-            response = await handler(new Call(request, caller, body, claim.Identity));
+            response = await handler(new Call(request, caller, body, claim.Identity, keys));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {

@@ -40,6 +40,7 @@ public static class TrackerServices
         services.TryAddTimeProvider();
         services.AddSingleton<Ids>();
         services.AddSingleton<PublicBaseUrl>();
+        services.AddSingleton<SigningKeys>();
         services.AddSingleton<TrackerTables>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());

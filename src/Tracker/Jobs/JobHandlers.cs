@@ -15,11 +15,11 @@ public sealed class JobHandlers(RequestPipeline pipeline, JobRunner runner, JobR
             {
                 var job = Find(name);
                 var fingerprint = "jobs|" + job.Name;
-                var paging = Paging.From(request, fingerprint);
+                var paging = await call.PagingAsync(fingerprint);
                 var (items, token) = await runs.ListAsync(job.Name, paging.Limit, paging.StorageToken, call.Aborted);
-                return ApiResponse.Ok(new Page<JobRun>([.. items.Select(r => r.ToApi())], Paging.Encode(token, fingerprint)));
+                return ApiResponse.Ok(new Page<JobRun>([.. items.Select(r => r.ToApi())], await call.NextTokenAsync(token, fingerprint)));
             }
-            var limit = Paging.From(request, "jobs").Limit;
+            var limit = (await call.PagingAsync("jobs")).Limit;
             var all = new List<JobRun>();
             foreach (var job in runner.Jobs)
             {

@@ -41,9 +41,9 @@ public sealed class MetricsHandlers(
                 throw Problems.Validation("from", "from must not be after to.");
             }
             var fingerprint = $"history|{portfolioId}|{from}|{to}";
-            var paging = Paging.From(request, fingerprint);
+            var paging = await call.PagingAsync(fingerprint);
             var (items, token) = await snapshots.ListPortfolioAsync(portfolioId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<PortfolioMetrics>(items, Paging.Encode(token, fingerprint)));
+            return ApiResponse.Ok(new Page<PortfolioMetrics>(items, await call.NextTokenAsync(token, fingerprint)));
         });
 
     public Task<ApiResponse> Project(HttpRequest request, string portfolioId, string projectId) =>

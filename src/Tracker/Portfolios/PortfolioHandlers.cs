@@ -33,9 +33,9 @@ public sealed class PortfolioHandlers(RequestPipeline pipeline, PortfolioStore p
     public Task<ApiResponse> List(HttpRequest request) =>
         pipeline.RunAsync(request, Access.Reader(), async call =>
         {
-            var paging = Paging.From(request, "portfolios");
+            var paging = await call.PagingAsync("portfolios");
             var (items, token) = await portfolios.ListAsync(paging.Limit, paging.StorageToken, call.Caller.Portfolios, call.Aborted);
-            return ApiResponse.Ok(new Page<Portfolio>([.. items.Select(p => p.ToApi())], Paging.Encode(token, "portfolios")));
+            return ApiResponse.Ok(new Page<Portfolio>([.. items.Select(p => p.ToApi())], await call.NextTokenAsync(token, "portfolios")));
         });
 
     public Task<ApiResponse> Get(HttpRequest request, string portfolioId) =>

@@ -31,10 +31,10 @@ public sealed class ProjectHandlers(
             var category = Query.Enum<Category>(request, "category");
             var priority = Query.Enum<Priority>(request, "priority");
             var fingerprint = $"projects|{portfolioId}|{status}|{category}|{priority}";
-            var paging = Paging.From(request, fingerprint);
+            var paging = await call.PagingAsync(fingerprint);
             await portfolios.GetAsync(portfolioId, call.Aborted);
             var (items, token) = await projects.ListAsync(portfolioId, status, category, priority, paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<Project>([.. items.Select(p => p.ToApi())], Paging.Encode(token, fingerprint)));
+            return ApiResponse.Ok(new Page<Project>([.. items.Select(p => p.ToApi())], await call.NextTokenAsync(token, fingerprint)));
         });
 
     public Task<ApiResponse> Get(HttpRequest request, string portfolioId, string projectId) =>

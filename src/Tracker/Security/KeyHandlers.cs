@@ -34,9 +34,9 @@ public sealed partial class KeyHandlers(
     public Task<ApiResponse> List(HttpRequest request) =>
         pipeline.RunAsync(request, Access.Admin(), async call =>
         {
-            var paging = Paging.From(request, "keys");
+            var paging = await call.PagingAsync("keys");
             var (items, token) = await keys.ListAsync(paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<ApiKey>([.. items.Select(k => k.ToApi())], Paging.Encode(token, "keys")));
+            return ApiResponse.Ok(new Page<ApiKey>([.. items.Select(k => k.ToApi())], await call.NextTokenAsync(token, "keys")));
         });
 
     public Task<ApiResponse> Get(HttpRequest request, string keyId) =>

@@ -28,9 +28,9 @@ public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder re
                 throw Problems.Validation("to", "to must be after from.");
             }
             var fingerprint = $"updates|{portfolioId}|{projectId}|{from:O}|{to:O}";
-            var paging = Paging.From(request, fingerprint);
+            var paging = await call.PagingAsync(fingerprint);
             await projects.GetAsync(portfolioId, projectId, call.Aborted);
             var (items, token) = await updates.ListAsync(portfolioId, projectId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<ProgressUpdate>([.. items.Select(u => u.ToApi())], Paging.Encode(token, fingerprint)));
+            return ApiResponse.Ok(new Page<ProgressUpdate>([.. items.Select(u => u.ToApi())], await call.NextTokenAsync(token, fingerprint)));
         });
 }

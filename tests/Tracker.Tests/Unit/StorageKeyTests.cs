@@ -63,17 +63,35 @@ public sealed class StorageKeyTests
     [Fact]
     public void ContinuationTokensBelongToTheirQuery()
     {
-        var token = Paging.Encode("NextPartitionKey=a NextRowKey=b", "projects|p1|active");
+        var token = Paging.Encode("NextPartitionKey=a NextRowKey=b", "projects|p1|active", Key);
         Assert.NotNull(token);
-        Assert.Null(Paging.Encode(null, "anything"));
-        var ok = Paging.From(Request($"continuationToken={Uri.EscapeDataString(token!)}"), "projects|p1|active");
+        Assert.Null(Paging.Encode(null, "anything", Key));
+        var ok = Paging.From(Request($"continuationToken={Uri.EscapeDataString(token!)}"), "projects|p1|active", Key);
         Assert.Equal("NextPartitionKey=a NextRowKey=b", ok.StorageToken);
         Assert.Equal(Paging.DefaultLimit, ok.Limit);
-        var problem = Assert.Throws<ApiProblemException>(() => Paging.From(Request($"continuationToken={Uri.EscapeDataString(token!)}"), "projects|p2|active"));
+        var problem = Assert.Throws<ApiProblemException>(() => Paging.From(Request($"continuationToken={Uri.EscapeDataString(token!)}"), "projects|p2|active", Key));
         Assert.Equal(400, problem.Status);
-        Assert.Equal(400, Assert.Throws<ApiProblemException>(() => Paging.From(Request("limit=0"), "q")).Status);
-        Assert.Equal(400, Assert.Throws<ApiProblemException>(() => Paging.From(Request("limit=1001"), "q")).Status);
+        Assert.Equal(400, Assert.Throws<ApiProblemException>(() => Paging.From(Request("limit=0"), "q", Key)).Status);
+        Assert.Equal(400, Assert.Throws<ApiProblemException>(() => Paging.From(Request("limit=1001"), "q", Key)).Status);
     }
+
+    /// <summary>A token whose storage part is replaced, or that another deployment signed, is refused.</summary>
+    [Fact]
+    public void ForgedOrForeignContinuationTokensAreRefused()
+    {
+        var token = Paging.Encode("NextPartitionKey=a NextRowKey=b", "q", Key)!;
+        var payload = System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[0]);
+        var altered = System.Text.Encoding.UTF8.GetString(payload).Replace("NextRowKey=b", "NextRowKey=z", StringComparison.Ordinal);
+        var forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(altered)) + "." + token.Split('.')[1];
+        var foreign = Paging.Encode("NextPartitionKey=a NextRowKey=b", "q", [.. Key.Select(b => (byte)(b ^ 1))])!;
+        foreach (var bad in new[] { forged, foreign, token.Split('.')[0], token + "x" })
+        {
+            var problem = Assert.Throws<ApiProblemException>(() => Paging.From(Request($"continuationToken={Uri.EscapeDataString(bad)}"), "q", Key));
+            Assert.Equal(400, problem.Status);
+        }
+    }
+
+    private static readonly byte[] Key = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     [Fact]
     public void IdsFromTheFakeClockStayValidAcrossTheYears()
