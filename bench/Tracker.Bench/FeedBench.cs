@@ -84,6 +84,7 @@ public static partial class FeedBench
         start.Environment["Storage__ConnectionString"] = connectionString;
         start.Environment["Tracker__BootstrapAdminKey"] = AdminKey;
         start.Environment["Jobs__SchedulerEnabled"] = "false";
+        start.Environment["RateLimits__Enabled"] = "false"; // a benchmark measures throughput, not the limits
         using var server = Process.Start(start) ?? throw new InvalidOperationException("server did not start");
         server.OutputDataReceived += (_, _) => { };
         server.ErrorDataReceived += (_, _) => { };

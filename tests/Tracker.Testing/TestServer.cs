@@ -29,13 +29,19 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="settings">extra configuration; the job scheduler is off unless <c>Jobs:SchedulerEnabled</c> is set.</param>
+    /// <param name="settings">extra configuration; the job scheduler is off unless <c>Jobs:SchedulerEnabled</c> is set, and rate
+    /// limits are lifted unless <c>RateLimits:*</c> are set.</param>
     /// <param name="services">extra registrations, e.g. a storage fault policy.</param>
     public static async Task<TestServer> StartAsync(string storageConnectionString, string adminKey, IDictionary<string, string?>? settings = null,
         LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null)
     {
         settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         settings.TryAdd("Jobs:SchedulerEnabled", "false");
+        // Every test request comes from 127.0.0.1 with a handful of keys: lift the limits (the rate-limit tests set theirs).
+        settings.TryAdd("RateLimits:PerKeyBurst", "1000000");
+        settings.TryAdd("RateLimits:PerKeyPerSecond", "1000000");
+        settings.TryAdd("RateLimits:PerAddressBurst", "1000000");
+        settings.TryAdd("RateLimits:PerAddressPerSecond", "1000000");
         var logs = new LogSink();
         var args = new List<string>
         {

@@ -45,6 +45,12 @@ public sealed class MailOptions
 
     /// <summary>First wait before retrying a transient SMTP failure; doubled each time, three attempts in all.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a digest may stay claimed but unconfirmed (a run that died between claiming and sending, or between
+    /// sending and confirming) before a later run sends it again, with the same Message-ID.
+    /// </summary>
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }
 
 /// <summary>Where digests go: an SMTP relay, or a folder of .eml files.</summary>

@@ -45,7 +45,9 @@ public sealed class DigestLogEntity : ITableEntity
 /// <summary>
 /// SendDigests: every hour, each active subscription whose local send time has come (within 12 hours, and after it
 /// subscribed) gets its portfolio's digest, once per period. The DigestLog row is claimed before sending and marked
-/// sent after: a second run, or a run after a crash between sending and marking, finds the claim and sends nothing.
+/// sent after: a second run finds the claim and sends nothing. A claim never confirmed within Mail:ClaimTimeout (the
+/// run died around the send) is taken over by a later run and sent again with the same Message-ID, counted as resent
+/// in the run history: a digest is never lost silently, and a rare duplicate is recognisable.
 /// Transient SMTP failures are retried with backoff, then released for the next run; a permanent failure is recorded
 /// and the other recipients still get theirs.
 /// </summary>
@@ -69,40 +71,41 @@ public sealed partial class SendDigestsJob(
             LogNoMail();
             return JobCounts.None;
         }
-        int portfolioCount = 0, sent = 0, failed = 0;
+        int portfolioCount = 0, sent = 0, failed = 0, resent = 0;
         string? token = null;
         do
         {
             var (page, next) = await portfolios.ListAsync(100, token, null, ct);
             foreach (var portfolio in page)
             {
-                var (s, f) = await SendPortfolioAsync(portfolio, ct);
+                var (s, f, r) = await SendPortfolioAsync(portfolio, ct);
                 portfolioCount++;
                 sent += s;
                 failed += f;
+                resent += r;
                 progress?.Report(portfolio.RowKey);
             }
             token = next;
         }
         while (token is not null);
-        return new JobCounts(portfolioCount, 0, 0, sent, failed);
+        return new JobCounts(portfolioCount, 0, 0, sent, failed, resent);
     }
 
     public static bool IsDue(SubscriptionEntity subscription, DigestPeriod period, DateTimeOffset now) =>
         subscription.Active && period.SendAt >= subscription.CreatedAt && now - period.SendAt < MaxLateness;
 
-    private async Task<(int Sent, int Failed)> SendPortfolioAsync(PortfolioEntity portfolio, CancellationToken ct)
+    private async Task<(int Sent, int Failed, int Resent)> SendPortfolioAsync(PortfolioEntity portfolio, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var due = (await subscriptions.ActiveAsync(portfolio.RowKey, ct))
             .Select(s => (Subscription: s, Period: DigestPeriod.Current(s, now))).Where(d => IsDue(d.Subscription, d.Period, now)).ToList();
         if (due.Count == 0)
         {
-            return (0, 0);
+            return (0, 0, 0);
         }
         DigestService.Source? source = null;
         var prepared = new Dictionary<Cadence, DigestService.Prepared>();
-        int sent = 0, failed = 0;
+        int sent = 0, failed = 0, resent = 0;
         foreach (var (subscription, period) in due)
         {
             var claim = new DigestLogEntity
@@ -114,13 +117,21 @@ public sealed partial class SendDigestsJob(
                 ClaimedAt = now,
                 MessageId = $"digest.{portfolio.RowKey}.{subscription.RowKey}.{period.Key}@transformation-tracker",
             };
+            var again = false;
             try
             {
                 await tables.DigestLog.AddEntityAsync(claim, ct);
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
-                continue; // sent, failed for good, or claimed by a run that may have sent it: never twice
+                // Sent or failed for good: never again. Claimed by a run that is still sending: leave it. Claimed long
+                // ago and never confirmed: that run died around the send — take the claim over and send again, with the
+                // same Message-ID so a rare duplicate is recognisable as one.
+                if (!await TakeOverStaleClaimAsync(claim, now, ct))
+                {
+                    continue;
+                }
+                again = true;
             }
             source ??= await digests.LoadAsync(portfolio, ct);
             var cadence = TrackerJson.Parse<Cadence>(subscription.Cadence) ?? Cadence.Weekly;
@@ -138,7 +149,15 @@ public sealed partial class SendDigestsJob(
                     claim.SentAt = time.GetUtcNow();
                     await tables.DigestLog.UpdateEntityAsync(claim, ETag.All, TableUpdateMode.Replace, CancellationToken.None);
                     sent++;
-                    LogSent(portfolio.RowKey, subscription.RowKey, period.Key);
+                    if (again)
+                    {
+                        resent++;
+                        LogResent(portfolio.RowKey, subscription.RowKey, period.Key, claim.MessageId!);
+                    }
+                    else
+                    {
+                        LogSent(portfolio.RowKey, subscription.RowKey, period.Key);
+                    }
                     break;
                 case { Permanent: true }:
                     claim.State = "failed";
@@ -155,7 +174,28 @@ public sealed partial class SendDigestsJob(
                     break;
             }
         }
-        return (sent, failed);
+        return (sent, failed, resent);
+    }
+
+    /// <summary>Takes over a claim left "sending" for longer than Mail:ClaimTimeout; false when it isn't stale or another run won.</summary>
+    private async Task<bool> TakeOverStaleClaimAsync(DigestLogEntity claim, DateTimeOffset now, CancellationToken ct)
+    {
+        var existing = (await tables.DigestLog.GetEntityAsync<DigestLogEntity>(claim.PartitionKey, claim.RowKey, cancellationToken: ct)).Value;
+        if (existing.State != "sending" || now - existing.ClaimedAt < mailOptions.Value.ClaimTimeout)
+        {
+            return false;
+        }
+        claim.MessageId = existing.MessageId ?? claim.MessageId;
+        claim.Error = $"claimed {existing.ClaimedAt:O} and never confirmed sent; sent again";
+        try
+        {
+            await tables.DigestLog.UpdateEntityAsync(claim, existing.ETag, TableUpdateMode.Replace, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
     }
 
     private sealed record Failure(bool Permanent, string Error);
@@ -199,6 +239,9 @@ public sealed partial class SendDigestsJob(
 
     [LoggerMessage(LogLevel.Information, "Digest of {PortfolioId} sent for subscription {SubscriptionId}, period {Period}")]
     private partial void LogSent(string portfolioId, string subscriptionId, string period);
+
+    [LoggerMessage(LogLevel.Warning, "Digest of {PortfolioId} for subscription {SubscriptionId}, period {Period} was claimed but never confirmed sent; sent again as {MessageId}")]
+    private partial void LogResent(string portfolioId, string subscriptionId, string period, string messageId);
 
     [LoggerMessage(LogLevel.Warning, "Digest of {PortfolioId} for subscription {SubscriptionId} failed for good: {Error}")]
     private partial void LogFailed(string portfolioId, string subscriptionId, string error);

@@ -76,7 +76,7 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
 /// the mapping of every failure to ProblemDetails — storage outages to 503, anything unexpected to a logged 500.
 /// </summary>
 public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, IdempotencyStore idempotency, Ids ids, TimeProvider time,
-    SigningKeys keys, ILogger<RequestPipeline> logger)
+    SigningKeys keys, RateLimits limits, ILogger<RequestPipeline> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -85,7 +85,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         var instance = request.Path.Value ?? "";
         try
         {
-            var caller = await authenticator.AuthenticateAsync(request, access, request.HttpContext.RequestAborted);
+            var caller = await AuthenticateAsync(request, access);
             var key = request.Headers[IdempotencyHeader].ToString();
             if (HttpMethods.IsPost(request.Method) && key.Length > 0)
             {
@@ -130,6 +130,31 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
             LogNotRecorded(request.Method, request.Path.Value);
         }
         return response;
+    }
+
+    /// <summary>
+    /// Who calls, within their rate limit: routes without a key and requests whose key fails count against the client
+    /// address, the others against their key.
+    /// </summary>
+    private async Task<Caller> AuthenticateAsync(HttpRequest request, Access access)
+    {
+        if (access == Access.Anonymous)
+        {
+            limits.ForAddress(request);
+            return await authenticator.AuthenticateAsync(request, access, request.HttpContext.RequestAborted);
+        }
+        Caller caller;
+        try
+        {
+            caller = await authenticator.AuthenticateAsync(request, access, request.HttpContext.RequestAborted);
+        }
+        catch (ApiProblemException e) when (e.Status == 401)
+        {
+            limits.ForAddress(request);
+            throw;
+        }
+        limits.ForKey(caller.KeyId);
+        return caller;
     }
 
     private RequestIdentity Fresh() => new(ids.New(), time.GetUtcNow());

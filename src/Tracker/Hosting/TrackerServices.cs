@@ -30,6 +30,7 @@ public static class TrackerServices
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).PostConfigure(SmtpOptions.TreatEmptyAsUnset)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrackerOptions>, TrackerOptionsValidation>();
         services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidation>();
 
@@ -41,6 +42,7 @@ public static class TrackerServices
         services.AddSingleton<Ids>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<SigningKeys>();
+        services.AddSingleton<RateLimits>();
         services.AddSingleton<TrackerTables>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());

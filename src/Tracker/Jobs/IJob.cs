@@ -1,7 +1,7 @@
 namespace Tracker.Jobs;
 
 /// <summary>What a run did, in numbers; recorded in JobRuns and shown by GET /api/jobs.</summary>
-public sealed record JobCounts(int Portfolios, int Days, int Snapshots, int Sent = 0, int Failed = 0)
+public sealed record JobCounts(int Portfolios, int Days, int Snapshots, int Sent = 0, int Failed = 0, int Resent = 0)
 {
     public static readonly JobCounts None = new(0, 0, 0);
 }

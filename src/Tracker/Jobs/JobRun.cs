@@ -49,6 +49,9 @@ public sealed class JobRunEntity : ITableEntity
 
     public int Failed { get; set; }
 
+    /// <summary>Digests whose earlier claim was never confirmed sent, sent again with the same Message-ID.</summary>
+    public int Resent { get; set; }
+
     public string? Error { get; set; }
 
     public string Instance { get; set; } = "";
@@ -58,5 +61,5 @@ public sealed class JobRunEntity : ITableEntity
 
     public JobRun ToApi() => new(
         PartitionKey, RunId, Trigger, ScheduledFor, StartedAt, FinishedAt,
-        Hosting.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots, Sent, Failed), Error, Instance);
+        Hosting.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots, Sent, Failed, Resent), Error, Instance);
 }

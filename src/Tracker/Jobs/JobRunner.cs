@@ -53,7 +53,7 @@ public sealed partial class JobRunner(IEnumerable<IJob> jobs, JobLock locks, Job
             try
             {
                 var counts = await job.RunAsync(progress, leaseLost.Token);
-                (run.Portfolios, run.Days, run.Snapshots, run.Sent, run.Failed) = (counts.Portfolios, counts.Days, counts.Snapshots, counts.Sent, counts.Failed);
+                (run.Portfolios, run.Days, run.Snapshots, run.Sent, run.Failed, run.Resent) = (counts.Portfolios, counts.Days, counts.Snapshots, counts.Sent, counts.Failed, counts.Resent);
                 run.Outcome = TrackerJson.Name(JobOutcome.Succeeded);
             }
             catch (Exception e)

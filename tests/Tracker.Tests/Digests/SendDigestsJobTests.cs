@@ -118,8 +118,13 @@ public sealed class SendDigestsJobTests
         Assert.Single(await RecipientsAsync(world));
     }
 
+    /// <summary>
+    /// A run that dies between sending and recording can't tell the next run whether the mail left. Within
+    /// Mail:ClaimTimeout nothing is sent again; after it the digest goes once more with the same Message-ID (at least
+    /// once, never lost; a duplicate is recognisable) and the run history counts it as resent.
+    /// </summary>
     [Fact]
-    public async Task ACrashBetweenSendingAndRecordingDoesNotSendTwice()
+    public async Task ACrashBetweenSendingAndRecordingIsResentOnceWithTheSameMessageId()
     {
         var crash = new CrashAfterFirstSend();
         await using var world = await StartAsync(MondayMorning, services => services.AddSingleton<IMailSender>(sp =>
@@ -133,10 +138,56 @@ public sealed class SendDigestsJobTests
         Assert.Equal(JobOutcome.Failed, crashed!.Outcome);
         Assert.Single(await RecipientsAsync(world)); // the mail went out; recording it did not happen
 
+        world.Host.Time.Advance(TimeSpan.FromMinutes(20));
+        var soon = await RunAsync(world);
+        Assert.Equal(JobOutcome.Succeeded, soon!.Outcome);
+        Assert.Single(await RecipientsAsync(world)); // within the claim timeout: nothing again
+
+        world.Host.Time.Advance(TimeSpan.FromMinutes(40));
+        var later = await RunAsync(world);
+        Assert.Equal(1, later!.Counts.Resent);
+        var mails = await world.Mail.EmailsAsync();
+        Assert.Equal(2, mails.Count);
+        var ids = new HashSet<string>();
+        foreach (var mail in mails)
+        {
+            ids.Add((await world.Mail.SourceAsync(mail)).MessageId ?? "");
+        }
+        Assert.Single(ids);
+
         world.Host.Time.Advance(TimeSpan.FromMinutes(60));
-        var next = await RunAsync(world);
-        Assert.Equal(JobOutcome.Succeeded, next!.Outcome);
-        Assert.Single(await RecipientsAsync(world));
+        await RunAsync(world);
+        Assert.Equal(2, (await world.Mail.EmailsAsync()).Count); // confirmed now: never a third time
+    }
+
+    /// <summary>A run that claimed a digest and died before sending it: a later run sends it, and says so.</summary>
+    [Fact]
+    public async Task ADigestClaimedButNotSentIsSentByALaterRun()
+    {
+        await using var world = await StartAsync(MondayMorning);
+        var subscription = await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
+        var period = DigestPeriod.Current((await world.Host.Get<SubscriptionStore>().FindAsync("p-emea", subscription, default))!, MondayMorning);
+        await world.Host.Get<TrackerTables>().DigestLog.AddEntityAsync(new DigestLogEntity
+        {
+            PartitionKey = "p-emea",
+            RowKey = DigestLogEntity.Key(period.Key, subscription),
+            SubscriptionId = subscription,
+            Period = period.Key,
+            ClaimedAt = MondayMorning,
+            MessageId = "digest.p-emea.claimed@transformation-tracker",
+        });
+
+        var meanwhile = await RunAsync(world);
+        Assert.Equal(0, meanwhile!.Counts.Sent);
+        Assert.Empty(await RecipientsAsync(world));
+
+        world.Host.Time.Advance(TimeSpan.FromMinutes(31));
+        var later = await RunAsync(world);
+        Assert.Equal((1, 1), (later!.Counts.Sent, later.Counts.Resent));
+        var mail = Assert.Single(await world.Mail.EmailsAsync());
+        Assert.Equal("digest.p-emea.claimed@transformation-tracker", (await world.Mail.SourceAsync(mail)).MessageId);
+        var log = (await world.Host.Get<TrackerTables>().DigestLog.GetEntityAsync<DigestLogEntity>("p-emea", DigestLogEntity.Key(period.Key, subscription))).Value;
+        Assert.Equal("sent", log.State);
     }
 
     [Fact]
