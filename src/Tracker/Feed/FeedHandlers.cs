@@ -45,6 +45,10 @@ public sealed partial class FeedHandlers(
         pipeline.RunAsync(request, Access.Reader(), async call =>
         {
             var query = FeedQuery.Parse(model, FindSet(entitySet), ServiceRoot(request), request.Query);
+            if (query.SkipToken is not null || query.Count)
+            {
+                throw Problems.BadRequest("$skiptoken and $count don't apply to /$count, which is a count already.");
+            }
             var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
             var matching = await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted);
             var count = Math.Min(Math.Max(0, matching - (query.Skip ?? 0)), query.Top ?? long.MaxValue);

@@ -30,6 +30,23 @@ public sealed class MergePatch
         {
             throw Problems.MalformedJson("A merge patch must be a JSON object.");
         }
+        bool invalidText;
+        try
+        {
+            invalidText = JsonText.HasInvalidText(root);
+        }
+        catch (InvalidOperationException)
+        {
+            invalidText = true;
+        }
+        if (invalidText)
+        {
+            throw Problems.MalformedJson("The request body holds text that is not valid Unicode (a lone surrogate escape such as \\ud800).");
+        }
+        if (root.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            throw Problems.MalformedJson("The request body names a field twice.");
+        }
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var v = new Validation();
         foreach (var property in root.EnumerateObject())

@@ -4,6 +4,42 @@ using Microsoft.Net.Http.Headers;
 
 namespace Tracker.Hosting;
 
+/// <summary>Checks JSON text for what storage and responses can't carry: strings with lone UTF-16 surrogates.</summary>
+public static class JsonText
+{
+    public static bool HasInvalidText(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => o.Any(p => IsInvalid(p.Key) || HasInvalidText(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.Any(HasInvalidText),
+        System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == JsonValueKind.String => IsInvalid(v.GetValue<string>()),
+        _ => false,
+    };
+
+    public static bool HasInvalidText(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Any(p => IsInvalid(p.Name) || HasInvalidText(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().Any(HasInvalidText),
+        JsonValueKind.String => IsInvalid(element.GetString()!),
+        _ => false,
+    };
+
+    private static bool IsInvalid(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
 /// <summary>A JSON request body that checks itself, adding each bad field to <paramref name="v"/>.</summary>
 public interface IRequestBody
 {
@@ -62,13 +98,28 @@ public static class RequestBody
             throw Problems.MalformedJson("The request body is empty; a JSON object was expected.");
         }
         System.Text.Json.Nodes.JsonNode? root;
+        bool invalidText;
         try
         {
             root = System.Text.Json.Nodes.JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            invalidText = JsonText.HasInvalidText(root);
         }
         catch (JsonException e)
         {
             throw Describe(e);
+        }
+        catch (ArgumentException)
+        {
+            throw Problems.MalformedJson("The request body names a field twice.");
+        }
+        catch (InvalidOperationException)
+        {
+            invalidText = true;
+            root = null;
+        }
+        if (invalidText)
+        {
+            throw Problems.MalformedJson("The request body holds text that is not valid Unicode (a lone surrogate escape such as \\ud800).");
         }
         var v = new Validation();
         if (root is System.Text.Json.Nodes.JsonObject fields)

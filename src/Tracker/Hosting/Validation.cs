@@ -38,7 +38,7 @@ public sealed partial class Validation
 
     public Validation Email(string field, string? value, bool required = false)
     {
-        if (string.IsNullOrEmpty(value))
+        if (value is null)
         {
             return required ? Add(field, $"{field} is required.") : this;
         }
@@ -112,6 +112,7 @@ public static class TimeZones
         {
             return null;
         }
-        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId ? zone : null;
+        // Exactly the IANA spelling: a zone found case-insensitively ("europe/amsterdam") would be stored as typed.
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId && zone.Id == id ? zone : null;
     }
 }

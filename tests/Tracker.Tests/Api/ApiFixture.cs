@@ -74,6 +74,13 @@ public sealed class ApiFixture : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return id;
     }
+
+    /// <summary>A new portfolio with one project in it.</summary>
+    public async Task<(string PortfolioId, string ProjectId)> CreateProjectAsync()
+    {
+        var portfolio = await CreatePortfolioAsync();
+        return (portfolio, await CreateProjectAsync(portfolio));
+    }
 }
 
 [CollectionDefinition("api")]
