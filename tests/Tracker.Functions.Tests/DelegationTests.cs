@@ -25,16 +25,23 @@ public sealed class DelegationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
+        _host = await StartHostAsync(new Dictionary<string, string?>());
+    }
+
+    private async Task<IHost> StartHostAsync(Dictionary<string, string?> settings)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = _azurite.ConnectionString,
             ["Tracker:BootstrapAdminKey"] = AdminKey,
         });
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Services.AddTracker();
-        _host = builder.Build();
-        await _host.StartAsync();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     public async Task DisposeAsync()
@@ -71,6 +78,22 @@ public sealed class DelegationTests : IAsyncLifetime
                 Assert.True(response.Status is >= 200 and < 500, $"{route.Name} {path}: {response.Status}");
             }
         }
+    }
+
+    /// <summary>The same limits as the server's: routes without a key are limited per client address, with a 429 ProblemDetails.</summary>
+    [Fact]
+    public async Task ABurstOnARouteWithoutAKeyIsLimited()
+    {
+        using var limited = await StartHostAsync(new() { ["RateLimits:PerAddressBurst"] = "3", ["RateLimits:PerAddressPerSecond"] = "1" });
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(limited.Services);
+        var statuses = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            statuses.Add((await InvokeAsync(functions, "UnsubscribePage", "GET", "/api/digests/unsubscribe?token=x", new Dictionary<string, string>(),
+                services: limited.Services)).Status);
+        }
+        Assert.Equal([400, 400, 400, 429, 429, 429], statuses);
+        await limited.StopAsync();
     }
 
     [Fact]
@@ -136,9 +159,9 @@ public sealed class DelegationTests : IAsyncLifetime
     private sealed record Received(int Status, byte[] Body, string? ContentType);
 
     private async Task<Received> InvokeAsync(ApiFunctions functions, string name, string method, string path, object routeValues, string? body = null,
-        bool withHost = true)
+        bool withHost = true, IServiceProvider? services = null)
     {
-        var context = new DefaultHttpContext { RequestServices = _host.Services };
+        var context = new DefaultHttpContext { RequestServices = services ?? _host.Services };
         var request = context.Request;
         request.Method = method;
         var question = path.IndexOf('?', StringComparison.Ordinal);
@@ -170,3 +193,4 @@ public sealed class DelegationTests : IAsyncLifetime
         return new Received(context.Response.StatusCode, received.ToArray(), context.Response.ContentType);
     }
 }
+
