@@ -10,6 +10,7 @@ using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
+using Tracker.Spreadsheets;
 using Tracker.Updates;
 
 namespace Tracker.Functions;
@@ -20,7 +21,8 @@ namespace Tracker.Functions;
 /// </summary>
 public sealed class ApiFunctions(
     HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys,
-    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi, DigestHandlers digests, UnmatchedRoutes unmatched)
+    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi, DigestHandlers digests, UnmatchedRoutes unmatched,
+    SpreadsheetHandlers sheets)
 {
     [Function("Health")]
     public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
@@ -66,6 +68,15 @@ public sealed class ApiFunctions(
 
     [Function("ListUpdates")]
     public Task<ApiResponse> ListUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Updates)] HttpRequest req, string portfolioId, string projectId) => updates.List(req, portfolioId, projectId);
+
+    [Function("ImportProjects")]
+    public Task<ApiResponse> ImportProjects([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ProjectsImport)] HttpRequest req, string portfolioId) => sheets.ImportProjects(req, portfolioId);
+
+    [Function("ImportUpdates")]
+    public Task<ApiResponse> ImportUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UpdatesImport)] HttpRequest req, string portfolioId) => sheets.ImportUpdates(req, portfolioId);
+
+    [Function("ExportPortfolioUpdates")]
+    public Task<ApiResponse> ExportPortfolioUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PortfolioUpdates)] HttpRequest req, string portfolioId) => sheets.ExportUpdates(req, portfolioId);
 
     [Function("CreateKey")]
     public Task<ApiResponse> CreateKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Keys)] HttpRequest req) => keys.Create(req);

@@ -8,6 +8,7 @@ using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
+using Tracker.Spreadsheets;
 using Tracker.Updates;
 
 namespace Tracker.Server;
@@ -52,6 +53,16 @@ public static class ApiEndpoints
             .Describe("PostUpdate", "Post a progress update").Body<PostUpdateRequest>("application/json").Produces<ProgressUpdate>(201).Writes();
         api.MapGet(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, UpdateHandlers h) => h.List(r, portfolioId, projectId))
             .Describe("ListUpdates", "A project's update history, newest first, from (inclusive) to (exclusive)").Produces<Page<ProgressUpdate>>();
+
+        api.MapPost(Routes.ProjectsImport, (HttpRequest r, string portfolioId, SpreadsheetHandlers h) => h.ImportProjects(r, portfolioId))
+            .Describe("ImportProjects", "Create and change projects from a CSV file (text/csv; ?dryRun=true validates only): a report per row; any invalid row: 422, nothing written")
+            .Body<string>("text/csv").Produces<ImportReport>().Writes();
+        api.MapPost(Routes.UpdatesImport, (HttpRequest r, string portfolioId, SpreadsheetHandlers h) => h.ImportUpdates(r, portfolioId))
+            .Describe("ImportUpdates", "Post progress updates from a CSV file (text/csv; ?dryRun=true validates only), with the semantics of single posts")
+            .Body<string>("text/csv").Produces<ImportReport>().Writes();
+        api.MapGet(Routes.PortfolioUpdates, (HttpRequest r, string portfolioId, SpreadsheetHandlers h) => h.ExportUpdates(r, portfolioId))
+            .Describe("ExportPortfolioUpdates", "Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv)")
+            .Produces(200, contentType: "text/csv").ProducesProblem(406);
 
         api.MapPost(Routes.Keys, (HttpRequest r, KeyHandlers h) => h.Create(r))
             .Describe("CreateKey", "Create an API key; the secret is returned once").Body<CreateApiKeyRequest>("application/json").Produces<ApiKey>(201).Writes();

@@ -13,6 +13,9 @@ public sealed class ApiProblemException(
     public IReadOnlyDictionary<string, string[]>? Errors { get; } = errors;
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
+    /// <summary>Further members of the ProblemDetails body (RFC 9457 extensions), e.g. an import's report.</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     /// <summary>The methods a 405's path takes (the Allow header).</summary>
     public IReadOnlyList<string>? Allow { get; init; }
 }

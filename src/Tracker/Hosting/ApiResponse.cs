@@ -52,6 +52,10 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         {
             body["errors"] = problem.Errors;
         }
+        foreach (var (name, value) in problem.Extensions ?? new Dictionary<string, object?>())
+        {
+            body[name] = value;
+        }
         return new ApiResponse(problem.Status, JsonSerializer.SerializeToUtf8Bytes(body, TrackerJson.Options), ProblemJson)
         {
             RetryAfter = problem.RetryAfter,

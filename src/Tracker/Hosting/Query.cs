@@ -17,6 +17,13 @@ public static class Query
             $"{name} must be one of: {string.Join(", ", System.Enum.GetValues<TEnum>().Select(v => TrackerJson.Name(v)))}.");
     }
 
+    public static bool Bool(HttpRequest request, string name) => request.Query[name].ToString() switch
+    {
+        "" or "false" => false,
+        "true" => true,
+        _ => throw Problems.Validation(name, $"{name} must be true or false."),
+    };
+
     /// <summary>
     /// An instant, from an ISO 8601 timestamp with offset, or a date read as a day in <paramref name="zone"/>:
     /// the start of that day, or with <paramref name="endOfDay"/> the start of the next one.

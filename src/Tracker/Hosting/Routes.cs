@@ -14,6 +14,9 @@ public static class Routes
     public const string Projects = "portfolios/{portfolioId}/projects";
     public const string Project = "portfolios/{portfolioId}/projects/{projectId}";
     public const string Updates = "portfolios/{portfolioId}/projects/{projectId}/updates";
+    public const string ProjectsImport = "portfolios/{portfolioId}/projects:import";
+    public const string UpdatesImport = "portfolios/{portfolioId}/updates:import";
+    public const string PortfolioUpdates = "portfolios/{portfolioId}/updates";
     public const string Keys = "keys";
     public const string Key = "keys/{keyId}";
     public const string OpenApi = "openapi.json";
@@ -70,6 +73,9 @@ public static class RouteTable
         new("DeleteProject", "DELETE", Routes.Project),
         new("PostUpdate", "POST", Routes.Updates),
         new("ListUpdates", "GET", Routes.Updates),
+        new("ImportProjects", "POST", Routes.ProjectsImport),
+        new("ImportUpdates", "POST", Routes.UpdatesImport),
+        new("ExportPortfolioUpdates", "GET", Routes.PortfolioUpdates),
         new("CreateKey", "POST", Routes.Keys),
         new("ListKeys", "GET", Routes.Keys),
         new("GetKey", "GET", Routes.Key),

@@ -92,6 +92,7 @@ public static class TrackerServices
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<DigestHandlers>();
         services.AddSingleton<UnmatchedRoutes>();
+        services.AddSingleton<Spreadsheets.SpreadsheetHandlers>();
 
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();

@@ -91,6 +91,9 @@ public sealed partial class Validation
         return Require(value >= 0 && value <= 100, field, $"{field} must be between 0 and 100.");
     }
 
+    /// <summary>The errors so far, by field.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
     public void ThrowIfInvalid()
     {
         if (!IsValid)

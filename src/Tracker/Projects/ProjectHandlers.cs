@@ -7,7 +7,7 @@ using Tracker.Updates;
 namespace Tracker.Projects;
 
 public sealed class ProjectHandlers(
-    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time)
+    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time, Spreadsheets.SpreadsheetHandlers sheets)
 {
     /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
     public static readonly string[] Patchable =
@@ -30,6 +30,11 @@ public sealed class ProjectHandlers(
             var status = Query.Enum<ProjectStatus>(request, "status");
             var category = Query.Enum<Category>(request, "category");
             var priority = Query.Enum<Priority>(request, "priority");
+            if (Spreadsheets.CsvFiles.Wanted(request))
+            {
+                await portfolios.GetAsync(portfolioId, call.Aborted);
+                return await sheets.ProjectsCsvAsync(portfolioId, status, category, priority, call.Aborted);
+            }
             var fingerprint = $"projects|{portfolioId}|{status}|{category}|{priority}";
             var paging = await call.PagingAsync(fingerprint);
             await portfolios.GetAsync(portfolioId, call.Aborted);

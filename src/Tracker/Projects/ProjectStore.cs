@@ -74,6 +74,40 @@ public sealed class ProjectStore(TrackerTables tables)
         }
     }
 
+    /// <summary>Every project of a portfolio, in id order.</summary>
+    public async Task<List<ProjectEntity>> AllAsync(string portfolioId, CancellationToken ct)
+    {
+        var all = new List<ProjectEntity>();
+        await foreach (var project in Table.QueryAsync<ProjectEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}"), 1000, cancellationToken: ct))
+        {
+            all.Add(project);
+        }
+        return all;
+    }
+
+    /// <summary>
+    /// Writes many projects of one portfolio in entity group transactions of up to 100: new ones inserted, existing
+    /// ones replaced with their ETag. A transaction that meets a concurrent change fails whole (412/409), and the
+    /// caller re-plans those rows.
+    /// </summary>
+    public async Task SubmitAsync(string portfolioId, IReadOnlyList<(ProjectEntity Entity, bool IsNew)> writes, CancellationToken ct)
+    {
+        foreach (var chunk in writes.Chunk(100))
+        {
+            var actions = chunk.Select(w => w.IsNew
+                ? new TableTransactionAction(TableTransactionActionType.Add, w.Entity)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, w.Entity, w.Entity.ETag)).ToList();
+            try
+            {
+                await Table.SubmitTransactionAsync(actions, ct);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                throw Problems.PreconditionFailed($"A project of portfolio '{portfolioId}' changed while the import was written; retry the import.");
+            }
+        }
+    }
+
     public async Task<bool> AnyAsync(string portfolioId, CancellationToken ct) =>
         await Table.FirstOrDefaultAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}"), ct, ["RowKey"]) is not null;
 

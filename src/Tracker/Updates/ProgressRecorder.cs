@@ -22,9 +22,18 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
         CancellationToken ct)
     {
         var project = await projects.GetAsync(portfolioId, projectId, ct);
+        var update = NewEntity(portfolioId, projectId, body, reportedBy, identity);
+        await updates.AddAsync(update, ct);
+        await ApplyAsync(project, update, ct);
+        return update;
+    }
+
+    /// <summary>The stored row of an update: its id and recording time from the request's identity.</summary>
+    public static UpdateEntity NewEntity(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, RequestIdentity identity)
+    {
         var (id, now) = (identity.Id, identity.At);
         var reportedAt = body.ReportedAt ?? now;
-        var update = new UpdateEntity
+        return new UpdateEntity
         {
             PartitionKey = UpdateEntity.Partition(portfolioId, projectId),
             RowKey = UpdateEntity.Key(reportedAt, now, id),
@@ -41,9 +50,35 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
             Note = body.Note,
             ReportedBy = body.ReportedBy ?? reportedBy,
         };
-        await updates.AddAsync(update, ct);
-        await ApplyAsync(project, update, ct);
-        return update;
+    }
+
+    /// <summary>
+    /// Records many updates of one project at once — what a CSV import does per project: the rows in transactions of
+    /// up to 100, then one change of the project's state that applies them all, field by field as single posts do
+    /// (an update reported before the newest value of a field leaves it alone). Concurrent single posts are not lost:
+    /// the state is replaced with If-Match and re-applied on conflict.
+    /// </summary>
+    public async Task RecordManyAsync(string portfolioId, string projectId, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
+    {
+        await updates.AddManyAsync(batch, ct);
+        var project = await projects.GetAsync(portfolioId, projectId, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            foreach (var update in batch)
+            {
+                project.Apply(update, time.GetUtcNow());
+            }
+            try
+            {
+                await projects.ReplaceAsync(project, project.ETag, ct);
+                return;
+            }
+            catch (ApiProblemException e) when (e.Status == 412 && attempt < MaxAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(attempt, 10))), time, ct);
+                project = await projects.GetAsync(portfolioId, projectId, ct);
+            }
+        }
     }
 
     /// <summary>Reads a project, first applying its newest update if a crash left it unapplied.</summary>

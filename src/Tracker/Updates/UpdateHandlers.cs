@@ -6,7 +6,7 @@ using Tracker.Security;
 
 namespace Tracker.Updates;
 
-public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates)
+public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Spreadsheets.SpreadsheetHandlers sheets)
 {
     public Task<ApiResponse> Post(HttpRequest request, string portfolioId, string projectId) =>
         pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
@@ -21,11 +21,11 @@ public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder re
         pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
         {
             var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
-            var from = Query.Instant(request, "from", portfolio.Zone, endOfDay: false);
-            var to = Query.Instant(request, "to", portfolio.Zone, endOfDay: true);
-            if (from is not null && to is not null && from >= to)
+            var (from, to) = Spreadsheets.SpreadsheetHandlers.Range(request, portfolio);
+            if (Spreadsheets.CsvFiles.Wanted(request))
             {
-                throw Problems.Validation("to", "to must be after from.");
+                await projects.GetAsync(portfolioId, projectId, call.Aborted);
+                return await sheets.UpdatesCsvAsync(portfolioId, projectId, from, to, call.Aborted);
             }
             var fingerprint = $"updates|{portfolioId}|{projectId}|{from:O}|{to:O}";
             var paging = await call.PagingAsync(fingerprint);

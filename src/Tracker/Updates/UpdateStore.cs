@@ -21,6 +21,33 @@ public sealed class UpdateStore(TrackerTables tables)
         }
     }
 
+    /// <summary>
+    /// Writes many updates of one project in entity group transactions of up to 100. Upserts: an update's row is
+    /// determined by its id and times, so writing it again (a retried import) writes the same row.
+    /// </summary>
+    public async Task AddManyAsync(IReadOnlyList<UpdateEntity> entities, CancellationToken ct)
+    {
+        foreach (var chunk in entities.Chunk(100))
+        {
+            await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
+        }
+    }
+
+    /// <summary>Every update of a project within [from, to), newest first.</summary>
+    public async Task<List<UpdateEntity>> AllAsync(string portfolioId, string projectId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var all = new List<UpdateEntity>();
+        string? token = null;
+        do
+        {
+            var (items, next) = await ListAsync(portfolioId, projectId, from, to, 1000, token, ct);
+            all.AddRange(items);
+            token = next;
+        }
+        while (token is not null);
+        return all;
+    }
+
     /// <summary>The partition's first row: RowKeys are inverted reportedAt ticks, so that is the newest update.</summary>
     public Task<UpdateEntity?> NewestAsync(string portfolioId, string projectId, CancellationToken ct) =>
         Table.FirstOrDefaultAsync<UpdateEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}"), ct);

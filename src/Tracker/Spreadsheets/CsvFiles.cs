@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Tracker.Hosting;
+
+namespace Tracker.Spreadsheets;
+
+/// <summary>One data row of a CSV file: its line-independent row number (1 = first data row) and its cells by column.</summary>
+public sealed record CsvRow(int Number, IReadOnlyDictionary<string, string> Cells)
+{
+    /// <summary>The cell of a column, or null when the column is absent or the cell empty.</summary>
+    public string? this[string column] => Cells.TryGetValue(column, out var value) && value.Length > 0 ? value : null;
+}
+
+/// <summary>
+/// CSV as spreadsheets write it: comma- or semicolon-separated (Excel's default in much of Europe), with or without a
+/// UTF-8 BOM, RFC 4180 quoting (quoted newlines included); headers matched case-insensitively. Written as Excel
+/// reads it: UTF-8 with BOM, comma-separated, RFC 4180 quoting, ISO dates, invariant decimals, and text that a
+/// spreadsheet would run as a formula neutralised (OWASP CSV injection).
+/// </summary>
+public static class CsvFiles
+{
+    public const string MediaType = "text/csv";
+    public const long MaxBytes = 4 * 1024 * 1024;
+    public const int MaxRows = 5000;
+
+    /// <summary>Reads the rows of a file whose header must name only <paramref name="columns"/>, each at most once.</summary>
+    public static IReadOnlyList<CsvRow> Read(byte[] body, IReadOnlyList<string> columns, IReadOnlyList<string> required)
+    {
+        var text = Decode(body);
+        using var reader = CsvReader.FromText(text, new CsvReaderOptions
+        {
+            Separator = Delimiter(text),
+            HasHeader = true,
+            DetectSeparatorHint = false,
+            AllowLineBreaksInQuotes = true,
+        });
+        string[] header;
+        try
+        {
+            header = [.. reader.Headers];
+        }
+        catch (CsvFormatException e)
+        {
+            throw Problems.BadRequest("The file is not valid CSV: " + e.Message);
+        }
+        if (header.Length == 0)
+        {
+            throw Problems.Validation("header", "The file is empty; its first line must name the columns: " + string.Join(", ", columns) + ".");
+        }
+        var names = new List<string>();
+        var v = new Validation();
+        foreach (var raw in header)
+        {
+            var known = columns.FirstOrDefault(c => c.Equals(raw.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+            {
+                v.Add("header", $"Unknown column '{raw}'; the columns are: {string.Join(", ", columns)}.");
+            }
+            else if (names.Contains(known))
+            {
+                v.Add("header", $"The column '{known}' appears twice.");
+            }
+            names.Add(known ?? "");
+        }
+        foreach (var column in required.Where(c => !names.Contains(c)))
+        {
+            v.Add("header", $"The column '{column}' is required.");
+        }
+        v.ThrowIfInvalid();
+
+        var rows = new List<CsvRow>();
+        while (Next(reader))
+        {
+            var cells = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < names.Count; i++)
+            {
+                cells[names[i]] = Unneutralise(i < reader.FieldCount ? reader.GetString(i).Trim() : "");
+            }
+            if (cells.Values.All(c => c.Length == 0))
+            {
+                continue; // a blank line, as spreadsheets leave at the end
+            }
+            if (rows.Count == MaxRows)
+            {
+                throw new ApiProblemException(413, "Too many rows", $"A file may hold at most {MaxRows:N0} rows; split it.");
+            }
+            rows.Add(new CsvRow(rows.Count + 1, cells));
+        }
+        return rows;
+    }
+
+    /// <summary>Writes a header and rows as an Excel-friendly CSV response body.</summary>
+    public static ApiResponse Write(string fileName, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string?>> rows)
+    {
+        using var buffer = new MemoryStream();
+        using (var csv = CsvWriter.Create(buffer, new CsvWriterOptions { WriteByteOrderMark = true, NewLine = "\r\n" }, true))
+        {
+            csv.WriteRecord([.. columns]);
+            foreach (var row in rows)
+            {
+                csv.WriteRecord([.. row.Select(cell => Neutralise(cell ?? ""))]);
+            }
+        }
+        return new ApiResponse(200, buffer.ToArray(), MediaType + "; charset=utf-8")
+        {
+            Headers = [new("Content-Disposition", $"attachment; filename=\"{fileName}\"")],
+        };
+    }
+
+    /// <summary>Whether the client asked for CSV (Accept: text/csv).</summary>
+    public static bool Wanted(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParseList([.. request.Headers.Accept.OfType<string>()], out var accepted)
+        && accepted.Any(a => a.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase));
+
+    public static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    public static string? Number(double? value) => value is { } v ? Number(v) : null;
+
+    public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A text cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text, not run).</summary>
+    public static string Neutralise(string cell) =>
+        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
+
+    /// <summary>Undoes <see cref="Neutralise"/> on import, so an exported file imports unchanged.</summary>
+    public static string Unneutralise(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && cell[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? cell[1..] : cell;
+
+    private static bool Next(CsvReader reader)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (CsvFormatException e)
+        {
+            throw Problems.BadRequest("The file is not valid CSV: " + e.Message);
+        }
+    }
+
+    private static string Decode(byte[] body)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Problems.BadRequest("The file is not UTF-8 text. In Excel, save it as \"CSV UTF-8\".");
+        }
+    }
+
+    /// <summary>Semicolon when the header line has more semicolons than commas (Excel in much of Europe), else comma.</summary>
+    private static char Delimiter(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        var header = end < 0 ? text : text[..end];
+        return header.Count(c => c == ';') > header.Count(c => c == ',') ? ';' : ',';
+    }
+}

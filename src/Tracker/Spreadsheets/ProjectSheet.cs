@@ -1,0 +1,195 @@
+using System.Globalization;
+using Tracker.Hosting;
+using Tracker.Projects;
+
+namespace Tracker.Spreadsheets;
+
+/// <summary>Projects as spreadsheet rows: the project fields of the API, one column each, in this order.</summary>
+public static class ProjectSheet
+{
+    public static readonly string[] Columns =
+        ["id", "name", "category", "status", "priority", "owner", "startDate", "targetDate", "budget", "spend", "percentComplete",
+         "customerEngagement", "customerKpi", "financialMeasure"];
+
+    /// <summary>Measured fields: set when a project is created; after that they change through progress updates only.</summary>
+    public static readonly string[] Measured = ["status", "priority", "budget", "spend", "percentComplete"];
+
+    public static IReadOnlyList<string?> Row(ProjectEntity p) =>
+    [
+        p.RowKey, p.Name, p.Category, p.Status, p.Priority, p.Owner, CsvFiles.Date(p.StartDate), p.TargetDate is { } t ? CsvFiles.Date(t) : null,
+        CsvFiles.Number(p.Budget), CsvFiles.Number(p.Spend), CsvFiles.Number(p.PercentComplete), p.CustomerEngagement ? "true" : "false",
+        p.CustomerKpi, p.FinancialMeasure,
+    ];
+
+    /// <summary>
+    /// The request a row describes: for an existing project its current values with the row's cells over them (a
+    /// column the file leaves out keeps its value; an empty cell clears an optional field), else the row alone.
+    /// Cells that aren't of their column's type are added to <paramref name="v"/>.
+    /// </summary>
+    public static CreateProjectRequest Read(CsvRow row, ProjectEntity? existing, Validation v)
+    {
+        var r = existing is null ? new CreateProjectRequest() : new CreateProjectRequest
+        {
+            Id = existing.RowKey,
+            Name = existing.Name,
+            Category = TrackerJson.Parse<Category>(existing.Category),
+            Status = TrackerJson.Parse<ProjectStatus>(existing.Status),
+            Priority = TrackerJson.Parse<Priority>(existing.Priority),
+            Owner = existing.Owner,
+            StartDate = DateOnly.FromDateTime(existing.StartDate.UtcDateTime),
+            TargetDate = existing.TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
+            Budget = (decimal)existing.Budget,
+            Spend = (decimal)existing.Spend,
+            PercentComplete = (decimal)existing.PercentComplete,
+            CustomerEngagement = existing.CustomerEngagement,
+            CustomerKpi = existing.CustomerKpi,
+            FinancialMeasure = existing.FinancialMeasure,
+        };
+        bool Has(string column) => row.Cells.ContainsKey(column);
+        return r with
+        {
+            Id = row["id"] ?? r.Id,
+            Name = Has("name") ? row["name"] : r.Name,
+            Category = Has("category") ? Cells.Enum<Category>(row, "category", v) : r.Category,
+            Status = Has("status") ? Cells.Enum<ProjectStatus>(row, "status", v) ?? r.Status : r.Status,
+            Priority = Has("priority") ? Cells.Enum<Priority>(row, "priority", v) ?? r.Priority : r.Priority,
+            Owner = Has("owner") ? row["owner"] : r.Owner,
+            StartDate = Has("startDate") ? Cells.Date(row, "startDate", v) : r.StartDate,
+            TargetDate = Has("targetDate") ? Cells.Date(row, "targetDate", v) : r.TargetDate,
+            Budget = Has("budget") ? Cells.Number(row, "budget", v) ?? r.Budget : r.Budget,
+            Spend = Has("spend") ? Cells.Number(row, "spend", v) ?? r.Spend : r.Spend,
+            PercentComplete = Has("percentComplete") ? Cells.Number(row, "percentComplete", v) ?? r.PercentComplete : r.PercentComplete,
+            CustomerEngagement = Has("customerEngagement") ? Cells.Bool(row, "customerEngagement", v) ?? false : r.CustomerEngagement,
+            CustomerKpi = Has("customerKpi") ? row["customerKpi"] : r.CustomerKpi,
+            FinancialMeasure = Has("financialMeasure") ? row["financialMeasure"] : r.FinancialMeasure,
+        };
+    }
+
+    /// <summary>Whether a request changes the descriptive fields of a project (the measured ones must not change here).</summary>
+    public static bool Changes(ProjectEntity existing, CreateProjectRequest r) =>
+        existing.Name != r.Name || existing.Category != TrackerJson.Name(r.Category!.Value) || existing.Owner != r.Owner
+        || DateOnly.FromDateTime(existing.StartDate.UtcDateTime) != r.StartDate
+        || (existing.TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : (DateOnly?)null) != r.TargetDate
+        || existing.CustomerEngagement != (r.CustomerEngagement ?? false) || existing.CustomerKpi != r.CustomerKpi
+        || existing.FinancialMeasure != r.FinancialMeasure;
+
+    /// <summary>The measured fields a row would change on an existing project: refused, they change through updates.</summary>
+    public static IEnumerable<string> MeasuredChanges(ProjectEntity existing, CreateProjectRequest r)
+    {
+        if (r.Status is { } status && TrackerJson.Name(status) != existing.Status)
+        {
+            yield return "status";
+        }
+        if (r.Priority is { } priority && TrackerJson.Name(priority) != existing.Priority)
+        {
+            yield return "priority";
+        }
+        if (r.Budget is { } budget && (double)budget != existing.Budget)
+        {
+            yield return "budget";
+        }
+        if (r.Spend is { } spend && (double)spend != existing.Spend)
+        {
+            yield return "spend";
+        }
+        if (r.PercentComplete is { } percent && (double)percent != existing.PercentComplete)
+        {
+            yield return "percentComplete";
+        }
+    }
+
+    /// <summary>Applies the descriptive fields of a validated request to an existing project.</summary>
+    public static void ApplyDescriptive(ProjectEntity entity, CreateProjectRequest r, DateTimeOffset now)
+    {
+        entity.Name = r.Name!;
+        entity.Category = TrackerJson.Name(r.Category!.Value);
+        entity.Owner = r.Owner;
+        entity.StartDate = ProjectEntity.StoreDate(r.StartDate!.Value);
+        entity.TargetDate = r.TargetDate is { } target ? ProjectEntity.StoreDate(target) : null;
+        entity.CustomerEngagement = r.CustomerEngagement ?? false;
+        entity.CustomerKpi = r.CustomerKpi;
+        entity.FinancialMeasure = r.FinancialMeasure;
+        entity.UpdatedAt = now;
+    }
+}
+
+/// <summary>Typed reads of CSV cells: invariant numbers, ISO dates, exact enum names; a bad cell is an error naming its column.</summary>
+public static class Cells
+{
+    public static TEnum? Enum<TEnum>(CsvRow row, string column, Validation v) where TEnum : struct, System.Enum
+    {
+        var text = row[column];
+        if (text is null)
+        {
+            return null;
+        }
+        if (TrackerJson.Parse<TEnum>(text) is { } value)
+        {
+            return value;
+        }
+        v.Add(column, $"{column} must be one of: {string.Join(", ", TrackerJson.Names(typeof(TEnum))!)}.");
+        return null;
+    }
+
+    public static DateOnly? Date(CsvRow row, string column, Validation v)
+    {
+        var text = row[column];
+        if (text is null)
+        {
+            return null;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+        v.Add(column, $"{column} must be a date such as 2026-03-02 (yyyy-mm-dd).");
+        return null;
+    }
+
+    public static DateTimeOffset? Timestamp(CsvRow row, string column, Validation v)
+    {
+        var text = row[column];
+        if (text is null)
+        {
+            return null;
+        }
+        var hasOffset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        if (hasOffset && text.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+        v.Add(column, $"{column} must be a timestamp with offset such as 2026-03-02T09:00:00Z.");
+        return null;
+    }
+
+    public static decimal? Number(CsvRow row, string column, Validation v)
+    {
+        var text = row[column];
+        if (text is null)
+        {
+            return null;
+        }
+        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+        v.Add(column, $"{column} must be a number with a decimal point and no thousands separator, such as 1234.5.");
+        return null;
+    }
+
+    public static bool? Bool(CsvRow row, string column, Validation v)
+    {
+        var text = row[column];
+        if (text is null)
+        {
+            return null;
+        }
+        if (bool.TryParse(text, out var value))
+        {
+            return value; // true/false in any case, as Excel writes TRUE/FALSE
+        }
+        v.Add(column, $"{column} must be true or false.");
+        return null;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Tracker.Tests.Api;
+
+/// <summary>CSV import and export through real HTTP on Azurite.</summary>
+[Collection("api")]
+public sealed class SpreadsheetTests(ApiFixture api)
+{
+    private const string ProjectHeader = "id,name,category,status,priority,owner,startDate,targetDate,budget,spend,percentComplete,customerEngagement,customerKpi,financialMeasure";
+
+    [Fact]
+    public async Task ExportThenImportIsUnchangedAndAnEditedCellIsAnUpdate()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        await api.CreateProjectAsync(portfolio, "cloud-one", category: "cloud");
+        await api.CreateProjectAsync(portfolio, "crm-two", category: "crm", priority: "high");
+        await api.Admin.PostAsJsonAsync($"/api/portfolios/{portfolio}/projects", new
+        {
+            id = "ai-three",
+            name = "=HYPERLINK(\"http://evil\")",
+            category = "ai",
+            startDate = "2026-01-01",
+            owner = "lead@example.com",
+            customerKpi = "NPS, \"net\" promoter\nscore",
+            financialMeasure = "-cost",
+        });
+
+        var export = await ExportAsync($"/api/portfolios/{portfolio}/projects");
+        Assert.StartsWith("\uFEFF" + ProjectHeader, export);
+        Assert.Contains("'=HYPERLINK", export); // a formula is shown as text in a spreadsheet, never run
+        Assert.Contains("'-cost", export);
+
+        var same = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", export), 200);
+        Assert.Equal(3, same.GetProperty("totals").GetProperty("unchanged").GetInt32());
+        Assert.All(same.GetProperty("rows").EnumerateArray(), r => Assert.Equal("unchanged", r.GetProperty("outcome").GetString()));
+
+        var edited = export.Replace("Project crm-two", "CRM consolidation", StringComparison.Ordinal);
+        var changed = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", edited), 200);
+        Assert.Equal((1, 2), (changed.GetProperty("totals").GetProperty("updated").GetInt32(), changed.GetProperty("totals").GetProperty("unchanged").GetInt32()));
+        var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/crm-two"), 200);
+        Assert.Equal("CRM consolidation", project.GetProperty("name").GetString());
+        var ai = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/ai-three"), 200);
+        Assert.Equal("=HYPERLINK(\"http://evil\")", ai.GetProperty("name").GetString());
+        Assert.Equal("NPS, \"net\" promoter\nscore", ai.GetProperty("customerKpi").GetString());
+    }
+
+    [Fact]
+    public async Task EveryInvalidRowIsReportedAndNothingIsWritten()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        await api.CreateProjectAsync(portfolio, "existing");
+        var csv = string.Join("\n",
+            "id,name,category,startDate,budget,percentComplete,owner",
+            "new-ok,Fine,cloud,2026-01-01,100,0,",
+            "bad-category,X,blockchain,2026-01-01,,,",
+            "bad-date,X,ai,01/02/2026,,,",
+            "bad-number,X,ai,2026-01-01,\"1.234,5\",,",
+            ",,crm,2026-01-01,,,",
+            "new-ok,Twice,cloud,2026-01-01,,,",
+            "existing,Renamed,cloud,2026-01-05,,55,",
+            "bad-owner,X,ai,2026-01-01,,,not-an-address",
+            "UPPER,X,ai,2026-01-01,,,");
+        var response = await ImportAsync($"/api/portfolios/{portfolio}/projects:import", csv);
+        var problem = await HttpAssert.ProblemAsync(response, 422);
+        var rows = problem.GetProperty("report").GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal("created", rows[0].GetProperty("outcome").GetString());
+        var expected = new Dictionary<int, string>
+        {
+            [2] = "category",
+            [3] = "startDate",
+            [4] = "budget",
+            [5] = "name",
+            [6] = "id",
+            [7] = "percentComplete",
+            [8] = "owner",
+            [9] = "id",
+        };
+        foreach (var (row, field) in expected)
+        {
+            var reported = rows[row - 1];
+            Assert.Equal("error", reported.GetProperty("outcome").GetString());
+            Assert.True(reported.GetProperty("errors").TryGetProperty(field, out _), $"row {row}: {reported}");
+        }
+        Assert.True(problem.GetProperty("errors").TryGetProperty("row 2: category", out _));
+        var listed = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects"), 200);
+        Assert.Single(listed.GetProperty("items").EnumerateArray()); // not even the valid row
+        var existing = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/existing"), 200);
+        Assert.NotEqual("Renamed", existing.GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("id,name,colour\n", "colour")]
+    [InlineData("id,Name,NAME\n", "name")]
+    public async Task AnUnknownOrRepeatedColumnIsNamed(string header, string named)
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var problem = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", header + "a,b,c\n"), 400);
+        Assert.Contains(named, problem.GetProperty("errors").GetProperty("header")[0].GetString());
+    }
+
+    [Fact]
+    public async Task ADryRunReportsAndWritesNothing()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var report = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true",
+            "id,name,category,startDate\nd1,One,ai,2026-01-01\nd2,Two,crm,2026-02-01\n"), 200);
+        Assert.True(report.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(2, report.GetProperty("totals").GetProperty("created").GetInt32());
+        var listed = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects"), 200);
+        Assert.Empty(listed.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task SemicolonsBomAndQuotedNewlinesAreRead()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var csv = "\uFEFFID;Name;Category;StartDate;Budget;CustomerKpi\r\neu-1;\"Übergang; Phase 1\";cloud;2026-01-05;250000.50;\"line one\r\nline two\"\r\n";
+        var report = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", csv), 200);
+        Assert.Equal(1, report.GetProperty("totals").GetProperty("created").GetInt32());
+        var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/eu-1"), 200);
+        Assert.Equal("Übergang; Phase 1", project.GetProperty("name").GetString());
+        Assert.Equal(250000.50m, project.GetProperty("budget").GetDecimal());
+        Assert.Equal("line one\r\nline two", project.GetProperty("customerKpi").GetString());
+    }
+
+    [Fact]
+    public async Task FilesOverTheLimitsAre413()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var rows = new StringBuilder("id,name,category,startDate\n");
+        for (var i = 0; i < 5001; i++)
+        {
+            rows.Append($"p{i},P,ai,2026-01-01\n");
+        }
+        await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", rows.ToString()), 413);
+        var big = "id,name,category,startDate,customerKpi\n" + string.Concat(Enumerable.Repeat($"x,X,ai,2026-01-01,{new string('k', 1000)}\n", 4300));
+        await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", big), 413);
+        await HttpAssert.ProblemAsync(await api.Admin.PostAsync($"/api/portfolios/{portfolio}/projects:import", HttpAssert.Json("{}")), 415);
+    }
+
+    [Fact]
+    public async Task UpdatesImportLikeSinglePostsAndOnceForItsIdempotencyKey()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        await api.CreateProjectAsync(portfolio, "alpha");
+        var csv = "projectId,reportedAt,percentComplete,spend,priority,note\n" +
+            "alpha,2026-03-02T09:00:00Z,45,120000,critical,newest\n" +
+            "alpha,2026-02-16T09:00:00Z,30,70000,,reported late\n" +
+            "ghost,2026-02-16T09:00:00Z,30,,,unknown project\n";
+        var refused = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv), 422);
+        Assert.True(refused.GetProperty("errors").TryGetProperty("row 3: projectId", out _));
+        csv = string.Join("\n", csv.Split('\n').Where(l => !l.StartsWith("ghost", StringComparison.Ordinal)));
+
+        var first = await ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv, "file-1");
+        var report = await HttpAssert.JsonAsync(first, 200);
+        Assert.Equal(2, report.GetProperty("totals").GetProperty("created").GetInt32());
+        var again = await ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv, "file-1");
+        await HttpAssert.JsonAsync(again, 200);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+
+        var history = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/alpha/updates"), 200);
+        Assert.Equal(2, history.GetProperty("items").GetArrayLength());
+        var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/alpha"), 200);
+        Assert.Equal(45, project.GetProperty("percentComplete").GetDecimal()); // the late row went to history only
+        Assert.Equal("critical", project.GetProperty("priority").GetString());
+
+        // The exported history imports unchanged.
+        var export = await ExportAsync($"/api/portfolios/{portfolio}/projects/alpha/updates");
+        var same = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", export), 200);
+        Assert.Equal(2, same.GetProperty("totals").GetProperty("unchanged").GetInt32());
+        var portfolioWide = await ExportAsync($"/api/portfolios/{portfolio}/updates?from=2026-02-01&to=2026-02-28");
+        Assert.Contains("reported late", portfolioWide);
+        Assert.DoesNotContain("newest", portfolioWide);
+        await HttpAssert.ProblemAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/updates"), 406);
+    }
+
+    [Fact]
+    public async Task AnImportRunningBesideSinglePostsLosesNone()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        await api.CreateProjectAsync(portfolio, "busy-a");
+        await api.CreateProjectAsync(portfolio, "busy-b");
+        var csv = new StringBuilder("projectId,reportedAt,percentComplete,note\n");
+        for (var i = 0; i < 400; i++)
+        {
+            csv.Append($"busy-{(i % 2 == 0 ? "a" : "b")},2026-0{1 + (i % 9)}-0{1 + (i % 9)}T00:00:00Z,{i % 100},import {i}\n");
+        }
+        var import = ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv.ToString());
+        var singles = Enumerable.Range(0, 40).Select(i => api.Admin.PostAsJsonAsync(
+            $"/api/portfolios/{portfolio}/projects/busy-{(i % 2 == 0 ? "a" : "b")}/updates", new { reportedAt = "2026-10-01T00:00:00Z", percentComplete = 99, note = $"single {i}" }));
+        var responses = await Task.WhenAll(singles.Prepend(import));
+        Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
+
+        var notes = new List<string>();
+        foreach (var project in new[] { "busy-a", "busy-b" })
+        {
+            var export = await ExportAsync($"/api/portfolios/{portfolio}/projects/{project}/updates");
+            notes.AddRange(export.Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[9]));
+            var state = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/{project}"), 200);
+            Assert.Equal(99, state.GetProperty("percentComplete").GetDecimal()); // the newest report wins, whichever came last
+        }
+        Assert.Equal(440, notes.Count);
+        Assert.Equal(440, notes.Distinct().Count());
+    }
+
+    private Task<HttpResponseMessage> ImportAsync(string path, string csv, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(csv, new UTF8Encoding(false), "text/csv") };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        return api.Admin.SendAsync(request);
+    }
+
+    private async Task<string> ExportAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var response = await api.Admin.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        return Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+    }
+}
