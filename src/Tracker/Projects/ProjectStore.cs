@@ -108,6 +108,20 @@ public sealed class ProjectStore(TrackerTables tables)
         }
     }
 
+    /// <summary>Replaces up to 100 projects of one portfolio in one transaction, each with its ETag; false when one changed meanwhile.</summary>
+    public async Task<bool> TryReplaceManyAsync(string portfolioId, IReadOnlyList<ProjectEntity> entities, CancellationToken ct)
+    {
+        try
+        {
+            await Table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpdateReplace, e, e.ETag)), ct);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> AnyAsync(string portfolioId, CancellationToken ct) =>
         await Table.FirstOrDefaultAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}"), ct, ["RowKey"]) is not null;
 

@@ -77,7 +77,8 @@ public sealed class SpreadsheetHandlers(RequestPipeline pipeline, PortfolioStore
             var rows = CsvFiles.Read(await call.ReadFileAsync(CsvFiles.MediaType, CsvFiles.MaxBytes), UpdateSheet.Columns, ["projectId"]);
             var dryRun = Query.Bool(request, "dryRun");
             await portfolios.GetAsync(portfolioId, call.Aborted);
-            var known = (await projects.AllAsync(portfolioId, call.Aborted)).Select(p => p.RowKey).ToHashSet(StringComparer.Ordinal);
+            var loaded = (await projects.AllAsync(portfolioId, call.Aborted)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
+            var known = loaded.Keys.ToHashSet(StringComparer.Ordinal);
             var histories = new Dictionary<string, Dictionary<string, UpdateEntity>>(StringComparer.Ordinal);
             var report = new List<ImportRow>();
             var created = new List<UpdateEntity>();
@@ -129,10 +130,7 @@ public sealed class SpreadsheetHandlers(RequestPipeline pipeline, PortfolioStore
             ThrowIfAnyError(result);
             if (!dryRun)
             {
-                foreach (var project in created.GroupBy(u => u.ProjectId))
-                {
-                    await recorder.RecordManyAsync(portfolioId, project.Key, [.. project], call.Aborted);
-                }
+                await recorder.RecordManyAsync(portfolioId, loaded, created, call.Aborted);
             }
             return ApiResponse.Ok(result);
         }, CsvFiles.MaxBytes);

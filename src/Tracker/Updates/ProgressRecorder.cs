@@ -53,15 +53,40 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
     }
 
     /// <summary>
-    /// Records many updates of one project at once — what a CSV import does per project: the rows in transactions of
-    /// up to 100, then one change of the project's state that applies them all, field by field as single posts do
-    /// (an update reported before the newest value of a field leaves it alone). Concurrent single posts are not lost:
-    /// the state is replaced with If-Match and re-applied on conflict.
+    /// Records many updates at once — what a CSV import does: each project's rows in transactions of up to 100 (a few
+    /// projects at a time), then the projects' state in transactions of up to 100 per portfolio, each project replaced
+    /// with the ETag it was read with and all its new updates applied field by field, as single posts apply them (an
+    /// update reported before a field's newest value leaves it alone). A transaction that meets a concurrent change
+    /// (a single post meanwhile) is redone project by project with If-Match and re-reads, so nothing is lost.
     /// </summary>
-    public async Task RecordManyAsync(string portfolioId, string projectId, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
+    public async Task RecordManyAsync(string portfolioId, IReadOnlyDictionary<string, ProjectEntity> loaded, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
     {
-        await updates.AddManyAsync(batch, ct);
-        var project = await projects.GetAsync(portfolioId, projectId, ct);
+        var byProject = batch.GroupBy(u => u.ProjectId).ToList();
+        await Parallel.ForEachAsync(byProject, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (group, token) => await updates.AddManyAsync([.. group], token));
+        foreach (var chunk in byProject.Chunk(100))
+        {
+            var changed = chunk.Select(group =>
+            {
+                var project = loaded[group.Key];
+                foreach (var update in group)
+                {
+                    project.Apply(update, time.GetUtcNow());
+                }
+                return project;
+            }).ToList();
+            if (!await projects.TryReplaceManyAsync(portfolioId, changed, ct))
+            {
+                foreach (var group in chunk)
+                {
+                    await ApplyAllAsync(await projects.GetAsync(portfolioId, group.Key, ct), [.. group], ct);
+                }
+            }
+        }
+    }
+
+    private async Task ApplyAllAsync(ProjectEntity project, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             foreach (var update in batch)
@@ -76,7 +101,7 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
             catch (ApiProblemException e) when (e.Status == 412 && attempt < MaxAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(attempt, 10))), time, ct);
-                project = await projects.GetAsync(portfolioId, projectId, ct);
+                project = await projects.GetAsync(project.PartitionKey, project.RowKey, ct);
             }
         }
     }

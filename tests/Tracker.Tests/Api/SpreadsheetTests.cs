@@ -206,6 +206,20 @@ public sealed class SpreadsheetTests(ApiFixture api)
         Assert.Equal(440, notes.Distinct().Count());
     }
 
+    /// <summary>The sample files in docs/ import as the README says.</summary>
+    [Fact]
+    public async Task TheSampleFilesImport()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var samples = Path.Combine(Testing.RepoRoot.Find(), "docs", "samples");
+        var projects = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", await File.ReadAllTextAsync(Path.Combine(samples, "projects.csv"))), 200);
+        Assert.Equal(3, projects.GetProperty("totals").GetProperty("created").GetInt32());
+        var updates = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", await File.ReadAllTextAsync(Path.Combine(samples, "updates-semicolon.csv"))), 200);
+        Assert.Equal(3, updates.GetProperty("totals").GetProperty("created").GetInt32());
+        var crm = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/crm-consolidation"), 200);
+        Assert.Equal(45, crm.GetProperty("percentComplete").GetDecimal());
+    }
+
     private Task<HttpResponseMessage> ImportAsync(string path, string csv, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(csv, new UTF8Encoding(false), "text/csv") };
