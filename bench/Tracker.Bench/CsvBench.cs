@@ -65,7 +65,9 @@ public static class CsvBench
     private static async Task SendAsync(HttpClient http, string path, string header, string[] rows)
     {
         var body = header + "\n" + string.Join("\n", rows) + "\n";
+        var started = Stopwatch.GetTimestamp();
         var response = await http.PostAsync(path, new StringContent(body, new UTF8Encoding(false), "text/csv"));
+        Console.WriteLine($"  {path.Split('/')[^1]}: {rows.Length} rows in {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s");
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
