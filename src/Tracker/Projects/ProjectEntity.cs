@@ -139,5 +139,38 @@ public sealed class ProjectEntity : ITableEntity
     }
 
     /// <summary>Dates are stored as midnight UTC so that the Date part round-trips exactly.</summary>
+    /// <summary>The project as the request that would create it as it is now (what a PATCH or an import row starts from).</summary>
+    public CreateProjectRequest ToRequest() => new()
+    {
+        Id = RowKey,
+        Name = Name,
+        Category = Hosting.TrackerJson.Parse<Category>(Category),
+        Status = Hosting.TrackerJson.Parse<ProjectStatus>(Status),
+        Priority = Hosting.TrackerJson.Parse<Priority>(Priority),
+        Owner = Owner,
+        StartDate = DateOnly.FromDateTime(StartDate.UtcDateTime),
+        TargetDate = TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
+        Budget = (decimal)Budget,
+        Spend = (decimal)Spend,
+        PercentComplete = (decimal)PercentComplete,
+        CustomerEngagement = CustomerEngagement,
+        CustomerKpi = CustomerKpi,
+        FinancialMeasure = FinancialMeasure,
+    };
+
+    /// <summary>Takes the descriptive fields of a validated request (the measured ones change through updates only).</summary>
+    public void ApplyDescriptive(CreateProjectRequest r, DateTimeOffset now)
+    {
+        Name = r.Name!;
+        Category = Hosting.TrackerJson.Name(r.Category!.Value);
+        Owner = r.Owner;
+        StartDate = StoreDate(r.StartDate!.Value);
+        TargetDate = r.TargetDate is { } target ? StoreDate(target) : null;
+        CustomerEngagement = r.CustomerEngagement ?? false;
+        CustomerKpi = r.CustomerKpi;
+        FinancialMeasure = r.FinancialMeasure;
+        UpdatedAt = now;
+    }
+
     public static DateTimeOffset StoreDate(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -54,17 +54,7 @@ public sealed class ProjectHandlers(
         {
             var patch = await call.ReadMergePatchAsync(Patchable);
             var entity = await projects.GetAsync(portfolioId, projectId, call.Aborted);
-            var changed = new CreateProjectRequest
-            {
-                Name = entity.Name,
-                Category = Hosting.TrackerJson.Parse<Category>(entity.Category),
-                Owner = entity.Owner,
-                StartDate = DateOnly.FromDateTime(entity.StartDate.UtcDateTime),
-                TargetDate = entity.TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
-                CustomerEngagement = entity.CustomerEngagement,
-                CustomerKpi = entity.CustomerKpi,
-                FinancialMeasure = entity.FinancialMeasure,
-            };
+            var changed = entity.ToRequest();
             patch.Set<string>("name", v => changed = changed with { Name = v })
                 .Set<Category?>("category", v => changed = changed with { Category = v })
                 .Set<string>("owner", v => changed = changed with { Owner = v })
@@ -74,15 +64,7 @@ public sealed class ProjectHandlers(
                 .Set<string>("customerKpi", v => changed = changed with { CustomerKpi = v })
                 .Set<string>("financialMeasure", v => changed = changed with { FinancialMeasure = v });
             call.Validate(changed, patch);
-            entity.Name = changed.Name!;
-            entity.Category = TrackerJson.Name(changed.Category!.Value);
-            entity.Owner = changed.Owner;
-            entity.StartDate = ProjectEntity.StoreDate(changed.StartDate!.Value);
-            entity.TargetDate = changed.TargetDate is { } target ? ProjectEntity.StoreDate(target) : null;
-            entity.CustomerEngagement = changed.CustomerEngagement ?? false;
-            entity.CustomerKpi = changed.CustomerKpi;
-            entity.FinancialMeasure = changed.FinancialMeasure;
-            entity.UpdatedAt = time.GetUtcNow();
+            entity.ApplyDescriptive(changed, time.GetUtcNow());
             var ifMatch = call.RequireMatch(entity.ETag, $"Project '{projectId}'");
             entity = await projects.ReplaceAsync(entity, ifMatch, call.Aborted);
             return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());

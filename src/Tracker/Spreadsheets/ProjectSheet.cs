@@ -28,23 +28,7 @@ public static class ProjectSheet
     /// </summary>
     public static CreateProjectRequest Read(CsvRow row, ProjectEntity? existing, Validation v)
     {
-        var r = existing is null ? new CreateProjectRequest() : new CreateProjectRequest
-        {
-            Id = existing.RowKey,
-            Name = existing.Name,
-            Category = TrackerJson.Parse<Category>(existing.Category),
-            Status = TrackerJson.Parse<ProjectStatus>(existing.Status),
-            Priority = TrackerJson.Parse<Priority>(existing.Priority),
-            Owner = existing.Owner,
-            StartDate = DateOnly.FromDateTime(existing.StartDate.UtcDateTime),
-            TargetDate = existing.TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
-            Budget = (decimal)existing.Budget,
-            Spend = (decimal)existing.Spend,
-            PercentComplete = (decimal)existing.PercentComplete,
-            CustomerEngagement = existing.CustomerEngagement,
-            CustomerKpi = existing.CustomerKpi,
-            FinancialMeasure = existing.FinancialMeasure,
-        };
+        var r = existing?.ToRequest() ?? new CreateProjectRequest();
         bool Has(string column) => row.Cells.ContainsKey(column);
         return r with
         {
@@ -96,20 +80,6 @@ public static class ProjectSheet
         {
             yield return "percentComplete";
         }
-    }
-
-    /// <summary>Applies the descriptive fields of a validated request to an existing project.</summary>
-    public static void ApplyDescriptive(ProjectEntity entity, CreateProjectRequest r, DateTimeOffset now)
-    {
-        entity.Name = r.Name!;
-        entity.Category = TrackerJson.Name(r.Category!.Value);
-        entity.Owner = r.Owner;
-        entity.StartDate = ProjectEntity.StoreDate(r.StartDate!.Value);
-        entity.TargetDate = r.TargetDate is { } target ? ProjectEntity.StoreDate(target) : null;
-        entity.CustomerEngagement = r.CustomerEngagement ?? false;
-        entity.CustomerKpi = r.CustomerKpi;
-        entity.FinancialMeasure = r.FinancialMeasure;
-        entity.UpdatedAt = now;
     }
 }
 

@@ -53,7 +53,7 @@ public sealed class SpreadsheetHandlers(RequestPipeline pipeline, PortfolioStore
                 }
                 else if (ProjectSheet.Changes(current, wanted))
                 {
-                    ProjectSheet.ApplyDescriptive(current, wanted, call.Identity.At);
+                    current.ApplyDescriptive(wanted, call.Identity.At);
                     writes.Add((current, false));
                     report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Updated));
                 }
