@@ -41,7 +41,8 @@ public static class ApiEndpoints
         api.MapPost(Routes.Projects, (HttpRequest r, string portfolioId, ProjectHandlers h) => h.Create(r, portfolioId))
             .Describe("CreateProject", "Create a project").Body<CreateProjectRequest>("application/json").Produces<Project>(201).Writes();
         api.MapGet(Routes.Projects, (HttpRequest r, string portfolioId, ProjectHandlers h) => h.List(r, portfolioId))
-            .Describe("ListProjects", "List projects, filtered by status, category and priority (paged)").Produces<Page<Project>>();
+            .Describe("ListProjects", "List projects, filtered by status, category and priority (paged); with Accept: text/csv all of them as CSV")
+            .Produces<Page<Project>>();
         api.MapGet(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Get(r, portfolioId, projectId))
             .Describe("GetProject", "Read a project's current state; its ETag is in the ETag header").Produces<Project>();
         api.MapPatch(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Patch(r, portfolioId, projectId))
@@ -52,7 +53,8 @@ public static class ApiEndpoints
         api.MapPost(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, UpdateHandlers h) => h.Post(r, portfolioId, projectId))
             .Describe("PostUpdate", "Post a progress update").Body<PostUpdateRequest>("application/json").Produces<ProgressUpdate>(201).Writes();
         api.MapGet(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, UpdateHandlers h) => h.List(r, portfolioId, projectId))
-            .Describe("ListUpdates", "A project's update history, newest first, from (inclusive) to (exclusive)").Produces<Page<ProgressUpdate>>();
+            .Describe("ListUpdates", "A project's update history, newest first, from (inclusive) to (exclusive); with Accept: text/csv all of it as CSV")
+            .Produces<Page<ProgressUpdate>>();
 
         api.MapPost(Routes.ProjectsImport, (HttpRequest r, string portfolioId, SpreadsheetHandlers h) => h.ImportProjects(r, portfolioId))
             .Describe("ImportProjects", "Create and change projects from a CSV file (text/csv; ?dryRun=true validates only): a report per row; any invalid row: 422, nothing written")
