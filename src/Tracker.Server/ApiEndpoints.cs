@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Tracker.Baselines;
 using Tracker.Digests;
 using Tracker.Feed;
@@ -22,95 +23,117 @@ public static class ApiEndpoints
     public static RouteGroupBuilder MapTrackerApi(this RouteGroupBuilder api)
     {
         api.MapGet(Routes.Health, (HttpRequest r, HealthHandlers h) => h.Get(r))
-            .Describe("Health", "Liveness and storage reachability (no key)").Produces<HealthReport>().ProducesProblem(503);
+            .Describe("Health", "Liveness and storage reachability (no key)").Produces<HealthReport>().ProducesProblem(503).NoApiKey();
 
         api.MapGet(Routes.Baselines, (HttpRequest r, BaselineHandlers h) => h.List(r))
-            .Describe("ListBaselines", "The survey baselines with their sources").Produces<Page<Baseline>>();
+            .Describe("ListBaselines", "The survey baselines with their sources (reader)").Produces<Page<Baseline>>();
 
         api.MapPost(Routes.Portfolios, (HttpRequest r, PortfolioHandlers h) => h.Create(r))
-            .Describe("CreatePortfolio", "Create a portfolio").Body<CreatePortfolioRequest>("application/json").Produces<Portfolio>(201).Writes();
+            .Describe("CreatePortfolio", "Create a portfolio (writer, unscoped key)").Body<CreatePortfolioRequest>("application/json").Produces<Portfolio>(201).Writes().ETag()
+            .Example("""{"id":"p-emea","name":"EMEA transformation","owner":"pmo@example.com","timeZone":"Europe/Amsterdam","currency":"EUR"}""");
         api.MapGet(Routes.Portfolios, (HttpRequest r, PortfolioHandlers h) => h.List(r))
-            .Describe("ListPortfolios", "List portfolios (paged)").Produces<Page<Portfolio>>();
+            .Describe("ListPortfolios", "List portfolios (paged; reader)").Produces<Page<Portfolio>>().Paged();
         api.MapGet(Routes.Portfolio, (HttpRequest r, string portfolioId, PortfolioHandlers h) => h.Get(r, portfolioId))
-            .Describe("GetPortfolio", "Read a portfolio; its ETag is in the ETag header").Produces<Portfolio>();
+            .Describe("GetPortfolio", "Read a portfolio; its ETag is in the ETag header (reader)").Produces<Portfolio>().ETag();
         api.MapPatch(Routes.Portfolio, (HttpRequest r, string portfolioId, PortfolioHandlers h) => h.Patch(r, portfolioId))
-            .Describe("PatchPortfolio", "Change a portfolio (JSON merge patch, If-Match)").Body<CreatePortfolioRequest>("application/merge-patch+json").Produces<Portfolio>().Writes();
+            .Describe("PatchPortfolio", "Change a portfolio (JSON merge patch, If-Match; writer)").Body<CreatePortfolioRequest>("application/merge-patch+json").Produces<Portfolio>().Writes()
+            .IfMatch().ETag().Example("""{"owner":"pmo.lead@example.com"}""");
         api.MapDelete(Routes.Portfolio, (HttpRequest r, string portfolioId, PortfolioHandlers h) => h.Delete(r, portfolioId))
-            .Describe("DeletePortfolio", "Delete an empty portfolio (admin, If-Match)").Produces(204).Writes();
+            .Describe("DeletePortfolio", "Delete an empty portfolio (admin, If-Match)").Produces(204).Writes().IfMatch();
 
         api.MapPost(Routes.Projects, (HttpRequest r, string portfolioId, ProjectHandlers h) => h.Create(r, portfolioId))
-            .Describe("CreateProject", "Create a project").Body<CreateProjectRequest>("application/json").Produces<Project>(201).Writes();
+            .Describe("CreateProject", "Create a project (writer)").Body<CreateProjectRequest>("application/json").Produces<Project>(201).Writes().ETag()
+            .Example("""{"id":"crm-consolidation","name":"CRM consolidation","category":"crm","status":"active","priority":"high","startDate":"2026-01-05","targetDate":"2026-12-18","budget":250000,"customerEngagement":true,"customerKpi":"NPS","financialMeasure":"churn cost"}""");
         api.MapGet(Routes.Projects, (HttpRequest r, string portfolioId, ProjectHandlers h) => h.List(r, portfolioId))
             .Describe("ListProjects", "List projects, filtered by status, category and priority (paged); with Accept: text/csv all of them as CSV")
-            .Produces<Page<Project>>();
+            .Produces<Page<Project>>().Paged()
+            .Query<ProjectStatus>("status", "Only projects with this status.").Query<Category>("category", "Only projects of this category.").Query<Priority>("priority", "Only projects with this priority.");
         api.MapGet(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Get(r, portfolioId, projectId))
-            .Describe("GetProject", "Read a project's current state; its ETag is in the ETag header").Produces<Project>();
+            .Describe("GetProject", "Read a project's current state; its ETag is in the ETag header (reader)").Produces<Project>().ETag();
         api.MapPatch(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Patch(r, portfolioId, projectId))
-            .Describe("PatchProject", "Change a project's descriptive fields (JSON merge patch, If-Match)").Body<CreateProjectRequest>("application/merge-patch+json").Produces<Project>().Writes();
+            .Describe("PatchProject", "Change a project's descriptive fields (JSON merge patch, If-Match; writer)").Body<CreateProjectRequest>("application/merge-patch+json").Produces<Project>().Writes()
+            .IfMatch().ETag().Example("""{"targetDate":"2027-03-31"}""");
         api.MapDelete(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ProjectHandlers h) => h.Delete(r, portfolioId, projectId))
-            .Describe("DeleteProject", "Delete a project and its history (If-Match)").Produces(204).Writes();
+            .Describe("DeleteProject", "Delete a project and its history (If-Match; writer)").Produces(204).Writes().IfMatch();
 
         api.MapPost(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, UpdateHandlers h) => h.Post(r, portfolioId, projectId))
-            .Describe("PostUpdate", "Post a progress update").Body<PostUpdateRequest>("application/json").Produces<ProgressUpdate>(201).Writes();
+            .Describe("PostUpdate", "Post a progress update (writer); one reported late goes to history without overwriting newer state").Body<PostUpdateRequest>("application/json")
+            .Produces<ProgressUpdate>(201).Writes()
+            .Example("""{"reportedAt":"2026-03-02T09:00:00Z","percentComplete":45,"spend":120000,"budget":260000,"priority":"critical","rag":"amber","note":"Data migration done"}""");
         api.MapGet(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, UpdateHandlers h) => h.List(r, portfolioId, projectId))
             .Describe("ListUpdates", "A project's update history, newest first, from (inclusive) to (exclusive); with Accept: text/csv all of it as CSV")
-            .Produces<Page<ProgressUpdate>>();
+            .Produces<Page<ProgressUpdate>>().Paged()
+            .Query("from", "From this instant (inclusive): a date (that day in the portfolio's time zone) or a timestamp with offset.")
+            .Query("to", "To this instant (exclusive): a date (that whole day included) or a timestamp with offset.");
 
         api.MapPost(Routes.ProjectsImport, (HttpRequest r, string portfolioId, SpreadsheetHandlers h) => h.ImportProjects(r, portfolioId))
             .Describe("ImportProjects", "Create and change projects from a CSV file (text/csv; ?dryRun=true validates only): a report per row; any invalid row: 422, nothing written")
-            .Body<string>("text/csv").Produces<ImportReport>().Writes();
+            .Body<string>("text/csv").Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean");
         api.MapPost(Routes.UpdatesImport, (HttpRequest r, string portfolioId, SpreadsheetHandlers h) => h.ImportUpdates(r, portfolioId))
             .Describe("ImportUpdates", "Post progress updates from a CSV file (text/csv; ?dryRun=true validates only), with the semantics of single posts")
-            .Body<string>("text/csv").Produces<ImportReport>().Writes();
+            .Body<string>("text/csv").Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean");
         api.MapGet(Routes.PortfolioUpdates, (HttpRequest r, string portfolioId, SpreadsheetHandlers h) => h.ExportUpdates(r, portfolioId))
             .Describe("ExportPortfolioUpdates", "Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv)")
-            .Produces(200, contentType: "text/csv").ProducesProblem(406);
+            .Produces(200, contentType: "text/csv").ProducesProblem(406)
+            .Query("from", "From this instant (inclusive): a date or a timestamp with offset.").Query("to", "To this instant (exclusive).");
 
         api.MapPost(Routes.Keys, (HttpRequest r, KeyHandlers h) => h.Create(r))
-            .Describe("CreateKey", "Create an API key; the secret is returned once").Body<CreateApiKeyRequest>("application/json").Produces<ApiKey>(201).Writes();
+            .Describe("CreateKey", "Create an API key (admin); the secret is returned once").Body<CreateApiKeyRequest>("application/json").Produces<ApiKey>(201).Writes()
+            .Example("""{"name":"Power BI","role":"reader","portfolios":["p-emea"]}""");
         api.MapGet(Routes.Keys, (HttpRequest r, KeyHandlers h) => h.List(r))
-            .Describe("ListKeys", "List API keys (never their secrets)").Produces<Page<ApiKey>>();
+            .Describe("ListKeys", "List API keys, never their secrets (admin)").Produces<Page<ApiKey>>().Paged();
         api.MapGet(Routes.Key, (HttpRequest r, string keyId, KeyHandlers h) => h.Get(r, keyId))
-            .Describe("GetKey", "Read an API key (never its secret)").Produces<ApiKey>();
+            .Describe("GetKey", "Read an API key, never its secret (admin)").Produces<ApiKey>().ETag();
         api.MapDelete(Routes.Key, (HttpRequest r, string keyId, KeyHandlers h) => h.Revoke(r, keyId))
-            .Describe("RevokeKey", "Revoke an API key").Produces(204).Writes();
+            .Describe("RevokeKey", "Revoke an API key (admin)").Produces(204).Writes().IfMatch();
 
         api.MapGet(Routes.PortfolioMetrics, (HttpRequest r, string portfolioId, MetricsHandlers h) => h.Portfolio(r, portfolioId))
-            .Describe("GetPortfolioMetrics", "Portfolio metrics as of a day (?asOf=), with each rate against its survey baseline").Produces<PortfolioMetrics>();
+            .Describe("GetPortfolioMetrics", "Portfolio metrics as of a day (?asOf=), with each rate against its survey baseline (reader)").Produces<PortfolioMetrics>()
+            .MetricsSource().Query("asOf", "The day (in the portfolio's time zone); today by default.", "date");
         api.MapGet(Routes.MetricsHistory, (HttpRequest r, string portfolioId, MetricsHandlers h) => h.History(r, portfolioId))
-            .Describe("GetMetricsHistory", "Daily portfolio snapshots from ?from= to ?to= (dates), oldest first").Produces<Page<PortfolioMetrics>>();
+            .Describe("GetMetricsHistory", "Daily portfolio snapshots from ?from= to ?to= (dates), oldest first (reader)").Produces<Page<PortfolioMetrics>>().Paged()
+            .Query("from", "First day; 89 days before to by default.", "date").Query("to", "Last day; today by default.", "date");
         api.MapGet(Routes.ProjectMetrics, (HttpRequest r, string portfolioId, string projectId, MetricsHandlers h) => h.Project(r, portfolioId, projectId))
-            .Describe("GetProjectMetrics", "Project metrics as of a day (?asOf=)").Produces<ProjectMetrics>();
+            .Describe("GetProjectMetrics", "Project metrics as of a day (?asOf=; reader)").Produces<ProjectMetrics>()
+            .MetricsSource().Query("asOf", "The day (in the portfolio's time zone); today by default.", "date");
 
         api.MapGet(Routes.Jobs, (HttpRequest r, JobHandlers h) => h.List(r))
-            .Describe("ListJobRuns", "Job run history, newest first (admin; ?job= for one job, paged)").Produces<Page<JobRun>>();
+            .Describe("ListJobRuns", "Job run history, newest first (admin; ?job= for one job, paged)").Produces<Page<JobRun>>().Paged()
+            .Query("job", "Only the runs of this job (ComputeMetrics or SendDigests).");
         api.MapPost(Routes.RunJob, (HttpRequest r, string name, JobHandlers h) => h.Run(r, name))
             .Describe("RunJob", "Run a job now (admin); answers with the recorded run").Produces<JobRun>().ProducesProblem(409);
 
         api.MapPost(Routes.Subscriptions, (HttpRequest r, string portfolioId, DigestHandlers h) => h.Subscribe(r, portfolioId))
-            .Describe("CreateSubscription", "Subscribe an address to the portfolio's digest (writer)").Body<CreateSubscriptionRequest>("application/json").Produces<Subscription>(201).Writes();
+            .Describe("CreateSubscription", "Subscribe an address to the portfolio's digest (writer)").Body<CreateSubscriptionRequest>("application/json").Produces<Subscription>(201).Writes()
+            .Example("""{"email":"owner@example.com","cadence":"weekly","weekday":"monday","sendTime":"08:00","timeZone":"Europe/Amsterdam"}""");
         api.MapGet(Routes.Subscriptions, (HttpRequest r, string portfolioId, DigestHandlers h) => h.List(r, portfolioId))
-            .Describe("ListSubscriptions", "The portfolio's digest subscriptions (writer, paged)").Produces<Page<Subscription>>();
+            .Describe("ListSubscriptions", "The portfolio's digest subscriptions (writer, paged)").Produces<Page<Subscription>>().Paged();
         api.MapGet(Routes.Subscription, (HttpRequest r, string portfolioId, string subscriptionId, DigestHandlers h) => h.Get(r, portfolioId, subscriptionId))
             .Describe("GetSubscription", "A digest subscription (writer)").Produces<Subscription>();
         api.MapDelete(Routes.Subscription, (HttpRequest r, string portfolioId, string subscriptionId, DigestHandlers h) => h.Unsubscribe(r, portfolioId, subscriptionId))
             .Describe("DeleteSubscription", "Delete a digest subscription (writer)").Produces(204);
         api.MapGet(Routes.Unsubscribe, (HttpRequest r, DigestHandlers h) => h.UnsubscribePage(r))
-            .Describe("UnsubscribePage", "The unsubscribe link of a digest: a confirmation page (no key; signed token)").Produces(200, contentType: "text/html");
+            .Describe("UnsubscribePage", "The unsubscribe link of a digest: a confirmation page (no key; signed token)").Produces(200, contentType: "text/html")
+            .NoApiKey().Query("token", "The signed token from the digest's link.");
         api.MapPost(Routes.Unsubscribe, (HttpRequest r, DigestHandlers h) => h.UnsubscribeNow(r))
-            .Describe("Unsubscribe", "One-click unsubscribe (RFC 8058; no key; signed token)").Produces(200, contentType: "text/html");
+            .Describe("Unsubscribe", "One-click unsubscribe (RFC 8058; no key; signed token)").Produces(200, contentType: "text/html")
+            .NoApiKey().Query("token", "The signed token from the digest's link.");
         api.MapPost(Routes.DigestPreview, (HttpRequest r, string portfolioId, DigestHandlers h) => h.Preview(r, portfolioId))
-            .Describe("PreviewDigest", "The digest as it would be sent now (?cadence=weekly|daily; reader)").Produces<DigestPreview>();
+            .Describe("PreviewDigest", "The digest as it would be sent now (?cadence=weekly|daily; reader)").Produces<DigestPreview>()
+            .Query<Cadence>("cadence", "Which digest: weekly (default) or daily.");
 
         api.MapGet(Routes.FeedServiceDocument, (HttpRequest r, FeedHandlers h) => h.ServiceDocument(r))
-            .Describe("FeedServiceDocument", "Power BI feed: OData v4 service document (reader)");
+            .Describe("FeedServiceDocument", "Power BI feed: the OData v4 service document listing the entity sets (reader)")
+            .Produces(200, typeof(JsonObject), "application/json");
         api.MapGet(Routes.FeedMetadata, (HttpRequest r, FeedHandlers h) => h.Metadata(r))
-            .Describe("FeedMetadata", "Power BI feed: CSDL XML metadata (reader)");
+            .Describe("FeedMetadata", "Power BI feed: the OData v4 CSDL XML metadata of every entity set (reader)")
+            .Produces(200, typeof(string), "application/xml");
         api.MapGet(Routes.FeedEntitySet, (HttpRequest r, string entitySet, FeedHandlers h) => h.EntitySet(r, entitySet))
-            .Describe("FeedEntitySet", "Power BI feed: an entity set with $select, $filter, $orderby, $top, $skip, $count (reader)");
+            .Describe("FeedEntitySet", "Power BI feed: an OData v4 entity set with $select, $filter, $orderby, $top, $skip, $count; pages of 5,000 rows follow @odata.nextLink (reader)")
+            .Produces(200, typeof(JsonObject), "application/json").OData();
         api.MapGet(Routes.FeedCount, (HttpRequest r, string entitySet, FeedHandlers h) => h.Count(r, entitySet))
             .Describe("FeedCount", "Power BI feed: the number of rows of an entity set that match $filter, as plain text (reader)")
-            .Produces<long>(200, "text/plain");
+            .Produces<long>(200, "text/plain").OData(count: true);
         return api;
     }
 
@@ -124,6 +147,34 @@ public static class ApiEndpoints
     /// </summary>
     private static RouteHandlerBuilder Body<T>(this RouteHandlerBuilder endpoint, string contentType) =>
         endpoint.WithMetadata(new RequestBodyMetadata(typeof(T), contentType));
+
+    private static RouteHandlerBuilder Paged(this RouteHandlerBuilder endpoint) =>
+        endpoint.Query("limit", "Items per page, 1 to 1000 (default 100).", "integer")
+            .Query("continuationToken", "The continuationToken of the previous page, as it was returned (signed; only for the same query).");
+
+    private static RouteHandlerBuilder Query(this RouteHandlerBuilder endpoint, string name, string description, string type = "string") =>
+        endpoint.WithMetadata(new QueryParameterMetadata(name, description, type));
+
+    private static RouteHandlerBuilder Query<TEnum>(this RouteHandlerBuilder endpoint, string name, string description) where TEnum : struct, Enum =>
+        endpoint.WithMetadata(new QueryParameterMetadata(name, description, Enum: typeof(TEnum)));
+
+    private static RouteHandlerBuilder OData(this RouteHandlerBuilder endpoint, bool count = false)
+    {
+        endpoint.Query("$filter", "OData filter: eq, ne, gt, ge, lt, le, and, or, not over the set's properties.")
+            .Query("$top", "At most this many rows.", "integer").Query("$skip", "Skip this many matching rows.", "integer");
+        return count ? endpoint : endpoint.Query("$select", "Properties to return, comma-separated.").Query("$orderby", "Sort by properties (in memory, at most 100,000 rows).")
+            .Query("$count", "true: include @odata.count.", "boolean").Query("$skiptoken", "Where the next page resumes (from @odata.nextLink).");
+    }
+
+    private static RouteHandlerBuilder NoApiKey(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new NoApiKeyMetadata());
+
+    private static RouteHandlerBuilder IfMatch(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new IfMatchMetadata());
+
+    private static RouteHandlerBuilder ETag(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new ETagMetadata());
+
+    private static RouteHandlerBuilder MetricsSource(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new MetricsSourceMetadata());
+
+    private static RouteHandlerBuilder Example(this RouteHandlerBuilder endpoint, string json) => endpoint.WithMetadata(new ExampleMetadata(json));
 
     private static RouteHandlerBuilder Writes(this RouteHandlerBuilder endpoint) =>
         endpoint.ProducesProblem(409).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Tracker.Security;
@@ -7,25 +8,127 @@ namespace Tracker.Server;
 /// <summary>The request body an endpoint reads itself, for the OpenAPI document only.</summary>
 public sealed record RequestBodyMetadata(Type Type, string ContentType);
 
-/// <summary>The OpenAPI document at /api/openapi.json, with request bodies and the API key schemes.</summary>
+/// <summary>A query parameter a route reads (type: string, integer, boolean or date; or the names of an enum).</summary>
+public sealed record QueryParameterMetadata(string Name, string Description, string Type = "string", Type? Enum = null);
+
+/// <summary>The route needs no API key (health, the unsubscribe link).</summary>
+public sealed record NoApiKeyMetadata;
+
+/// <summary>The route honours If-Match.</summary>
+public sealed record IfMatchMetadata;
+
+/// <summary>The route's success carries the resource's ETag.</summary>
+public sealed record ETagMetadata;
+
+/// <summary>The route's success says where metrics came from (Metrics-Source).</summary>
+public sealed record MetricsSourceMetadata;
+
+/// <summary>An example request body, from the README's calls.</summary>
+public sealed record ExampleMetadata(string Json);
+
+/// <summary>
+/// The OpenAPI document at /api/openapi.json, generated from the route declarations in ApiEndpoints (summary,
+/// results, parameters, headers, examples) and the rules every route shares (API key schemes, Idempotency-Key on
+/// POST, 429 and 503 with Retry-After, ProblemDetails for every error).
+/// </summary>
 public static class OpenApi
 {
-    public static IServiceCollection AddTrackerOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options =>
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Service", "Health, the survey baselines and this document."),
+        ("Portfolios", "Portfolios of digital-transformation projects, each with its time zone and currency."),
+        ("Projects", "Projects of a portfolio: descriptive fields and their current measured state; CSV import and export."),
+        ("Updates", "Progress updates: history of each project, posted one by one or imported from CSV."),
+        ("Metrics", "How the portfolio prioritises, accelerates and invests, against the survey's baselines."),
+        ("Digests", "E-mail digests for portfolio owners: subscriptions, preview, one-click unsubscribe."),
+        ("Keys", "API keys (admin): reader, writer or admin, for all or some portfolios; the secret is shown once."),
+        ("Jobs", "The daily jobs (ComputeMetrics, SendDigests): run history, and running one now (admin)."),
+        ("Feed", "The Power BI feed: OData v4 (minimal metadata JSON), CSDL XML at $metadata, server-driven paging."),
+    ];
+
+    public static IServiceCollection AddTrackerOpenApi(this IServiceCollection services) => services
+        // The handlers write JSON themselves (TrackerJson); these options only tell the document generator that enums
+        // travel as their lower camelCase names.
+        .ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, false)))
+        .AddOpenApi(options =>
         {
             options.AddOperationTransformer(async (operation, context, ct) =>
             {
-                var body = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBodyMetadata>().FirstOrDefault();
-                if (body is null)
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var document = context.Document!;
+                var path = "/" + context.Description.RelativePath;
+                var method = context.Description.HttpMethod ?? "GET";
+                operation.Description ??= operation.Summary + ".";
+                operation.Tags = new HashSet<OpenApiTagReference> { new(TagFor(path), document) };
+                operation.Security = metadata.OfType<NoApiKeyMetadata>().Any()
+                    ? []
+                    :
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKeyHeader", document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKeyQuery", document)] = [] },
+                    ];
+
+                operation.Parameters ??= [];
+                foreach (var query in metadata.OfType<QueryParameterMetadata>())
                 {
-                    return;
+                    operation.Parameters.Add(new OpenApiParameter { Name = query.Name, In = ParameterLocation.Query, Description = query.Description, Schema = Schema(query) });
                 }
-                var schema = await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: ct);
-                operation.RequestBody = new OpenApiRequestBody
+                if (HttpMethods.IsPost(method))
                 {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType> { [body.ContentType] = new() { Schema = schema } },
-                };
+                    operation.Parameters.Add(Header("Idempotency-Key",
+                        "Makes a retry safe: the same key and body replay the first answer (24 h) and write nothing more. 1-255 printable ASCII characters."));
+                }
+                if (metadata.OfType<IfMatchMetadata>().Any())
+                {
+                    operation.Parameters.Add(Header("If-Match", "The ETag the resource had when read; when it changed since, nothing is written (412). * or absent: unconditional."));
+                }
+
+                var body = metadata.OfType<RequestBodyMetadata>().FirstOrDefault();
+                if (body is not null)
+                {
+                    var schema = body.Type == typeof(string) ? new OpenApiSchema { Type = JsonSchemaType.String } : await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: ct);
+                    var media = new OpenApiMediaType { Schema = schema };
+                    if (metadata.OfType<ExampleMetadata>().FirstOrDefault() is { } example)
+                    {
+                        media.Example = JsonNode.Parse(example.Json);
+                    }
+                    operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { [body.ContentType] = media } };
+                }
+
+                operation.Responses ??= [];
+                operation.Responses["429"] = Problem(document, "Too many requests: the rate limit of the key (or of the client address) is reached.");
+                foreach (var (status, response) in operation.Responses)
+                {
+                    if (response is not OpenApiResponse r)
+                    {
+                        continue;
+                    }
+                    r.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    if (status is "429" or "503")
+                    {
+                        r.Headers["Retry-After"] = ResponseHeader("Seconds to wait before retrying.", JsonSchemaType.Integer);
+                    }
+                    if (!status.StartsWith('2'))
+                    {
+                        continue;
+                    }
+                    if (status == "201")
+                    {
+                        r.Headers["Location"] = ResponseHeader("The URL of what was created.");
+                    }
+                    if (metadata.OfType<ETagMetadata>().Any() && status is "200" or "201")
+                    {
+                        r.Headers["ETag"] = ResponseHeader("The resource's version, for If-Match.");
+                    }
+                    if (metadata.OfType<MetricsSourceMetadata>().Any())
+                    {
+                        r.Headers["Metrics-Source"] = ResponseHeader("snapshot (written by the daily job) or computed (no snapshot for that day).");
+                    }
+                    if (HttpMethods.IsPost(method))
+                    {
+                        r.Headers["Idempotent-Replayed"] = ResponseHeader("true when this answer is the replay of an earlier request with the same Idempotency-Key.");
+                    }
+                }
             });
             options.AddDocumentTransformer((document, context, ct) =>
             {
@@ -33,8 +136,13 @@ public static class OpenApi
                 {
                     Title = "Transformation Tracker API",
                     Version = "v1",
-                    Description = "Portfolios, projects and progress updates of a digital-transformation PMO, compared with survey baselines.",
+                    Description = "Portfolios, projects and progress updates of a digital-transformation PMO, compared with survey baselines. "
+                        + "Every call but health, this document and the unsubscribe link needs an API key (x-api-key header or code query parameter). "
+                        + "Errors are RFC 9457 ProblemDetails; enum values are lower camelCase exactly.",
+                    License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
                 };
+                document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:7071", Description = "Local (./run.sh); in Azure https://<app default host name>" }];
+                document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes["apiKeyHeader"] = new OpenApiSecurityScheme
@@ -54,4 +162,47 @@ public static class OpenApi
                 return Task.CompletedTask;
             });
         });
+
+    private static string TagFor(string path) => path switch
+    {
+        _ when path.Contains("/odata", StringComparison.Ordinal) => "Feed",
+        _ when path.Contains("/digests", StringComparison.Ordinal) || path.Contains("/subscriptions", StringComparison.Ordinal) => "Digests",
+        _ when path.Contains("/metrics", StringComparison.Ordinal) => "Metrics",
+        _ when path.Contains("/updates", StringComparison.Ordinal) => "Updates",
+        _ when path.Contains("/projects", StringComparison.Ordinal) => "Projects",
+        _ when path.Contains("/portfolios", StringComparison.Ordinal) => "Portfolios",
+        _ when path.Contains("/keys", StringComparison.Ordinal) => "Keys",
+        _ when path.Contains("/jobs", StringComparison.Ordinal) => "Jobs",
+        _ => "Service",
+    };
+
+    private static OpenApiSchema Schema(QueryParameterMetadata query)
+    {
+        if (query.Enum is { } type)
+        {
+            return new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Hosting.TrackerJson.Names(type)!.Select(n => (JsonNode)JsonValue.Create(n)!)] };
+        }
+        return query.Type switch
+        {
+            "integer" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+            "boolean" => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+            "date" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+            _ => new OpenApiSchema { Type = JsonSchemaType.String },
+        };
+    }
+
+    private static OpenApiParameter Header(string name, string description) =>
+        new() { Name = name, In = ParameterLocation.Header, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+
+    private static OpenApiHeader ResponseHeader(string description, JsonSchemaType type = JsonSchemaType.String) =>
+        new() { Description = description, Schema = new OpenApiSchema { Type = type } };
+
+    private static OpenApiResponse Problem(OpenApiDocument document, string description) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+        },
+    };
 }
