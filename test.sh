@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! cmp -s package-lock.json node_modules/.tracker-lock 2>/dev/null; then
-  echo "==> Installing Azurite from package-lock.json"
+  echo "==> Installing Azurite, maildev and Redocly CLI from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.tracker-lock
 fi
@@ -30,6 +30,15 @@ dotnet publish src/Tracker.Functions -c Release --no-build -nologo -v quiet -o a
 
 echo "==> dotnet format --verify-no-changes"
 dotnet format "$solution" --verify-no-changes --no-restore
+
+echo "==> Redocly: linting the OpenAPI document (recommended rules, redocly.yaml; any error or warning fails)"
+lint=$(npx --no-install redocly lint tracker 2>&1 | grep -v '[║╔╚]' || true)
+if ! grep -q "Your API description is valid" <<<"$lint" || grep -qi "warning" <<<"$lint"; then
+  echo "$lint"
+  echo "Redocly: src/Tracker/Hosting/openapi.json has errors or warnings" >&2
+  exit 1
+fi
+echo "    src/Tracker/Hosting/openapi.json: valid, no warnings"
 
 echo "==> Bicep: compiling infra/ with the pinned Bicep CLI (any warning fails)"
 dotnet restore tools/bicep/bicep.csproj --nologo -v quiet
