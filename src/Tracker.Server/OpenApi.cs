@@ -52,6 +52,16 @@ public static class OpenApi
         .ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, false)))
         .AddOpenApi(options =>
         {
+            // An enum first met as nullable is written with null among its values, and then every use wraps it in
+            // oneOf [null, enum] again, which a null matches twice: nullability belongs to the wrapper alone.
+            options.AddSchemaTransformer((schema, context, ct) =>
+            {
+                if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
+                {
+                    schema.Enum = [.. values.Where(v => v is not null)];
+                }
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer(async (operation, context, ct) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;

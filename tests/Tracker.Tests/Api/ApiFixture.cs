@@ -96,6 +96,7 @@ public static class HttpAssert
         var text = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"Expected {status}, got {(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        KeepsTheContract(response, text);
         var problem = JsonDocument.Parse(text).RootElement;
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
@@ -108,7 +109,15 @@ public static class HttpAssert
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"Expected {status}, got {(int)response.StatusCode}: {text}");
+        KeepsTheContract(response, text);
         return JsonDocument.Parse(text).RootElement;
+    }
+
+    /// <summary>Every JSON answer an API test looks at is documented, and valid, in /api/openapi.json.</summary>
+    private static void KeepsTheContract(HttpResponseMessage response, string text)
+    {
+        var broken = Testing.OpenApiContract.Problem(response, text);
+        Assert.True(broken is null, broken);
     }
 
     public static HttpContent Json(string json, string mediaType = "application/json") =>
