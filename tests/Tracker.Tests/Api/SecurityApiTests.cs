@@ -106,7 +106,9 @@ public sealed class SecurityApiTests(ApiFixture api)
     {
         var created = await HttpAssert.JsonAsync(await api.Admin.PostAsJsonAsync("/api/keys", new { name = "audit", role = "writer" }), 201);
         var key = created.GetProperty("key").GetString()!;
-        var secret = key[(key.LastIndexOf('_') + 1)..];
+        // tt_{id}_{secret}: the secret is base64url and may itself hold '_', so it is what follows the id.
+        var secret = key[$"tt_{created.GetProperty("id").GetString()}_".Length..];
+        Assert.Equal(43, secret.Length);
         using var header = api.Client(key);
         await HttpAssert.JsonAsync(await header.GetAsync("/api/portfolios"), 200);
         using var anonymous = api.Server.CreateClient();
