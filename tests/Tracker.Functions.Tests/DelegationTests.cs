@@ -92,7 +92,11 @@ public sealed class DelegationTests : IAsyncLifetime
             statuses.Add((await InvokeAsync(functions, "UnsubscribePage", "GET", "/api/digests/unsubscribe?token=x", new Dictionary<string, string>(),
                 services: limited.Services)).Status);
         }
-        Assert.Equal([400, 400, 400, 429, 429, 429], statuses);
+        // A burst of 3, then one permit a second: the first three pass (400: the token is not a real one), then 429s —
+        // at most one more passes if the calls straddle a replenishment on a slow machine.
+        Assert.Equal([400, 400, 400], statuses.Take(3));
+        Assert.True(statuses.Skip(3).Count(s => s == 429) >= 2, string.Join(", ", statuses));
+        Assert.All(statuses, s => Assert.True(s is 400 or 429));
         await limited.StopAsync();
     }
 
