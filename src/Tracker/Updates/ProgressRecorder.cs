@@ -24,7 +24,7 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
         var project = await projects.GetAsync(portfolioId, projectId, ct);
         var update = NewEntity(portfolioId, projectId, body, reportedBy, identity);
         await updates.AddAsync(update, ct);
-        await ApplyAsync(project, update, ct);
+        await ApplyAsync(project, [update], ct);
         return update;
     }
 
@@ -79,29 +79,8 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
             {
                 foreach (var group in chunk)
                 {
-                    await ApplyAllAsync(await projects.GetAsync(portfolioId, group.Key, ct), [.. group], ct);
+                    await ApplyAsync(await projects.GetAsync(portfolioId, group.Key, ct), [.. group], ct);
                 }
-            }
-        }
-    }
-
-    private async Task ApplyAllAsync(ProjectEntity project, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            foreach (var update in batch)
-            {
-                project.Apply(update, time.GetUtcNow());
-            }
-            try
-            {
-                await projects.ReplaceAsync(project, project.ETag, ct);
-                return;
-            }
-            catch (ApiProblemException e) when (e.Status == 412 && attempt < MaxAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(attempt, 10))), time, ct);
-                project = await projects.GetAsync(project.PartitionKey, project.RowKey, ct);
             }
         }
     }
@@ -116,14 +95,18 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
             return project;
         }
         LogRepair(portfolioId, projectId, newest.Id);
-        return await ApplyAsync(project, newest, ct);
+        return await ApplyAsync(project, [newest], ct);
     }
 
-    private async Task<ProjectEntity> ApplyAsync(ProjectEntity project, UpdateEntity update, CancellationToken ct)
+    /// <summary>Applies updates to a project's state with If-Match, re-reading and re-applying when another writer got there first.</summary>
+    private async Task<ProjectEntity> ApplyAsync(ProjectEntity project, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            project.Apply(update, time.GetUtcNow());
+            foreach (var update in batch)
+            {
+                project.Apply(update, time.GetUtcNow());
+            }
             try
             {
                 return await projects.ReplaceAsync(project, project.ETag, ct);
