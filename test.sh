@@ -35,10 +35,10 @@ echo "==> Redocly: linting the OpenAPI document (recommended rules, redocly.yaml
 lint=$(npx --no-install redocly lint tracker 2>&1 | grep -v '[║╔╚]' || true)
 if ! grep -q "Your API description is valid" <<<"$lint" || grep -qi "warning" <<<"$lint"; then
   echo "$lint"
-  echo "Redocly: src/Tracker/Hosting/openapi.json has errors or warnings" >&2
+  echo "Redocly: src/Tracker/Api/openapi.json has errors or warnings" >&2
   exit 1
 fi
-echo "    src/Tracker/Hosting/openapi.json: valid, no warnings"
+echo "    src/Tracker/Api/openapi.json: valid, no warnings"
 
 echo "==> Bicep: compiling infra/ with the pinned Bicep CLI (any warning fails)"
 dotnet restore tools/bicep/bicep.csproj --nologo -v quiet

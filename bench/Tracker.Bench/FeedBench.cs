@@ -22,15 +22,15 @@ public static partial class FeedBench
         Console.WriteLine($"feed benchmark: {small:N0} and {large:N0} Updates rows, {Environment.ProcessorCount} cores");
         await using var azurite = await Azurite.StartAsync();
         var tables = new TableServiceClient(azurite.ConnectionString);
-        await tables.CreateTableIfNotExistsAsync(TrackerTables.UpdatesTable);
+        await tables.CreateTableIfNotExistsAsync(UpdateStore.Name);
         var seed = Stopwatch.StartNew();
-        await SeedAsync(tables.GetTableClient(TrackerTables.UpdatesTable), "p-small", small);
-        await SeedAsync(tables.GetTableClient(TrackerTables.UpdatesTable), "p-large", large);
+        await SeedAsync(tables.GetTableClient(UpdateStore.Name), "p-small", small);
+        await SeedAsync(tables.GetTableClient(UpdateStore.Name), "p-large", large);
         Console.WriteLine($"  seeded {small + large:N0} updates in {seed.Elapsed.TotalSeconds:F1} s");
 
         var (smallRows, smallSeconds, smallPeak) = await StreamThroughServerAsync(azurite.ConnectionString, "p-small");
         var (largeRows, largeSeconds, largePeak) = await StreamThroughServerAsync(azurite.ConnectionString, "p-large");
-        var (rawRows, rawSeconds) = await RawScanAsync(tables.GetTableClient(TrackerTables.UpdatesTable), "p-large");
+        var (rawRows, rawSeconds) = await RawScanAsync(tables.GetTableClient(UpdateStore.Name), "p-large");
         if (smallRows != small || largeRows != large || rawRows != large)
         {
             throw new InvalidOperationException($"row counts differ: feed {smallRows}/{largeRows}, raw {rawRows}");
@@ -56,8 +56,8 @@ public static partial class FeedBench
                 var id = $"{portfolio}-{p:0000}-{u:0000}";
                 return new TableTransactionAction(TableTransactionActionType.Add, new UpdateEntity
                 {
-                    PartitionKey = UpdateEntity.Partition(portfolio, project),
-                    RowKey = UpdateEntity.Key(at, at, id),
+                    PartitionKey = UpdateStore.Partition(portfolio, project),
+                    RowKey = UpdateStore.RowKey(at, at, id),
                     Id = id,
                     ProjectId = project,
                     ReportedAt = at,
@@ -134,7 +134,8 @@ public static partial class FeedBench
     {
         var stopwatch = Stopwatch.StartNew();
         long rows = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {portfolio + "|"} and PartitionKey lt {portfolio + "}"}");
+        var (from, before) = UpdateStore.PortfolioPartitions(portfolio);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {before}");
         await foreach (var _ in table.QueryAsync<TableEntity>(filter, 1000))
         {
             rows++;

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
@@ -37,7 +38,7 @@ public static class JobBench
         builder.Services.AddTracker();
         using var host = builder.Build();
         await host.StartAsync();
-        var tables = host.Services.GetRequiredService<TrackerTables>();
+        var tables = new RawTables(azurite.ConnectionString);
 
         var seed = Stopwatch.StartNew();
         var histories = await SeedAsync(host.Services, tables, projectCount, updatesPerProject);
@@ -71,7 +72,7 @@ public static class JobBench
         await host.StopAsync();
     }
 
-    private static async Task<List<Tracker.Metrics.ProjectHistory>> SeedAsync(IServiceProvider services, TrackerTables tables, int projectCount, int updatesPerProject)
+    private static async Task<List<Tracker.Metrics.ProjectHistory>> SeedAsync(IServiceProvider services, RawTables tables, int projectCount, int updatesPerProject)
     {
         var now = DateTimeOffset.UtcNow;
         await services.GetRequiredService<PortfolioStore>().AddAsync(new PortfolioEntity { RowKey = "bench", Name = "Benchmark", TimeZone = "UTC", CreatedAt = now, UpdatedAt = now }, default);
@@ -105,8 +106,8 @@ public static class JobBench
         {
             var batch = h.Updates.Select((u, i) => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new UpdateEntity
             {
-                PartitionKey = UpdateEntity.Partition("bench", h.Id),
-                RowKey = UpdateEntity.Key(u.ReportedAt, u.RecordedAt, $"u{i:000}"),
+                PartitionKey = UpdateStore.Partition("bench", h.Id),
+                RowKey = UpdateStore.RowKey(u.ReportedAt, u.RecordedAt, $"u{i:000}"),
                 Id = $"u{i:000}",
                 ProjectId = h.Id,
                 ReportedAt = u.ReportedAt,
@@ -124,7 +125,7 @@ public static class JobBench
         return histories;
     }
 
-    private static async Task<(double Read, double Write)> RawAsync(TrackerTables tables, List<ProjectSnapshotEntity> rows, TableEntity portfolioRow)
+    private static async Task<(double Read, double Write)> RawAsync(RawTables tables, List<ProjectSnapshotEntity> rows, TableEntity portfolioRow)
     {
         var stopwatch = Stopwatch.StartNew();
         var projects = new List<TableEntity>();
@@ -135,7 +136,7 @@ public static class JobBench
         var read = 0L;
         await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = HistoryLoader.Parallelism }, async (p, ct) =>
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition("bench", p.RowKey)}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateStore.Partition("bench", p.RowKey)}");
             await foreach (var _ in tables.Updates.QueryAsync<TableEntity>(filter, 1000, UpdateColumns, ct))
             {
                 Interlocked.Increment(ref read);

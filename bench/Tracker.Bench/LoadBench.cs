@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Tracker.Storage;
 using Tracker.Testing;
+using Tracker.Updates;
 
 namespace Tracker.Bench;
 
@@ -71,7 +72,7 @@ public static class LoadBench
         })));
         var elapsed = stop.Elapsed.TotalSeconds;
 
-        var updates = new TableServiceClient(azurite.ConnectionString).GetTableClient(TrackerTables.UpdatesTable);
+        var updates = new TableServiceClient(azurite.ConnectionString).GetTableClient(UpdateStore.Name);
         var notes = new List<string>();
         await foreach (var row in updates.QueryAsync<TableEntity>(select: ["Note"]))
         {

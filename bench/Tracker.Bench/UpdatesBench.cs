@@ -28,8 +28,8 @@ public static class UpdatesBench
         using var http = new HttpClient(handler) { BaseAddress = server.Address };
         http.DefaultRequestHeaders.Add("x-api-key", AdminKey);
         var tables = new TableServiceClient(azurite.ConnectionString);
-        var projectsTable = tables.GetTableClient(TrackerTables.ProjectsTable);
-        var updatesTable = tables.GetTableClient(TrackerTables.UpdatesTable);
+        var projectsTable = tables.GetTableClient(ProjectStore.Name);
+        var updatesTable = tables.GetTableClient(UpdateStore.Name);
 
         (await http.PostAsJsonAsync("/api/portfolios", new { id = "bench", name = "Benchmark" })).EnsureSuccessStatusCode();
         var projects = new List<string>();
@@ -96,8 +96,8 @@ public static class UpdatesBench
                 var id = Guid.NewGuid().ToString("N");
                 var update = new UpdateEntity
                 {
-                    PartitionKey = UpdateEntity.Partition("bench", project),
-                    RowKey = UpdateEntity.Key(start.AddSeconds(i), now, id),
+                    PartitionKey = UpdateStore.Partition("bench", project),
+                    RowKey = UpdateStore.RowKey(start.AddSeconds(i), now, id),
                     Id = id,
                     ProjectId = project,
                     ReportedAt = start.AddSeconds(i),

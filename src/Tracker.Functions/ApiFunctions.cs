@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Tracker.Api;
 using Tracker.Baselines;
+using Tracker.Common;
 using Tracker.Digests;
 using Tracker.Feed;
 using Tracker.Health;
-using Tracker.Hosting;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;

@@ -3,7 +3,8 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 
 namespace Tracker.Functions;
 

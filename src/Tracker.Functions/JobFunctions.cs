@@ -5,7 +5,7 @@ using Tracker.Metrics;
 
 namespace Tracker.Functions;
 
-/// <summary>One timer function per job of <see cref="Hosting.RouteTable.Jobs"/>, on the same schedule setting the server uses.</summary>
+/// <summary>One timer function per job of <see cref="Api.JobTable.All"/>, on the same schedule setting the server uses.</summary>
 public sealed class JobFunctions(JobRunner runner, ComputeMetricsJob computeMetrics, SendDigestsJob sendDigests)
 {
     [Function(SendDigestsJob.JobName)]

@@ -1,7 +1,8 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 
 namespace Tracker.Functions;
 

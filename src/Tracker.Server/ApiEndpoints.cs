@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Tracker.Api;
 using Tracker.Baselines;
+using Tracker.Common;
 using Tracker.Digests;
 using Tracker.Feed;
 using Tracker.Health;
-using Tracker.Hosting;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;

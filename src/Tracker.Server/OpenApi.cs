@@ -190,7 +190,7 @@ public static class OpenApi
     {
         if (query.Enum is { } type)
         {
-            return new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Hosting.TrackerJson.Names(type)!.Select(n => (JsonNode)JsonValue.Create(n)!)] };
+            return new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Common.TrackerJson.Names(type)!.Select(n => (JsonNode)JsonValue.Create(n)!)] };
         }
         return query.Type switch
         {

@@ -1,4 +1,5 @@
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Jobs;
 
 namespace Tracker.Server;

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Functions;
-using Tracker.Hosting;
 using Tracker.Testing;
 
 namespace Tracker.Functions.Tests;

@@ -1,7 +1,8 @@
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Functions;
-using Tracker.Hosting;
 
 namespace Tracker.Functions.Tests;
 
@@ -40,12 +41,12 @@ public sealed class FunctionTableTests
     [Fact]
     public void EveryJobHasOneTimerFunctionOnItsScheduleSetting()
     {
-        foreach (var (name, setting) in RouteTable.Jobs)
+        foreach (var (name, setting) in JobTable.All)
         {
             var timer = Assert.Single(Functions(), f => f.Name == name);
             Assert.Equal($"%{setting}%", TimerTrigger(timer.Method)!.Schedule);
         }
-        Assert.Equal(RouteTable.Jobs.Count, Functions().Count(f => TimerTrigger(f.Method) is not null));
+        Assert.Equal(JobTable.All.Count, Functions().Count(f => TimerTrigger(f.Method) is not null));
     }
 
     [Fact]

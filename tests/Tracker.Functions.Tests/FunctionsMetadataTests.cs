@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 
 namespace Tracker.Functions.Tests;
 
@@ -50,13 +51,13 @@ public sealed partial class FunctionsMetadataTests
     {
         var local = LocalSettings();
         var azure = Infra.AppSettingNames();
-        foreach (var (name, setting) in RouteTable.Jobs)
+        foreach (var (name, setting) in JobTable.All)
         {
             var timer = Assert.Single(Functions, f => f.Name == name);
             Assert.Equal("timerTrigger", timer.TriggerType);
             Assert.Equal($"%{setting}%", timer.Schedule);
         }
-        Assert.Equal(RouteTable.Jobs.Count, Functions.Count(f => f.TriggerType == "timerTrigger"));
+        Assert.Equal(JobTable.All.Count, Functions.Count(f => f.TriggerType == "timerTrigger"));
         foreach (var function in Functions)
         {
             foreach (var setting in new[] { function.Schedule, function.QueueName, function.Connection }.OfType<string>().SelectMany(Settings))

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Testing;
 
 namespace Tracker.Functions.Tests;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 
 namespace Tracker.Testing;
 

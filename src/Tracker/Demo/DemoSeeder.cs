@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Digests;
 using Tracker.Jobs;
 using Tracker.Metrics;
@@ -17,7 +19,7 @@ namespace Tracker.Demo;
 /// of weekly updates ending today. Deterministic (fixed seed) and written once: an existing demo portfolio is kept.
 /// </summary>
 public sealed partial class DemoSeeder(
-    PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, HistoryLoader loader, MetricsEngine engine, SnapshotStore snapshots,
+    PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, HistoryLoader loader, MetricsEngine engine, Snapshots snapshots,
     SubscriptionStore subscriptions, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     public const string PortfolioId = "p-demo";

@@ -1,5 +1,8 @@
 using ScottPlot;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Metrics;
+using Tracker.Storage;
 
 namespace Tracker.Digests;
 

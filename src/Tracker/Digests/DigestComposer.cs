@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Digests;
 
@@ -35,24 +38,14 @@ public sealed record Digest(DigestContent Content, string Html, string Text, byt
 /// </summary>
 public static class DigestComposer
 {
-    private static readonly (string Name, string Label)[] HeadlineRates =
-    [
-        ("priority", "More priority for digital transformation"),
-        ("acceleration", "Speeding up existing projects"),
-        ("investment", "Investing more"),
-        ("customerEngagement", "Aimed at customer engagement"),
-        ("customerOutcomeLink", "Customer outcome linked to the bottom line"),
-    ];
-
     public static DigestContent Compose(DigestInput input)
     {
         var now = input.Current;
-        var before = input.Previous.Portfolio.Rates.All().ToDictionary(r => r.Name, r => r.Rate);
-        var headlines = HeadlineRates.Select(h =>
+        var headlines = RateDefinitions.All.Where(d => d.Headline is not null).Select(d =>
         {
-            var rate = now.Portfolio.Rates.All().Single(r => r.Name == h.Name).Rate;
-            var previous = before[h.Name].Value;
-            return new Headline(h.Name, h.Label, rate, rate.Value is { } v && previous is { } p ? 100 * (v - p) : null);
+            var rate = now.Portfolio.Rates[d.Id];
+            var previous = input.Previous.Portfolio.Rates[d.Id].Value;
+            return new Headline(d.Id, d.Headline!, rate, rate.Value is { } v && previous is { } p ? 100 * (v - p) : null);
         }).ToList();
 
         var active = now.Projects.Where(p => p.Active).Select(p => Line(p, input)).ToList();

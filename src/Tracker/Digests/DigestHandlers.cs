@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Security;
+using Tracker.Storage;
 
 namespace Tracker.Digests;
 
@@ -39,7 +41,7 @@ public sealed class DigestHandlers(
         pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
         {
             await portfolios.GetAsync(portfolioId, call.Aborted);
-            var fingerprint = "subscriptions|" + portfolioId;
+            var fingerprint = Paging.Fingerprint("subscriptions", portfolioId);
             var paging = await call.PagingAsync(fingerprint);
             var (items, token) = await subscriptions.ListAsync(portfolioId, paging.Limit, paging.StorageToken, call.Aborted);
             return ApiResponse.Ok(new Page<Subscription>([.. items.Select(s => s.ToApi())], await call.NextTokenAsync(token, fingerprint)));

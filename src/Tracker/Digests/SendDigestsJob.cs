@@ -6,41 +6,13 @@ using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Portfolios;
 using Tracker.Storage;
 
 namespace Tracker.Digests;
-
-/// <summary>One row per digest per period (PartitionKey portfolio, RowKey period and subscription): the idempotency of sending.</summary>
-public sealed class DigestLogEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public string SubscriptionId { get; set; } = "";
-
-    public string Period { get; set; } = "";
-
-    /// <summary>sending (claimed), sent, or failed (permanently).</summary>
-    public string State { get; set; } = "sending";
-
-    public DateTimeOffset ClaimedAt { get; set; }
-
-    public DateTimeOffset? SentAt { get; set; }
-
-    public string? MessageId { get; set; }
-
-    public string? Error { get; set; }
-
-    public static string Key(string period, string subscriptionId) => period + "|" + subscriptionId;
-}
 
 /// <summary>
 /// SendDigests: every hour, each active subscription whose local send time has come (within 12 hours, and after it
@@ -52,7 +24,7 @@ public sealed class DigestLogEntity : ITableEntity
 /// and the other recipients still get theirs.
 /// </summary>
 public sealed partial class SendDigestsJob(
-    PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, IMailSender mail, TrackerTables tables,
+    PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, IMailSender mail, DigestLogStore log,
     IOptions<MailOptions> mailOptions, TimeProvider time, ILogger<SendDigestsJob> logger) : IJob
 {
     public const string JobName = "SendDigests";
@@ -110,19 +82,15 @@ public sealed partial class SendDigestsJob(
         {
             var claim = new DigestLogEntity
             {
-                PartitionKey = portfolio.RowKey,
-                RowKey = DigestLogEntity.Key(period.Key, subscription.RowKey),
+                PartitionKey = DigestLogStore.Partition(portfolio.RowKey),
+                RowKey = DigestLogStore.RowKey(period.Key, subscription.RowKey),
                 SubscriptionId = subscription.RowKey,
                 Period = period.Key,
                 ClaimedAt = now,
                 MessageId = $"digest.{portfolio.RowKey}.{subscription.RowKey}.{period.Key}@transformation-tracker",
             };
             var again = false;
-            try
-            {
-                await tables.DigestLog.AddEntityAsync(claim, ct);
-            }
-            catch (RequestFailedException e) when (e.Status == 409)
+            if (!await log.TryClaimAsync(claim, ct))
             {
                 // Sent or failed for good: never again. Claimed by a run that is still sending: leave it. Claimed long
                 // ago and never confirmed: that run died around the send — take the claim over and send again, with the
@@ -147,7 +115,7 @@ public sealed partial class SendDigestsJob(
                 case null:
                     claim.State = "sent";
                     claim.SentAt = time.GetUtcNow();
-                    await tables.DigestLog.UpdateEntityAsync(claim, ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+                    await log.MarkAsync(claim, CancellationToken.None);
                     sent++;
                     if (again)
                     {
@@ -162,13 +130,13 @@ public sealed partial class SendDigestsJob(
                 case { Permanent: true }:
                     claim.State = "failed";
                     claim.Error = outcome.Error;
-                    await tables.DigestLog.UpdateEntityAsync(claim, ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+                    await log.MarkAsync(claim, CancellationToken.None);
                     failed++;
                     LogFailed(portfolio.RowKey, subscription.RowKey, outcome.Error);
                     break;
                 default:
                     // Still failing after the retries: release the claim so the next run tries again.
-                    await tables.DigestLog.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, ETag.All, CancellationToken.None);
+                    await log.ReleaseAsync(claim, CancellationToken.None);
                     failed++;
                     LogDeferred(portfolio.RowKey, subscription.RowKey, outcome.Error);
                     break;
@@ -180,22 +148,14 @@ public sealed partial class SendDigestsJob(
     /// <summary>Takes over a claim left "sending" for longer than Mail:ClaimTimeout; false when it isn't stale or another run won.</summary>
     private async Task<bool> TakeOverStaleClaimAsync(DigestLogEntity claim, DateTimeOffset now, CancellationToken ct)
     {
-        var existing = (await tables.DigestLog.GetEntityAsync<DigestLogEntity>(claim.PartitionKey, claim.RowKey, cancellationToken: ct)).Value;
-        if (existing.State != "sending" || now - existing.ClaimedAt < mailOptions.Value.ClaimTimeout)
+        var existing = await log.FindAsync(claim.PartitionKey, claim.Period, claim.SubscriptionId, ct);
+        if (existing is null || existing.State != "sending" || now - existing.ClaimedAt < mailOptions.Value.ClaimTimeout)
         {
             return false;
         }
         claim.MessageId = existing.MessageId ?? claim.MessageId;
         claim.Error = $"claimed {existing.ClaimedAt:O} and never confirmed sent; sent again";
-        try
-        {
-            await tables.DigestLog.UpdateEntityAsync(claim, existing.ETag, TableUpdateMode.Replace, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return false;
-        }
+        return await log.TryTakeOverAsync(claim, existing.ETag, ct);
     }
 
     private sealed record Failure(bool Permanent, string Error);

@@ -1,65 +1,38 @@
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Digests;
 
-public sealed class SubscriptionStore(TrackerTables tables)
+/// <summary>The Subscriptions table: PartitionKey the portfolio id, RowKey the subscription id.</summary>
+public sealed class SubscriptionStore(TrackerTables tables) : TableStore<SubscriptionEntity>(tables, Name)
 {
-    private TableClient Table => tables.Subscriptions;
+    public const string Name = "Subscriptions";
 
-    public async Task AddAsync(SubscriptionEntity entity, CancellationToken ct)
-    {
-        try
-        {
-            await Table.AddEntityAsync(entity, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // The id is the request's own (see RequestIdentity): the row is this request's, written by an earlier attempt.
-        }
-    }
+    public static string Partition(string portfolioId) => portfolioId;
 
-    public async Task<SubscriptionEntity?> FindAsync(string portfolioId, string id, CancellationToken ct)
-    {
-        if (!Ids.IsValid(portfolioId) || !Ids.IsValid(id))
-        {
-            return null;
-        }
-        var found = await Table.GetEntityIfExistsAsync<SubscriptionEntity>(portfolioId, id, cancellationToken: ct);
-        return found.HasValue ? found.Value : null;
-    }
+    public static string RowKey(string subscriptionId) => subscriptionId;
 
-    public async Task<(IReadOnlyList<SubscriptionEntity> Items, string? Token)> ListAsync(string portfolioId, int limit, string? token, CancellationToken ct)
-    {
-        return await Table.PageAsync<SubscriptionEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}"), limit, token, ct);
-    }
+    private static string PortfolioFilter(string portfolioId) => TableClient.CreateQueryFilter($"PartitionKey eq {Partition(portfolioId)}");
 
-    public async Task<List<SubscriptionEntity>> ActiveAsync(string portfolioId, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId} and Active eq {true}");
-        var list = new List<SubscriptionEntity>();
-        await foreach (var s in Table.QueryAsync<SubscriptionEntity>(filter, 1000, cancellationToken: ct))
-        {
-            list.Add(s);
-        }
-        return list;
-    }
+    /// <summary>Adds a subscription. Its id is the request's own (see RequestIdentity): a row already there is this request's, written by an earlier attempt.</summary>
+    public async Task AddAsync(SubscriptionEntity entity, CancellationToken ct) => await TryAddAsync(entity, ct);
 
-    public async Task ReplaceAsync(SubscriptionEntity entity, CancellationToken ct) =>
-        await Table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Replace, ct);
+    public async Task<SubscriptionEntity?> FindAsync(string portfolioId, string id, CancellationToken ct) =>
+        Ids.IsValid(portfolioId) && Ids.IsValid(id) ? await ReadRowAsync(Partition(portfolioId), RowKey(id), ct) : null;
 
-    public async Task<bool> DeleteAsync(string portfolioId, string id, CancellationToken ct)
-    {
-        try
-        {
-            await Table.DeleteEntityAsync(portfolioId, id, ETag.All, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return false;
-        }
-    }
+    public Task<(IReadOnlyList<SubscriptionEntity> Items, string? Token)> ListAsync(string portfolioId, int limit, string? token, CancellationToken ct) =>
+        ReadPageAsync(PortfolioFilter(portfolioId), limit, token, ct);
+
+    public Task<List<SubscriptionEntity>> ActiveAsync(string portfolioId, CancellationToken ct) =>
+        ReadAllAsync(PortfolioFilter(portfolioId) + " and " + TableClient.CreateQueryFilter($"Active eq {true}"), ct);
+
+    public Task ReplaceAsync(SubscriptionEntity entity, CancellationToken ct) =>
+        ReplaceAsync(entity, ETag.All, $"Subscription '{entity.RowKey}' of portfolio '{entity.PartitionKey}'", ct);
+
+    /// <summary>Deletes a subscription; false when there was none.</summary>
+    public Task<bool> DeleteAsync(string portfolioId, string id, CancellationToken ct) =>
+        DeleteAsync(Partition(portfolioId), RowKey(id), ETag.All, $"Subscription '{id}' of portfolio '{portfolioId}'", ct);
 }

@@ -1,6 +1,8 @@
 using System.Text;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Security;
+using Tracker.Storage;
 
 namespace Tracker.Digests;
 

@@ -4,10 +4,14 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Microsoft.OData.Edm;
+using Tracker.Api;
 using Tracker.Baselines;
+using Tracker.Common;
 using Tracker.Metrics;
+using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Storage;
+using Tracker.Updates;
 using K = Microsoft.OData.Edm.EdmPrimitiveTypeKind;
 
 namespace Tracker.Feed;
@@ -20,14 +24,13 @@ public sealed class FeedModel
 {
     public const string Namespace = "Tracker";
 
-    private static readonly string[] Rates =
-        ["Priority", "PriorityByBudget", "Acceleration", "Investment", "InvestmentByBudget", "CustomerEngagement", "CustomerOutcomeLink", "Cloud", "Crm", "Ai"];
-
-    public FeedModel(IOptions<BaselineOptions> baselines)
+    public FeedModel(IOptions<BaselineOptions> baselines, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates,
+        ProjectSnapshotStore projectSnapshots, PortfolioSnapshotStore portfolioSnapshots)
     {
         Sets =
         [
-            Portfolios(), Projects(), Updates(), ProjectSnapshots(), PortfolioSnapshots(), Baselines(baselines.Value),
+            Portfolios(portfolios), Projects(projects), Updates(updates), ProjectSnapshots(projectSnapshots), PortfolioSnapshots(portfolioSnapshots),
+            Baselines(baselines.Value),
         ];
         Model = Build(Sets);
     }
@@ -38,15 +41,15 @@ public sealed class FeedModel
 
     public FeedSet? Find(string name) => Sets.FirstOrDefault(s => s.Name == name);
 
-    private static FeedSet Portfolios() => new("Portfolios", "Portfolio", TrackerTables.PortfoliosTable,
+    private static FeedSet Portfolios(PortfolioStore store) => new("Portfolios", "Portfolio", store,
     [
         new("Id", K.String, false, e => e.RowKey, "RowKey"),
         Text("Name"), Text("Owner", true), Text("TimeZone"), Text("Currency"), Instant("CreatedAt"), Instant("UpdatedAt"),
     ], ["Id"], new Dictionary<string, KeyRole> { ["Id"] = KeyRole.RowKey });
 
-    private static FeedSet Projects() => new("Projects", "Project", TrackerTables.ProjectsTable,
+    private static FeedSet Projects(ProjectStore store) => new("Projects", "Project", store,
     [
-        new("ProjectKey", K.String, false, e => e.PartitionKey + "|" + e.RowKey, "PartitionKey", "RowKey"),
+        new("ProjectKey", K.String, false, e => UpdateStore.Partition(e.PartitionKey, e.RowKey), "PartitionKey", "RowKey"),
         new("Id", K.String, false, e => e.RowKey, "RowKey"),
         new("PortfolioId", K.String, false, e => e.PartitionKey, "PartitionKey"),
         Text("Name"), Text("Category"), Text("Status"), Text("Priority"), Text("Owner", true),
@@ -55,11 +58,11 @@ public sealed class FeedModel
         Instant("LastUpdateAt", true), Instant("CreatedAt"), Instant("UpdatedAt"),
     ], ["ProjectKey"], new Dictionary<string, KeyRole> { ["PortfolioId"] = KeyRole.Portfolio, ["Id"] = KeyRole.RowKey });
 
-    private static FeedSet Updates() => new("Updates", "Update", TrackerTables.UpdatesTable,
+    private static FeedSet Updates(UpdateStore store) => new("Updates", "Update", store,
     [
         new("Id", K.String, false, e => e.GetString("Id"), "Id"),
         new("ProjectKey", K.String, false, e => e.PartitionKey, "PartitionKey"),
-        new("PortfolioId", K.String, false, e => e.PartitionKey[..e.PartitionKey.IndexOf('|', StringComparison.Ordinal)], "PartitionKey"),
+        new("PortfolioId", K.String, false, e => UpdateStore.PortfolioOf(e.PartitionKey), "PartitionKey"),
         Text("ProjectId"), Instant("ReportedAt"), Instant("RecordedAt"),
         Number("PercentComplete", true), Money("Spend", true), Money("Budget", true),
         Text("Priority", true), Text("Status", true), Text("Rag", true), Text("Note", true), Text("ReportedBy", true),
@@ -70,9 +73,9 @@ public sealed class FeedModel
         ["ReportedAt"] = KeyRole.ReportedAt,
     });
 
-    private static FeedSet ProjectSnapshots() => new("ProjectSnapshots", "ProjectSnapshot", TrackerTables.ProjectSnapshotsTable,
+    private static FeedSet ProjectSnapshots(ProjectSnapshotStore store) => new("ProjectSnapshots", "ProjectSnapshot", store,
     [
-        new("ProjectKey", K.String, false, e => e.GetString("PortfolioId") + "|" + e.RowKey, "PortfolioId", "RowKey"),
+        new("ProjectKey", K.String, false, e => UpdateStore.Partition(e.GetString("PortfolioId"), e.RowKey), "PortfolioId", "RowKey"),
         Text("PortfolioId"),
         new("ProjectId", K.String, false, e => e.RowKey, "RowKey"),
         Day("Date"), Whole("DateSK"), Flag("Active"), Text("Status"), Text("Priority"), Text("Category"),
@@ -88,21 +91,21 @@ public sealed class FeedModel
         ["ProjectId"] = KeyRole.RowKey,
     });
 
-    private static FeedSet PortfolioSnapshots()
+    private static FeedSet PortfolioSnapshots(PortfolioSnapshotStore store)
     {
         var properties = new List<FeedProperty>
         {
             new("PortfolioId", K.String, false, e => e.PartitionKey, "PartitionKey"),
             Day("Date"), Whole("DateSK"), Whole("ActiveProjects"),
         };
-        foreach (var rate in Rates)
+        foreach (var rate in RateDefinitions.All.Select(d => d.Column))
         {
             properties.AddRange([Number(rate + "Value", true), Number(rate + "Baseline"), Number(rate + "GapPoints", true), Text(rate + "Standing")]);
         }
         properties.AddRange(Enum.GetNames<ProjectStatus>().Select(s => Whole("ByStatus" + s)));
         properties.AddRange(Enum.GetNames<Rag>().Select(r => Whole("ByRag" + r)));
         properties.AddRange([Whole("Stale"), Whole("Slipping"), Number("MeanVelocity", true), Number("MedianSlipDays", true), Number("OnTrackShare", true)]);
-        return new("PortfolioSnapshots", "PortfolioSnapshot", TrackerTables.PortfolioSnapshotsTable, properties, ["PortfolioId", "DateSK"],
+        return new("PortfolioSnapshots", "PortfolioSnapshot", store, properties, ["PortfolioId", "DateSK"],
             new Dictionary<string, KeyRole> { ["PortfolioId"] = KeyRole.PartitionKey, ["Date"] = KeyRole.Day, ["DateSK"] = KeyRole.Day });
     }
 

@@ -3,7 +3,12 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.OData.Edm;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Metrics;
 using Tracker.Portfolios;
+using Tracker.Projects;
+using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Feed;
@@ -20,20 +25,21 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
     public async Task<FeedPlan> PlanAsync(FeedQuery query, IReadOnlySet<string>? scope, CancellationToken ct)
     {
         var set = query.Set;
-        if (set.Table is null)
+        if (set.Source is null)
         {
             return new FeedPlan([], null);
         }
         var constraints = FilterSupport.Constraints(query.Filter?.Expression);
         Constraint? Role(KeyRole role) => set.KeyRoles.Where(k => k.Value == role && constraints.ContainsKey(k.Key))
             .Select(k => constraints[k.Key]).Aggregate((Constraint?)null, (a, b) => a is null ? b : a.Intersect(b));
-        var filters = set.Name switch
+        // The key layout of each table is its store's: the plan is per store.
+        var filters = set.Source switch
         {
-            "Portfolios" => Portfolios(Scoped(Role(KeyRole.RowKey), scope)),
-            "Projects" => Projects(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.RowKey)),
-            "Updates" => Updates(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.PartitionKey), Role(KeyRole.ReportedAt)),
-            "ProjectSnapshots" => await ProjectSnapshotsAsync(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.Day), Role(KeyRole.RowKey), ct),
-            "PortfolioSnapshots" => PortfolioSnapshots(Scoped(Role(KeyRole.PartitionKey), scope), Role(KeyRole.Day)),
+            PortfolioStore => Portfolios(Scoped(Role(KeyRole.RowKey), scope)),
+            ProjectStore => Projects(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.RowKey)),
+            UpdateStore => Updates(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.PartitionKey), Role(KeyRole.ReportedAt)),
+            ProjectSnapshotStore => await ProjectSnapshotsAsync(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.Day), Role(KeyRole.RowKey), ct),
+            PortfolioSnapshotStore => PortfolioSnapshots(Scoped(Role(KeyRole.PartitionKey), scope), Role(KeyRole.Day)),
             _ => throw new InvalidOperationException("No plan for " + set.Name),
         };
         return new FeedPlan(filters, Columns(query));
@@ -52,19 +58,18 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
 
     private static List<string> Portfolios(Constraint? id)
     {
-        var partition = TableClient.CreateQueryFilter($"PartitionKey eq {PortfolioEntity.Partition}");
         if (id?.Values is { } ids)
         {
-            return [.. Distinct(ids).Select(v => partition + " and " + TableClient.CreateQueryFilter($"RowKey eq {v}"))];
+            return [.. Distinct(ids).Select(v => PortfolioStore.AllFilter + " and " + TableClient.CreateQueryFilter($"RowKey eq {PortfolioStore.RowKey(v)}"))];
         }
-        return [partition + Range("RowKey", id)];
+        return [PortfolioStore.AllFilter + Range("RowKey", id)];
     }
 
     private static List<string> Projects(Constraint? portfolio, Constraint? id)
     {
         if (portfolio?.Values is { } values)
         {
-            return [.. Distinct(values).Select(v => TableClient.CreateQueryFilter($"PartitionKey eq {v}") + Range("RowKey", id))];
+            return [.. Distinct(values).Select(v => ProjectStore.PortfolioFilter(v) + Range("RowKey", id))];
         }
         return [And(Range("PartitionKey", portfolio) + Range("RowKey", id))];
     }
@@ -75,24 +80,18 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         if (reportedAt is not null)
         {
             var (lower, upper) = Bounds(reportedAt);
-            // RowKeys are inverted ticks: a later instant has a smaller key.
-            if (upper is not null && AsInstant(upper) is { } end)
-            {
-                time += " and " + TableClient.CreateQueryFilter($"RowKey ge {UpdateEntity.KeyBefore(end.AddTicks(1))}");
-            }
-            if (lower is not null && AsInstant(lower) is { } start)
-            {
-                time += " and " + TableClient.CreateQueryFilter($"RowKey lt {UpdateEntity.KeyBefore(start)}");
-            }
+            // The bounds are inclusive; the store's range is [from, to).
+            time = UpdateStore.ReportedBetween(lower is null ? null : AsInstant(lower), upper is null ? null : AsInstant(upper)?.AddTicks(1));
         }
         if (projectKey?.Values is { } keys)
         {
-            return [.. Distinct(keys).Where(k => portfolio is null || portfolio.Admits(k.Split('|')[0]))
+            return [.. Distinct(keys).Where(k => portfolio is null || portfolio.Admits(UpdateStore.PortfolioOf(k)))
                 .Select(k => TableClient.CreateQueryFilter($"PartitionKey eq {k}") + time)];
         }
         if (portfolio?.Values is { } values)
         {
-            return [.. Distinct(values).Select(v => TableClient.CreateQueryFilter($"PartitionKey ge {v + "|"} and PartitionKey lt {v + "}"}") + time)];
+            return [.. Distinct(values).Select(v => UpdateStore.PortfolioPartitions(v)).Select(p =>
+                TableClient.CreateQueryFilter($"PartitionKey ge {p.From} and PartitionKey lt {p.Before}") + time)];
         }
         return [And(time)];
     }
@@ -103,18 +102,16 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         var (lower, upper) = day is null ? (null, null) : Bounds(day);
         var from = lower is null ? null : DayText(lower);
         var to = upper is null ? null : DayText(upper);
-        return [.. ids.Select(id =>
-            TableClient.CreateQueryFilter($"PartitionKey ge {id + "|" + (from ?? "")} and PartitionKey le {id + "|" + (to ?? "~")}") + Range("RowKey", projectId))];
+        return [.. ids.Select(id => ProjectSnapshotStore.PortfolioDays(id, from, to) + Range("RowKey", projectId))];
     }
 
     private static List<string> PortfolioSnapshots(Constraint? portfolio, Constraint? day)
     {
         var (lower, upper) = day is null ? (null, null) : Bounds(day);
-        var days = (lower is null ? "" : " and " + TableClient.CreateQueryFilter($"RowKey ge {DayText(lower)}"))
-            + (upper is null ? "" : " and " + TableClient.CreateQueryFilter($"RowKey le {DayText(upper)}"));
+        var days = PortfolioSnapshotStore.Days(lower is null ? null : DayText(lower), upper is null ? null : DayText(upper));
         if (portfolio?.Values is { } values)
         {
-            return [.. Distinct(values).Select(v => TableClient.CreateQueryFilter($"PartitionKey eq {v}") + days)];
+            return [.. Distinct(values).Select(v => TableClient.CreateQueryFilter($"PartitionKey eq {PortfolioSnapshotStore.Partition(v)}") + days)];
         }
         return [And(Range("PartitionKey", portfolio) + days)];
     }
@@ -122,14 +119,13 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
     private async Task<List<string>> AllPortfoliosAsync(Constraint? portfolio, CancellationToken ct)
     {
         var ids = new List<string>();
-        string? token = null;
-        do
+        await foreach (var p in portfolios.EveryAsync(ct))
         {
-            var (page, next) = await portfolios.ListAsync(1000, token, null, ct);
-            ids.AddRange(page.Select(p => p.RowKey).Where(id => portfolio is null || portfolio.Admits(id)));
-            token = next;
+            if (portfolio is null || portfolio.Admits(p.RowKey))
+            {
+                ids.Add(p.RowKey);
+            }
         }
-        while (token is not null);
         return ids;
     }
 
@@ -166,12 +162,12 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         _ => null,
     };
 
-    /// <summary>yyyymmdd for a day bound given as a Date, a DateSK number or an instant (its UTC date).</summary>
+    /// <summary>The day key of a day bound given as a Date, a DateSK number or an instant (its UTC date).</summary>
     private static string DayText(object value) => value switch
     {
-        Date d => string.Create(CultureInfo.InvariantCulture, $"{d.Year:D4}{d.Month:D2}{d.Day:D2}"),
-        DateTimeOffset d => d.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-        int or long => Math.Clamp(Convert.ToInt64(value, CultureInfo.InvariantCulture), 0, 99_999_999).ToString("D8", CultureInfo.InvariantCulture),
+        Date d => DayKey.Text(new DateOnly(d.Year, d.Month, d.Day)),
+        DateTimeOffset d => DayKey.Text(DateOnly.FromDateTime(d.UtcDateTime)),
+        int or long => DayKey.FromNumber(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 

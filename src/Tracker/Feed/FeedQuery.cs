@@ -3,7 +3,9 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.OData;
 using Microsoft.OData.UriParser;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Feed;
 

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Feed;
@@ -20,7 +22,7 @@ public sealed record RowAt(object?[] Row, int Query, string? Page, int Index, st
 /// Runs a plan: each key-range query in turn, page by page (1,000 rows), keeping the rows the whole $filter matches
 /// and the caller's key may see. It can resume after any row, which is what a $skiptoken records.
 /// </summary>
-public sealed class FeedReader(TrackerTables tables)
+public sealed class FeedReader
 {
     public const int StoragePage = 1000;
 
@@ -41,15 +43,15 @@ public sealed class FeedReader(TrackerTables tables)
             }
             yield break;
         }
-        var table = tables.Service.GetTableClient(set.Table);
-        var portfolioColumn = set.Name == "Portfolios" ? set.IndexOf("Id") : set.Properties.Select(p => p.Name).ToList().IndexOf("PortfolioId");
+        var store = set.Source!;
+        var portfolioColumn = store is Portfolios.PortfolioStore ? set.IndexOf("Id") : set.Properties.Select(p => p.Name).ToList().IndexOf("PortfolioId");
         for (var q = from?.Q ?? 0; q < plan.Filters.Count; q++)
         {
             var token = q == from?.Q ? from.T : null;
             var start = q == from?.Q ? from.I + 1 : 0;
             var storageFilter = plan.Filters[q].Length == 0 ? null : plan.Filters[q];
             var lastQuery = q == plan.Filters.Count - 1;
-            var pages = table.QueryAsync<TableEntity>(storageFilter, StoragePage, plan.Columns, ct).AsPages(token, StoragePage).GetAsyncEnumerator(ct);
+            var pages = store.ScanAsync(storageFilter, StoragePage, plan.Columns, token, ct).GetAsyncEnumerator(ct);
             Task<bool>? prefetch = null;
             try
             {
@@ -105,21 +107,21 @@ public sealed class FeedReader(TrackerTables tables)
 public sealed record SkipState(string F, int Q, string? T, int I, long E, long? O)
 {
     /// <summary>Signed with the token key: a client can neither alter where a page resumes nor forge a query.</summary>
-    public string Encode(byte[] key) => Security.SignedToken.Wrap(key, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this));
+    public string Encode(byte[] key) => Common.SignedToken.Wrap(key, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this));
 
     public static SkipState Decode(string token, string fingerprint, byte[] key)
     {
         SkipState? state = null;
         try
         {
-            state = Security.SignedToken.Unwrap(key, token) is { } payload ? System.Text.Json.JsonSerializer.Deserialize<SkipState>(payload) : null;
+            state = Common.SignedToken.Unwrap(key, token) is { } payload ? System.Text.Json.JsonSerializer.Deserialize<SkipState>(payload) : null;
         }
         catch (System.Text.Json.JsonException)
         {
         }
         if (state is null || state.F != fingerprint || state.Q < 0 || state.I < -1 || state.E < 0)
         {
-            throw Hosting.Problems.BadRequest("$skiptoken is not one this feed returned for this query.");
+            throw Api.Problems.BadRequest("$skiptoken is not one this feed returned for this query.");
         }
         return state;
     }

@@ -1,5 +1,8 @@
 using Azure.Data.Tables;
 using Microsoft.OData.Edm;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Feed;
 
@@ -22,17 +25,17 @@ public enum KeyRole
     PartitionKey,
 }
 
-/// <summary>An entity set of the feed: its table (or in-memory rows), its columns, keys and key mapping.</summary>
+/// <summary>An entity set of the feed: its store (or in-memory rows), its columns, keys and key mapping.</summary>
 public sealed class FeedSet
 {
     private readonly Dictionary<string, int> _index;
 
-    public FeedSet(string name, string entityType, string? table, IReadOnlyList<FeedProperty> properties, string[] keys,
+    public FeedSet(string name, string entityType, IFeedSource? source, IReadOnlyList<FeedProperty> properties, string[] keys,
         IReadOnlyDictionary<string, KeyRole> keyRoles, Func<IEnumerable<object?[]>>? inMemory = null)
     {
         Name = name;
         EntityType = entityType;
-        Table = table;
+        Source = source;
         Properties = properties;
         Keys = keys;
         KeyRoles = keyRoles;
@@ -44,8 +47,8 @@ public sealed class FeedSet
 
     public string EntityType { get; }
 
-    /// <summary>The table behind the set; null for sets served from memory (Baselines).</summary>
-    public string? Table { get; }
+    /// <summary>The store of the table behind the set; null for sets served from memory (Baselines).</summary>
+    public IFeedSource? Source { get; }
 
     public IReadOnlyList<FeedProperty> Properties { get; }
 

@@ -2,7 +2,9 @@
 #pragma warning disable CS0618
 using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Feed;
 

@@ -1,6 +1,7 @@
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Portfolios;
 using Tracker.Security;
 using Tracker.Storage;
 
@@ -9,7 +10,7 @@ namespace Tracker.Health;
 public sealed record HealthReport(string Status, string Storage, DateTimeOffset CheckedAt);
 
 /// <summary>Liveness and storage reachability, without a key: 200 when storage answers, 503 with Retry-After when not.</summary>
-public sealed class HealthHandlers(RequestPipeline pipeline, TrackerTables tables, StorageInitializer storage, TimeProvider time)
+public sealed class HealthHandlers(RequestPipeline pipeline, PortfolioStore portfolios, StorageInitializer storage, TimeProvider time)
 {
     public Task<ApiResponse> Get(HttpRequest request) =>
         pipeline.RunAsync(request, Access.Anonymous, async call =>
@@ -19,7 +20,7 @@ public sealed class HealthHandlers(RequestPipeline pipeline, TrackerTables table
                 throw Problems.StorageUnavailable();
             }
             // One round trip to storage; a row or none, only reachability counts.
-            await tables.Portfolios.FirstOrDefaultAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"health"}"), call.Aborted, ["RowKey"]);
+            await portfolios.PingAsync(call.Aborted);
             return ApiResponse.Ok(new HealthReport("healthy", "reachable", time.GetUtcNow()));
         });
 }

@@ -1,3 +1,7 @@
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
+
 namespace Tracker.Jobs;
 
 /// <summary>What a run did, in numbers; recorded in JobRuns and shown by GET /api/jobs.</summary>

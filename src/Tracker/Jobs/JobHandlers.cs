@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Security;
+using Tracker.Storage;
 
 namespace Tracker.Jobs;
 
@@ -14,7 +16,7 @@ public sealed class JobHandlers(RequestPipeline pipeline, JobRunner runner, JobR
             if (name.Length > 0)
             {
                 var job = Find(name);
-                var fingerprint = "jobs|" + job.Name;
+                var fingerprint = Paging.Fingerprint("jobs", job.Name);
                 var paging = await call.PagingAsync(fingerprint);
                 var (items, token) = await runs.ListAsync(job.Name, paging.Limit, paging.StorageToken, call.Aborted);
                 return ApiResponse.Ok(new Page<JobRun>([.. items.Select(r => r.ToApi())], await call.NextTokenAsync(token, fingerprint)));

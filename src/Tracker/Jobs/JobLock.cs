@@ -2,6 +2,8 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Jobs;
@@ -10,7 +12,7 @@ namespace Tracker.Jobs;
 /// A blob lease per job (container <c>tracker-locks</c>), so that of many instances over one storage account only one
 /// runs a job at a time. The lease lasts 60 s and is renewed every 20 s while the job runs.
 /// </summary>
-public sealed class JobLock
+public sealed class JobLock : IStorageResource
 {
     public const string Container = "tracker-locks";
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
@@ -29,7 +31,7 @@ public sealed class JobLock
         _container = service.GetBlobContainerClient(Container);
     }
 
-    public Task CreateContainerAsync(CancellationToken ct) => _container.CreateIfNotExistsAsync(cancellationToken: ct);
+    public async Task CreateAsync(CancellationToken ct) => await _container.CreateIfNotExistsAsync(cancellationToken: ct);
 
     /// <summary>The lease, or null when another instance holds it.</summary>
     public async Task<BlobLeaseClient?> TryAcquireAsync(string job, CancellationToken ct)

@@ -1,6 +1,9 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Jobs;
 
@@ -56,10 +59,7 @@ public sealed class JobRunEntity : ITableEntity
 
     public string Instance { get; set; } = "";
 
-    public static string Key(DateTimeOffset startedAt, string runId) =>
-        (DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + runId;
-
     public JobRun ToApi() => new(
         PartitionKey, RunId, Trigger, ScheduledFor, StartedAt, FinishedAt,
-        Hosting.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots, Sent, Failed, Resent), Error, Instance);
+        Common.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots, Sent, Failed, Resent), Error, Instance);
 }

@@ -1,38 +1,47 @@
+using System.Globalization;
 using Azure.Data.Tables;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Jobs;
 
-public sealed class JobRunStore(TrackerTables tables)
+/// <summary>The JobRuns table: PartitionKey the job name, RowKey inverted start ticks and the run id (newest first).</summary>
+public sealed class JobRunStore(TrackerTables tables) : TableStore<JobRunEntity>(tables, Name)
 {
-    private TableClient Table => tables.JobRuns;
+    public const string Name = "JobRuns";
+
+    public static string Partition(string job) => job;
+
+    public static string RowKey(DateTimeOffset startedAt, string runId) =>
+        (DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + runId;
+
+    private static string JobFilter(string job) => TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}");
 
     public async Task AddAsync(JobRunEntity run, CancellationToken ct)
     {
-        var response = await Table.AddEntityAsync(run, ct);
-        run.ETag = response.Headers.ETag ?? default;
+        if (!await TryAddAsync(run, ct))
+        {
+            throw new AlreadyExistsException($"Run '{run.RowKey}' of {run.PartitionKey} already exists.");
+        }
     }
 
-    public async Task UpdateAsync(JobRunEntity run, CancellationToken ct) =>
-        await Table.UpdateEntityAsync(run, Azure.ETag.All, TableUpdateMode.Replace, ct);
+    public Task UpdateAsync(JobRunEntity run, CancellationToken ct) => ReplaceAsync(run, Azure.ETag.All, $"Run '{run.RowKey}' of {run.PartitionKey}", ct);
 
     /// <summary>The newest runs of a job first.</summary>
-    public async Task<(IReadOnlyList<JobRunEntity> Items, string? Token)> ListAsync(string job, int limit, string? token, CancellationToken ct)
-    {
-        return await Table.PageAsync<JobRunEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {job}"), limit, token, ct);
-    }
+    public Task<(IReadOnlyList<JobRunEntity> Items, string? Token)> ListAsync(string job, int limit, string? token, CancellationToken ct) =>
+        ReadPageAsync(JobFilter(job), limit, token, ct);
 
     /// <summary>Whether a run started at or after this occurrence and did not fail (succeeded, or is under way).</summary>
     public async Task<bool> CoveredAsync(string job, DateTimeOffset occurrence, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {job}");
-        await foreach (var run in Table.QueryAsync<JobRunEntity>(filter, 20, cancellationToken: ct))
+        await foreach (var run in ReadEveryAsync<JobRunEntity>(JobFilter(job), null, ct))
         {
             if (run.StartedAt < occurrence)
             {
                 return false;
             }
-            if (run.Outcome != Hosting.TrackerJson.Name(JobOutcome.Failed))
+            if (run.Outcome != Common.TrackerJson.Name(JobOutcome.Failed))
             {
                 return true;
             }

@@ -1,6 +1,8 @@
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Jobs;
 
@@ -39,8 +41,8 @@ public sealed partial class JobRunner(IEnumerable<IJob> jobs, JobLock locks, Job
             var started = time.GetUtcNow();
             var run = new JobRunEntity
             {
-                PartitionKey = job.Name,
-                RowKey = JobRunEntity.Key(started, runId),
+                PartitionKey = JobRunStore.Partition(job.Name),
+                RowKey = JobRunStore.RowKey(started, runId),
                 RunId = runId,
                 Trigger = trigger,
                 ScheduledFor = occurrence,

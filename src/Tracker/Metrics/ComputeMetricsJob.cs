@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Portfolios;
+using Tracker.Storage;
 
 namespace Tracker.Metrics;
 
@@ -11,7 +14,7 @@ namespace Tracker.Metrics;
 /// redoing a day writes the same values.
 /// </summary>
 public sealed partial class ComputeMetricsJob(
-    PortfolioStore portfolios, HistoryLoader loader, SnapshotStore snapshots, MetricsEngine engine, TimeProvider time, ILogger<ComputeMetricsJob> logger)
+    PortfolioStore portfolios, HistoryLoader loader, Snapshots snapshots, MetricsEngine engine, TimeProvider time, ILogger<ComputeMetricsJob> logger)
     : IJob
 {
     public const string JobName = "ComputeMetrics";

@@ -1,5 +1,5 @@
-using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
 using Tracker.Storage;
 using Tracker.Updates;
@@ -10,7 +10,7 @@ namespace Tracker.Metrics;
 /// Reads what the engine needs, partition by partition: one query of the portfolio's Projects partition, then one
 /// query of each project's Updates partition (a few in parallel), with only the columns the engine uses.
 /// </summary>
-public sealed class HistoryLoader(TrackerTables tables)
+public sealed class HistoryLoader(ProjectStore projectStore, UpdateStore updateStore)
 {
     public const int Parallelism = 8;
 
@@ -19,12 +19,7 @@ public sealed class HistoryLoader(TrackerTables tables)
 
     public async Task<IReadOnlyList<ProjectHistory>> LoadAsync(string portfolioId, CancellationToken ct)
     {
-        var projects = new List<ProjectEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {portfolioId}");
-        await foreach (var project in tables.Projects.QueryAsync<ProjectEntity>(filter, 1000, cancellationToken: ct))
-        {
-            projects.Add(project);
-        }
+        var projects = await projectStore.AllAsync(portfolioId, ct);
         var histories = new ProjectHistory[projects.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, projects.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
             async (i, token) => histories[i] = ToHistory(projects[i], await LoadUpdatesAsync(portfolioId, projects[i].RowKey, token)));
@@ -37,8 +32,7 @@ public sealed class HistoryLoader(TrackerTables tables)
     private async Task<List<UpdateFact>> LoadUpdatesAsync(string portfolioId, string projectId, CancellationToken ct)
     {
         var updates = new List<UpdateFact>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}");
-        await foreach (var u in tables.Updates.QueryAsync<UpdateEntity>(filter, 1000, UpdateColumns, ct))
+        await foreach (var u in updateStore.EveryAsync(portfolioId, projectId, UpdateColumns, ct))
         {
             updates.Add(new UpdateFact(
                 u.ReportedAt, u.RecordedAt, u.PercentComplete, u.Spend, u.Budget,

@@ -1,6 +1,8 @@
+using Tracker.Api;
 using Tracker.Baselines;
-using Tracker.Hosting;
+using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Metrics;
 
@@ -10,6 +12,8 @@ namespace Tracker.Metrics;
 /// </summary>
 public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baselines)
 {
+    private readonly IReadOnlyDictionary<string, double> _baselines = RateDefinitions.Baselines(baselines);
+
     private const double TicksPerWeek = 7 * TimeSpan.TicksPerDay;
 
     /// <summary>A forecast further out than this is no forecast (a velocity of almost nothing).</summary>
@@ -36,116 +40,139 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
 
     private ProjectMetrics ComputeProject(ProjectHistory p, DateOnly d, TimeZoneInfo zone, DateTimeOffset cutoffInstant)
     {
-        var updates = Chronological(p.Updates);
-        var cutoff = cutoffInstant.UtcTicks;
+        var state = Replay(p, cutoffInstant.UtcTicks);
+        var velocity = state.Current.WithAnchor(state.PercentAtWindow);
+        var previousVelocity = state.Previous.WithAnchor(state.PercentAtPrevious);
+        bool? accelerating = velocity is { } v && previousVelocity is { } pv ? v > pv + options.AccelerationMargin : null;
+        var planned = PlannedPercent(p, d);
+        var forecast = Forecast(d, state.Percent, velocity);
+        int? slip = forecast is { } f && p.TargetDate is { } due ? f.DayNumber - due.DayNumber : null;
+        double? cpi = state.Budget > 0 && state.Spend > 0 ? state.Percent / 100 * state.Budget / state.Spend : null;
+        var daysSinceUpdate = state.LastUpdate == long.MinValue
+            ? Math.Max(0, d.DayNumber - p.StartDate.DayNumber)
+            : d.DayNumber - LocalDate(state.LastUpdate, zone).DayNumber;
+        var rag = state.RagOverride ?? Rule(slip, cpi, daysSinceUpdate);
+
+        return new ProjectMetrics(
+            p.Id, d, state.Status == ProjectStatus.Active && p.StartDate <= d, state.Status, state.Priority, p.Category, state.Budget, state.Spend,
+            state.Percent, planned, planned is { } pl ? state.Percent - pl : null, velocity, previousVelocity, accelerating, forecast, slip, cpi,
+            state.Priority > state.LookbackPriority, state.Budget > state.LookbackBudget, daysSinceUpdate, rag,
+            AttentionScore(state.Priority, p.CustomerEngagement, slip, daysSinceUpdate, rag));
+    }
+
+    /// <summary>What a project's history says as of the cutoff, and at the boundaries of the windows before it.</summary>
+    private struct Replayed
+    {
+        public double Percent, Spend, Budget, PercentAtPrevious, PercentAtWindow, LookbackBudget;
+        public Priority Priority, LookbackPriority;
+        public ProjectStatus Status;
+        public Rag? RagOverride;
+        public long LastUpdate;
+        public Slope Current, Previous;
+    }
+
+    /// <summary>
+    /// Applies the updates reported before the cutoff in order. The value of a field at a boundary comes from updates
+    /// strictly before it: each boundary's values are taken before applying the first update at or after it.
+    /// </summary>
+    private Replayed Replay(ProjectHistory p, long cutoff)
+    {
         var window = options.WindowDays * TimeSpan.TicksPerDay;
         var tWindow = cutoff - window;
         var tPrevious = cutoff - 2 * window;
         var tLookback = cutoff - options.LookbackDays * TimeSpan.TicksPerDay;
         var tRag = cutoff - options.RagOverrideDays * TimeSpan.TicksPerDay;
-
-        double percent = p.InitialPercentComplete, spend = p.InitialSpend, budget = p.InitialBudget;
-        var priority = p.InitialPriority;
-        var status = p.InitialStatus;
-        var lookbackPriority = priority;
-        var lookbackBudget = budget;
-        double percentAtPrevious = percent, percentAtWindow = percent;
+        var s = new Replayed
+        {
+            Percent = p.InitialPercentComplete, Spend = p.InitialSpend, Budget = p.InitialBudget,
+            Priority = p.InitialPriority, Status = p.InitialStatus, LastUpdate = long.MinValue,
+        };
         bool lookbackTaken = false, previousTaken = false, windowTaken = false;
-        Rag? ragOverride = null;
-        long lastUpdate = long.MinValue;
-        var current = new Slope();
-        var previous = new Slope();
-
-        foreach (var u in updates)
+        foreach (var u in Chronological(p.Updates))
         {
             var t = u.ReportedAt.UtcTicks;
             if (t >= cutoff)
             {
                 break;
             }
-            // The value of a field at an instant comes from updates strictly before it: take each boundary's
-            // values before applying the first update at or after it.
             if (!lookbackTaken && t >= tLookback)
             {
-                (lookbackPriority, lookbackBudget, lookbackTaken) = (priority, budget, true);
+                (s.LookbackPriority, s.LookbackBudget, lookbackTaken) = (s.Priority, s.Budget, true);
             }
             if (!previousTaken && t >= tPrevious)
             {
-                (percentAtPrevious, previousTaken) = (percent, true);
+                (s.PercentAtPrevious, previousTaken) = (s.Percent, true);
             }
             if (!windowTaken && t >= tWindow)
             {
-                (percentAtWindow, windowTaken) = (percent, true);
+                (s.PercentAtWindow, windowTaken) = (s.Percent, true);
             }
             if (u.PercentComplete is { } pc)
             {
-                percent = pc;
+                s.Percent = pc;
                 if (t >= tWindow)
                 {
-                    current.Add((t - tWindow) / TicksPerWeek, pc);
+                    s.Current.Add((t - tWindow) / TicksPerWeek, pc);
                 }
                 else if (t >= tPrevious)
                 {
-                    previous.Add((t - tPrevious) / TicksPerWeek, pc);
+                    s.Previous.Add((t - tPrevious) / TicksPerWeek, pc);
                 }
             }
-            spend = u.Spend ?? spend;
-            budget = u.Budget ?? budget;
-            priority = u.Priority ?? priority;
-            status = u.Status ?? status;
+            s.Spend = u.Spend ?? s.Spend;
+            s.Budget = u.Budget ?? s.Budget;
+            s.Priority = u.Priority ?? s.Priority;
+            s.Status = u.Status ?? s.Status;
             if (u.Rag is { } reported && t >= tRag)
             {
-                ragOverride = reported;
+                s.RagOverride = reported;
             }
-            lastUpdate = t;
+            s.LastUpdate = t;
         }
+        // A boundary no update reached has the values as of the cutoff.
         if (!lookbackTaken)
         {
-            (lookbackPriority, lookbackBudget) = (priority, budget);
+            (s.LookbackPriority, s.LookbackBudget) = (s.Priority, s.Budget);
         }
         if (!previousTaken)
         {
-            percentAtPrevious = percent;
+            s.PercentAtPrevious = s.Percent;
         }
         if (!windowTaken)
         {
-            percentAtWindow = percent;
+            s.PercentAtWindow = s.Percent;
         }
+        return s;
+    }
 
-        var velocity = current.WithAnchor(percentAtWindow);
-        var previousVelocity = previous.WithAnchor(percentAtPrevious);
-        bool? accelerating = velocity is { } v && previousVelocity is { } pv ? v > pv + options.AccelerationMargin : null;
+    /// <summary>Where the plan says the project should be on day d: the share of its scheduled days elapsed.</summary>
+    private static double? PlannedPercent(ProjectHistory p, DateOnly d) =>
+        p.TargetDate is { } target && target > p.StartDate
+            ? Math.Clamp((double)(d.DayNumber - p.StartDate.DayNumber) / (target.DayNumber - p.StartDate.DayNumber), 0, 1) * 100
+            : null;
 
-        double? planned = null;
-        if (p.TargetDate is { } target && target > p.StartDate)
-        {
-            planned = Math.Clamp((double)(d.DayNumber - p.StartDate.DayNumber) / (target.DayNumber - p.StartDate.DayNumber), 0, 1) * 100;
-        }
-        DateOnly? forecast = null;
+    /// <summary>The day it completes at the current velocity: today when complete, none without progress or beyond a century.</summary>
+    private static DateOnly? Forecast(DateOnly d, double percent, double? velocity)
+    {
         if (percent >= 100)
         {
-            forecast = d;
+            return d;
         }
-        else if (velocity is > 0)
+        if (velocity is not > 0)
         {
-            var days = Math.Ceiling(7 * (100 - percent) / velocity.Value);
-            forecast = days <= MaxForecastDays ? d.AddDays((int)days) : null;
+            return null;
         }
-        int? slip = forecast is { } f && p.TargetDate is { } due ? f.DayNumber - due.DayNumber : null;
-        double? cpi = budget > 0 && spend > 0 ? percent / 100 * budget / spend : null;
-        var daysSinceUpdate = lastUpdate == long.MinValue
-            ? Math.Max(0, d.DayNumber - p.StartDate.DayNumber)
-            : d.DayNumber - LocalDate(lastUpdate, zone).DayNumber;
-        var rag = ragOverride ?? Rule(slip, cpi, daysSinceUpdate);
-        var score = Weight(priority) + (p.CustomerEngagement ? options.CustomerEngagementBonus : 0)
+        var days = Math.Ceiling(7 * (100 - percent) / velocity.Value);
+        return days <= MaxForecastDays ? d.AddDays((int)days) : null;
+    }
+
+    private double AttentionScore(Priority priority, bool customerEngagement, int? slip, int daysSinceUpdate, Rag rag)
+    {
+        var score = Weight(priority) + (customerEngagement ? options.CustomerEngagementBonus : 0)
             + (slip is { } s ? options.SlipWeight * Math.Min(Math.Max(s, 0), options.SlipCapDays) / options.SlipCapDays : 0)
             + options.StalenessWeight * Math.Min(daysSinceUpdate, options.StalenessCapDays) / options.StalenessCapDays
             + (rag == Rag.Red ? options.RedBonus : 0);
-
-        return new ProjectMetrics(
-            p.Id, d, status == ProjectStatus.Active && p.StartDate <= d, status, priority, p.Category, budget, spend, percent,
-            planned, planned is { } pl ? percent - pl : null, velocity, previousVelocity, accelerating, forecast, slip, cpi,
-            priority > lookbackPriority, budget > lookbackBudget, daysSinceUpdate, rag, Math.Min(score, options.MaxAttentionScore));
+        return Math.Min(score, options.MaxAttentionScore);
     }
 
     private Rag Rule(int? slip, double? cpi, int daysSinceUpdate)
@@ -171,77 +198,69 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
 
     private PortfolioMetrics Aggregate(string portfolioId, DateOnly d, IReadOnlyList<ProjectHistory> projects, ProjectMetrics[] metrics)
     {
-        int active = 0, prioritised = 0, accelerationKnown = 0, accelerating = 0, invested = 0, engaged = 0, linked = 0;
-        int cloud = 0, crm = 0, ai = 0, stale = 0, slipping = 0, green = 0;
-        double budgetSum = 0, prioritisedBudget = 0, investedBudget = 0, velocitySum = 0;
-        var velocities = 0;
-        var slips = new List<int>();
-        var byStatus = Enum.GetValues<ProjectStatus>().ToDictionary(s => TrackerJson.Name(s), _ => 0);
-        var byRag = Enum.GetValues<Rag>().ToDictionary(r => TrackerJson.Name(r), _ => 0);
+        var active = Enumerable.Range(0, metrics.Length).Where(i => metrics[i].Active).ToList();
+        var rates = new PortfolioRates(RateDefinitions.All.ToDictionary(r => r.Id, r => Rate(ValueOf(r, active, projects, metrics), _baselines[r.Id])));
+        var activeMetrics = active.Select(i => metrics[i]).ToList();
+        var counts = new PortfolioCounts(
+            CountByStatus(d, projects, metrics), CountByRag(activeMetrics),
+            activeMetrics.Count(m => m.DaysSinceUpdate > options.StaleDays), activeMetrics.Count(m => m.SlipDays > 0));
+        var velocities = activeMetrics.Where(m => m.Velocity is not null).Select(m => m.Velocity!.Value).ToList();
+        return new PortfolioMetrics(
+            portfolioId, d, active.Count, rates, counts, velocities.Count > 0 ? Sum(velocities) / velocities.Count : null,
+            Median([.. activeMetrics.Where(m => m.SlipDays is not null).Select(m => m.SlipDays!.Value)]),
+            Share(activeMetrics.Count(m => m.Rag == Rag.Green), active.Count));
+    }
 
-        for (var i = 0; i < metrics.Length; i++)
+    /// <summary>A rate's value over the active projects: the share (of projects, or of budget) its definition counts.</summary>
+    private static double? ValueOf(RateDefinition rate, List<int> active, IReadOnlyList<ProjectHistory> projects, ProjectMetrics[] metrics)
+    {
+        double part = 0, whole = 0;
+        foreach (var i in active)
         {
-            var m = metrics[i];
-            var p = projects[i];
-            if (p.StartDate <= d)
-            {
-                byStatus[TrackerJson.Name(m.Status)]++;
-            }
-            if (!m.Active)
+            if (rate.Counts(metrics[i], projects[i]) is not { } counts)
             {
                 continue;
             }
-            active++;
-            budgetSum += m.Budget;
-            if (m.Priority >= Priority.High || m.PriorityRaised)
+            var weight = rate.ByBudget ? metrics[i].Budget : 1;
+            whole += weight;
+            part += counts ? weight : 0;
+        }
+        return whole > 0 ? part / whole : null;
+    }
+
+    /// <summary>Projects started by day d, by status (active or not).</summary>
+    private static Dictionary<string, int> CountByStatus(DateOnly d, IReadOnlyList<ProjectHistory> projects, ProjectMetrics[] metrics)
+    {
+        var byStatus = Enum.GetValues<ProjectStatus>().ToDictionary(s => TrackerJson.Name(s), _ => 0);
+        for (var i = 0; i < metrics.Length; i++)
+        {
+            if (projects[i].StartDate <= d)
             {
-                prioritised++;
-                prioritisedBudget += m.Budget;
-            }
-            if (m.Accelerating is { } a)
-            {
-                accelerationKnown++;
-                accelerating += a ? 1 : 0;
-            }
-            if (m.InvestmentIncreased)
-            {
-                invested++;
-                investedBudget += m.Budget;
-            }
-            engaged += p.CustomerEngagement ? 1 : 0;
-            linked += !string.IsNullOrWhiteSpace(p.CustomerKpi) && !string.IsNullOrWhiteSpace(p.FinancialMeasure) ? 1 : 0;
-            cloud += m.Category == Category.Cloud ? 1 : 0;
-            crm += m.Category == Category.Crm ? 1 : 0;
-            ai += m.Category == Category.Ai ? 1 : 0;
-            byRag[TrackerJson.Name(m.Rag)]++;
-            green += m.Rag == Rag.Green ? 1 : 0;
-            stale += m.DaysSinceUpdate > options.StaleDays ? 1 : 0;
-            if (m.SlipDays is { } slip)
-            {
-                slips.Add(slip);
-                slipping += slip > 0 ? 1 : 0;
-            }
-            if (m.Velocity is { } v)
-            {
-                velocitySum += v;
-                velocities++;
+                byStatus[TrackerJson.Name(metrics[i].Status)]++;
             }
         }
+        return byStatus;
+    }
 
-        var rates = new PortfolioRates(
-            Rate(Share(prioritised, active), baselines.Priority),
-            Rate(budgetSum > 0 ? prioritisedBudget / budgetSum : null, baselines.Priority),
-            Rate(Share(accelerating, accelerationKnown), baselines.Speed),
-            Rate(Share(invested, active), baselines.Investment),
-            Rate(budgetSum > 0 ? investedBudget / budgetSum : null, baselines.Investment),
-            Rate(Share(engaged, active), baselines.CustomerEngagement),
-            Rate(Share(linked, active), baselines.CustomerOutcomeLink),
-            Rate(Share(cloud, active), baselines.Cloud),
-            Rate(Share(crm, active), baselines.Crm),
-            Rate(Share(ai, active), baselines.Ai));
-        return new PortfolioMetrics(
-            portfolioId, d, active, rates, new PortfolioCounts(byStatus, byRag, stale, slipping),
-            velocities > 0 ? velocitySum / velocities : null, Median(slips), Share(green, active));
+    private static Dictionary<string, int> CountByRag(List<ProjectMetrics> active)
+    {
+        var byRag = Enum.GetValues<Rag>().ToDictionary(r => TrackerJson.Name(r), _ => 0);
+        foreach (var m in active)
+        {
+            byRag[TrackerJson.Name(m.Rag)]++;
+        }
+        return byRag;
+    }
+
+    /// <summary>A sum in list order (as the loop before it added), so results are bit-for-bit repeatable.</summary>
+    private static double Sum(List<double> values)
+    {
+        double sum = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+        return sum;
     }
 
     public Rate Rate(double? value, double baseline)

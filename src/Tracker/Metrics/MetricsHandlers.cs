@@ -1,9 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
+using Tracker.Storage;
 
 namespace Tracker.Metrics;
 
@@ -12,7 +14,7 @@ namespace Tracker.Metrics;
 /// the history (the same engine, so the same numbers). The <c>Metrics-Source</c> header says which.
 /// </summary>
 public sealed class MetricsHandlers(
-    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, SnapshotStore snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time)
+    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, Snapshots snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time)
 {
     public const string SourceHeader = "Metrics-Source";
 
@@ -40,7 +42,7 @@ public sealed class MetricsHandlers(
             {
                 throw Problems.Validation("from", "from must not be after to.");
             }
-            var fingerprint = $"history|{portfolioId}|{from}|{to}";
+            var fingerprint = Paging.Fingerprint("history", portfolioId, from, to);
             var paging = await call.PagingAsync(fingerprint);
             var (items, token) = await snapshots.ListPortfolioAsync(portfolioId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
             return ApiResponse.Ok(new Page<PortfolioMetrics>(items, await call.NextTokenAsync(token, fingerprint)));

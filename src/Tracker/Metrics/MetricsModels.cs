@@ -1,4 +1,7 @@
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Metrics;
 
@@ -65,31 +68,63 @@ public enum Standing
 /// <summary>A portfolio rate next to its survey baseline; gapPoints is in percentage points.</summary>
 public sealed record Rate(double? Value, double Baseline, double? GapPoints, Standing Standing);
 
-public sealed record PortfolioRates(
-    Rate Priority,
-    Rate PriorityByBudget,
-    Rate Acceleration,
-    Rate Investment,
-    Rate InvestmentByBudget,
-    Rate CustomerEngagement,
-    Rate CustomerOutcomeLink,
-    Rate Cloud,
-    Rate Crm,
-    Rate Ai)
+/// <summary>
+/// Every portfolio rate by id, in <see cref="RateDefinitions.All"/> order; on the wire an object with one member per
+/// rate. The named properties read one rate for code that needs it by name.
+/// </summary>
+public sealed class PortfolioRates : IReadOnlyDictionary<string, Rate>, IEquatable<PortfolioRates>
 {
-    public IEnumerable<(string Name, Rate Rate)> All()
+    private readonly Dictionary<string, Rate> _rates;
+
+    public PortfolioRates(IReadOnlyDictionary<string, Rate> rates)
     {
-        yield return ("priority", Priority);
-        yield return ("priorityByBudget", PriorityByBudget);
-        yield return ("acceleration", Acceleration);
-        yield return ("investment", Investment);
-        yield return ("investmentByBudget", InvestmentByBudget);
-        yield return ("customerEngagement", CustomerEngagement);
-        yield return ("customerOutcomeLink", CustomerOutcomeLink);
-        yield return ("cloud", Cloud);
-        yield return ("crm", Crm);
-        yield return ("ai", Ai);
+        _rates = RateDefinitions.All.ToDictionary(d => d.Id, d => rates.TryGetValue(d.Id, out var rate)
+            ? rate : throw new ArgumentException($"No value for rate '{d.Id}'.", nameof(rates)), StringComparer.Ordinal);
     }
+
+    public Rate Priority => _rates["priority"];
+
+    public Rate PriorityByBudget => _rates["priorityByBudget"];
+
+    public Rate Acceleration => _rates["acceleration"];
+
+    public Rate Investment => _rates["investment"];
+
+    public Rate InvestmentByBudget => _rates["investmentByBudget"];
+
+    public Rate CustomerEngagement => _rates["customerEngagement"];
+
+    public Rate CustomerOutcomeLink => _rates["customerOutcomeLink"];
+
+    public Rate Cloud => _rates["cloud"];
+
+    public Rate Crm => _rates["crm"];
+
+    public Rate Ai => _rates["ai"];
+
+    public int Count => _rates.Count;
+
+    public IEnumerable<string> Keys => RateDefinitions.Ids;
+
+    public IEnumerable<Rate> Values => Keys.Select(k => _rates[k]);
+
+    public Rate this[string key] => _rates[key];
+
+    public IEnumerable<(string Name, Rate Rate)> All() => Keys.Select(k => (k, _rates[k]));
+
+    public bool ContainsKey(string key) => _rates.ContainsKey(key);
+
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Rate value) => _rates.TryGetValue(key, out value);
+
+    public IEnumerator<KeyValuePair<string, Rate>> GetEnumerator() => Keys.Select(k => KeyValuePair.Create(k, _rates[k])).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool Equals(PortfolioRates? other) => other is not null && Keys.All(k => _rates[k] == other._rates[k]);
+
+    public override bool Equals(object? obj) => Equals(obj as PortfolioRates);
+
+    public override int GetHashCode() => Keys.Aggregate(0, (h, k) => HashCode.Combine(h, _rates[k]));
 }
 
 public sealed record PortfolioCounts(

@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Metrics;
 

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Metrics;
 
@@ -14,9 +16,12 @@ public static class DayKey
     public static int Number(DateOnly day) => day.Year * 10000 + day.Month * 100 + day.Day;
 
     public static DateOnly Parse(string text) => DateOnly.ParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>The key text of a DateSK number as a range bound: any number, clamped to eight digits.</summary>
+    public static string FromNumber(long dateSk) => Math.Clamp(dateSk, 0, 99_999_999).ToString("D8", CultureInfo.InvariantCulture);
 }
 
-/// <summary>A project's metrics as of a day: PartitionKey <c>{portfolioId}|{yyyymmdd}</c>, RowKey the project id.</summary>
+/// <summary>A project's metrics as of a day; its keys are <see cref="ProjectSnapshotStore"/>'s.</summary>
 public sealed class ProjectSnapshotEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
@@ -75,12 +80,10 @@ public sealed class ProjectSnapshotEntity : ITableEntity
 
     public DateTimeOffset ComputedAt { get; set; }
 
-    public static string Partition(string portfolioId, DateOnly day) => $"{portfolioId}|{DayKey.Text(day)}";
-
     public static ProjectSnapshotEntity From(string portfolioId, ProjectMetrics m, DateTimeOffset computedAt) => new()
     {
-        PartitionKey = Partition(portfolioId, m.AsOf),
-        RowKey = m.ProjectId,
+        PartitionKey = ProjectSnapshotStore.Partition(portfolioId, m.AsOf),
+        RowKey = ProjectSnapshotStore.RowKey(m.ProjectId),
         PortfolioId = portfolioId,
         Date = ProjectEntity.StoreDate(m.AsOf),
         DateSK = DayKey.Number(m.AsOf),
@@ -119,7 +122,7 @@ public sealed class ProjectSnapshotEntity : ITableEntity
 }
 
 /// <summary>
-/// A portfolio's metrics as of a day: PartitionKey the portfolio id, RowKey yyyymmdd. Rates and counts are flat
+/// A portfolio's metrics as of a day (keys: <see cref="PortfolioSnapshotStore"/>). Rates and counts are flat
 /// columns (<c>PriorityValue</c>, <c>PriorityGapPoints</c>, <c>ByStatusActive</c>, ...) so that every number is a
 /// typed column for the Power BI feed.
 /// </summary>
@@ -127,7 +130,7 @@ public static class PortfolioSnapshotEntity
 {
     public static TableEntity From(PortfolioMetrics m, DateTimeOffset computedAt)
     {
-        var e = new TableEntity(m.PortfolioId, DayKey.Text(m.AsOf))
+        var e = new TableEntity(PortfolioSnapshotStore.Partition(m.PortfolioId), PortfolioSnapshotStore.RowKey(m.AsOf))
         {
             ["Date"] = ProjectEntity.StoreDate(m.AsOf),
             ["DateSK"] = DayKey.Number(m.AsOf),
@@ -139,9 +142,9 @@ public static class PortfolioSnapshotEntity
             ["OnTrackShare"] = m.OnTrackShare,
             ["ComputedAt"] = computedAt,
         };
-        foreach (var (name, rate) in m.Rates.All())
+        foreach (var definition in RateDefinitions.All)
         {
-            var column = Column(name);
+            var (column, rate) = (definition.Column, m.Rates[definition.Id]);
             e[column + "Value"] = rate.Value;
             e[column + "Baseline"] = rate.Baseline;
             e[column + "GapPoints"] = rate.GapPoints;
@@ -160,18 +163,13 @@ public static class PortfolioSnapshotEntity
 
     public static PortfolioMetrics ToMetrics(TableEntity e)
     {
-        Rate R(string name)
-        {
-            var column = Column(name);
-            return new Rate(e.GetDouble(column + "Value"), e.GetDouble(column + "Baseline") ?? 0, e.GetDouble(column + "GapPoints"),
-                TrackerJson.Parse<Standing>(e.GetString(column + "Standing")) ?? Standing.NoData);
-        }
-        var rates = new PortfolioRates(R("priority"), R("priorityByBudget"), R("acceleration"), R("investment"), R("investmentByBudget"),
-            R("customerEngagement"), R("customerOutcomeLink"), R("cloud"), R("crm"), R("ai"));
+        var rates = new PortfolioRates(RateDefinitions.All.ToDictionary(d => d.Id, d => new Rate(
+            e.GetDouble(d.Column + "Value"), e.GetDouble(d.Column + "Baseline") ?? 0, e.GetDouble(d.Column + "GapPoints"),
+            TrackerJson.Parse<Standing>(e.GetString(d.Column + "Standing")) ?? Standing.NoData)));
         var byStatus = Enum.GetValues<ProjectStatus>().Select(s => TrackerJson.Name(s)).ToDictionary(s => s, s => e.GetInt32("ByStatus" + Column(s)) ?? 0);
         var byRag = Enum.GetValues<Projects.Rag>().Select(r => TrackerJson.Name(r)).ToDictionary(r => r, r => e.GetInt32("ByRag" + Column(r)) ?? 0);
         return new PortfolioMetrics(
-            e.PartitionKey, DayKey.Parse(e.RowKey), e.GetInt32("ActiveProjects") ?? 0, rates,
+            e.PartitionKey, PortfolioSnapshotStore.DayOf(e.RowKey), e.GetInt32("ActiveProjects") ?? 0, rates,
             new PortfolioCounts(byStatus, byRag, e.GetInt32("Stale") ?? 0, e.GetInt32("Slipping") ?? 0),
             e.GetDouble("MeanVelocity"), e.GetDouble("MedianSlipDays"), e.GetDouble("OnTrackShare"));
     }

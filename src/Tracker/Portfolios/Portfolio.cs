@@ -1,7 +1,9 @@
 using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Portfolios;
 
@@ -29,12 +31,10 @@ public sealed record CreatePortfolioRequest : IRequestBody
         .Currency("currency", Currency);
 }
 
-/// <summary>The stored row: PartitionKey "portfolio", RowKey the portfolio id.</summary>
+/// <summary>The stored row (keys: <see cref="PortfolioStore"/>).</summary>
 public sealed class PortfolioEntity : ITableEntity
 {
-    public const string Partition = "portfolio";
-
-    public string PartitionKey { get; set; } = Partition;
+    public string PartitionKey { get; set; } = PortfolioStore.Partition;
 
     public string RowKey { get; set; } = "";
 

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
 using Tracker.Security;
+using Tracker.Storage;
 
 namespace Tracker.Portfolios;
 

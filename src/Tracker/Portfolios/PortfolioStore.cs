@@ -1,93 +1,73 @@
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Portfolios;
 
-/// <summary>Portfolios live in one partition; every read is a point read or a range of that partition.</summary>
-public sealed class PortfolioStore(TrackerTables tables)
+/// <summary>The Portfolios table: one partition; every read is a point read or a range of that partition.</summary>
+public sealed class PortfolioStore(TrackerTables tables) : FeedSourceStore<PortfolioEntity>(tables, Name)
 {
-    private TableClient Table => tables.Portfolios;
+    public const string Name = "Portfolios";
 
-    public async Task<PortfolioEntity?> FindAsync(string id, CancellationToken ct)
-    {
-        if (!Ids.IsValid(id))
-        {
-            return null;
-        }
-        var found = await Table.GetEntityIfExistsAsync<PortfolioEntity>(PortfolioEntity.Partition, id, cancellationToken: ct);
-        return found.HasValue ? found.Value : null;
-    }
+    /// <summary>The one partition every portfolio lives in.</summary>
+    public const string Partition = "portfolio";
+
+    public static string RowKey(string portfolioId) => portfolioId;
+
+    public static string AllFilter => TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+
+    public async Task<PortfolioEntity?> FindAsync(string id, CancellationToken ct) =>
+        Ids.IsValid(id) ? await ReadRowAsync(Partition, RowKey(id), ct) : null;
 
     public async Task<PortfolioEntity> GetAsync(string id, CancellationToken ct) =>
-        await FindAsync(id, ct) ?? throw Problems.NotFound($"Portfolio '{id}' does not exist.");
+        await FindAsync(id, ct) ?? throw new NotFoundException($"{Describe(id)} does not exist.");
 
+    /// <summary>Adds a portfolio; a retry of the request that created it (same request id) gets what it created.</summary>
     public async Task<PortfolioEntity> AddAsync(PortfolioEntity entity, CancellationToken ct)
     {
-        try
+        if (await TryAddAsync(entity, ct))
         {
-            var response = await Table.AddEntityAsync(entity, ct);
-            entity.ETag = response.Headers.ETag ?? default;
             return entity;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        if (entity.RequestId is not null && await FindAsync(entity.RowKey, ct) is { } existing && existing.RequestId == entity.RequestId)
         {
-            // A retry of the request that created it (same Idempotency-Key) gets what it created.
-            if (entity.RequestId is not null && await FindAsync(entity.RowKey, ct) is { } existing && existing.RequestId == entity.RequestId)
-            {
-                return existing;
-            }
-            throw Problems.Conflict($"Portfolio '{entity.RowKey}' already exists.");
+            return existing;
         }
+        throw new AlreadyExistsException($"{Describe(entity.RowKey)} already exists.");
     }
 
-    public async Task<PortfolioEntity> ReplaceAsync(PortfolioEntity entity, ETag ifMatch, CancellationToken ct)
-    {
-        try
-        {
-            var response = await Table.UpdateEntityAsync(entity, ifMatch, TableUpdateMode.Replace, ct);
-            entity.ETag = response.Headers.ETag ?? default;
-            return entity;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            throw Problems.PreconditionFailed($"Portfolio '{entity.RowKey}' changed since it was read (stale ETag); nothing was written.");
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            throw Problems.NotFound($"Portfolio '{entity.RowKey}' does not exist.");
-        }
-    }
+    public Task<PortfolioEntity> ReplaceAsync(PortfolioEntity entity, ETag ifMatch, CancellationToken ct) =>
+        ReplaceAsync(entity, ifMatch, Describe(entity.RowKey), ct);
 
-    public async Task DeleteAsync(string id, ETag ifMatch, CancellationToken ct)
-    {
-        try
-        {
-            await Table.DeleteEntityAsync(PortfolioEntity.Partition, id, ifMatch, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            throw Problems.PreconditionFailed($"Portfolio '{id}' changed since it was read (stale ETag); nothing was deleted.");
-        }
-    }
+    public Task DeleteAsync(string id, ETag ifMatch, CancellationToken ct) => DeleteAsync(Partition, RowKey(id), ifMatch, Describe(id), ct);
 
     /// <summary>A page of portfolios; with <paramref name="only"/>, just those ids (a scoped key's portfolios).</summary>
     public async Task<(IReadOnlyList<PortfolioEntity> Items, string? Token)> ListAsync(
         int limit, string? token, IReadOnlySet<string>? only, CancellationToken ct)
     {
-        if (only is not null)
+        if (only is null)
         {
-            var items = new List<PortfolioEntity>();
-            foreach (var id in only.Order(StringComparer.Ordinal))
-            {
-                if (await FindAsync(id, ct) is { } entity)
-                {
-                    items.Add(entity);
-                }
-            }
-            return (items, null);
+            return await ReadPageAsync(AllFilter, limit, token, ct);
         }
-        return await Table.PageAsync<PortfolioEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PortfolioEntity.Partition}"), limit, token, ct);
+        var items = new List<PortfolioEntity>();
+        foreach (var id in only.Order(StringComparer.Ordinal))
+        {
+            if (await FindAsync(id, ct) is { } entity)
+            {
+                items.Add(entity);
+            }
+        }
+        return (items, null);
     }
+
+    /// <summary>Every portfolio, in id order (the jobs' walk and the feed's plans).</summary>
+    public IAsyncEnumerable<PortfolioEntity> EveryAsync(CancellationToken ct) => ReadEveryAsync<PortfolioEntity>(AllFilter, null, ct);
+
+    /// <summary>One round trip to the table, whatever it holds: what the health check asks of storage.</summary>
+    public async Task PingAsync(CancellationToken ct) =>
+        await ReadFirstAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"health"}"), ct, ["RowKey"]);
+
+    private static string Describe(string id) => $"Portfolio '{id}'";
 }

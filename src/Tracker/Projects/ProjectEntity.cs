@@ -1,6 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Projects;
@@ -144,9 +146,9 @@ public sealed class ProjectEntity : ITableEntity
     {
         Id = RowKey,
         Name = Name,
-        Category = Hosting.TrackerJson.Parse<Category>(Category),
-        Status = Hosting.TrackerJson.Parse<ProjectStatus>(Status),
-        Priority = Hosting.TrackerJson.Parse<Priority>(Priority),
+        Category = Common.TrackerJson.Parse<Category>(Category),
+        Status = Common.TrackerJson.Parse<ProjectStatus>(Status),
+        Priority = Common.TrackerJson.Parse<Priority>(Priority),
         Owner = Owner,
         StartDate = DateOnly.FromDateTime(StartDate.UtcDateTime),
         TargetDate = TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
@@ -162,7 +164,7 @@ public sealed class ProjectEntity : ITableEntity
     public void ApplyDescriptive(CreateProjectRequest r, DateTimeOffset now)
     {
         Name = r.Name!;
-        Category = Hosting.TrackerJson.Name(r.Category!.Value);
+        Category = Common.TrackerJson.Name(r.Category!.Value);
         Owner = r.Owner;
         StartDate = StoreDate(r.StartDate!.Value);
         TargetDate = r.TargetDate is { } target ? StoreDate(target) : null;

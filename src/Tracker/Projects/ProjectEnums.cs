@@ -1,3 +1,7 @@
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
+
 namespace Tracker.Projects;
 
 public enum Category

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Security;
+using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Projects;
@@ -35,7 +37,7 @@ public sealed class ProjectHandlers(
                 await portfolios.GetAsync(portfolioId, call.Aborted);
                 return await sheets.ProjectsCsvAsync(portfolioId, status, category, priority, call.Aborted);
             }
-            var fingerprint = $"projects|{portfolioId}|{status}|{category}|{priority}";
+            var fingerprint = Paging.Fingerprint("projects", portfolioId, status, category, priority);
             var paging = await call.PagingAsync(fingerprint);
             await portfolios.GetAsync(portfolioId, call.Aborted);
             var (items, token) = await projects.ListAsync(portfolioId, status, category, priority, paging.Limit, paging.StorageToken, call.Aborted);

@@ -1,7 +1,9 @@
 using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Security;
 
@@ -32,12 +34,10 @@ public sealed record CreateApiKeyRequest : IRequestBody
     }
 }
 
-/// <summary>The stored row: PartitionKey "key", RowKey the key id; the secret only as salt and hash.</summary>
+/// <summary>The stored row (keys: <see cref="ApiKeyStore"/>); the secret only as salt and hash.</summary>
 public sealed class ApiKeyEntity : ITableEntity
 {
-    public const string Partition = "key";
-
-    public string PartitionKey { get; set; } = Partition;
+    public string PartitionKey { get; set; } = ApiKeyStore.Partition;
 
     public string RowKey { get; set; } = "";
 
@@ -65,5 +65,5 @@ public sealed class ApiKeyEntity : ITableEntity
         string.IsNullOrEmpty(Portfolios) ? null : Portfolios.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public ApiKey ToApi() =>
-        new(RowKey, Name, TrackerJson.Parse<Role>(Role) ?? Security.Role.Reader, PortfolioList, CreatedAt, RevokedAt);
+        new(RowKey, Name, TrackerJson.Parse<Role>(Role) ?? Api.Role.Reader, PortfolioList, CreatedAt, RevokedAt);
 }

@@ -1,37 +1,28 @@
-using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Security;
 
-public sealed class ApiKeyStore(TrackerTables tables)
+/// <summary>The ApiKeys table: one partition, RowKey the key id.</summary>
+public sealed class ApiKeyStore(TrackerTables tables) : TableStore<ApiKeyEntity>(tables, Name)
 {
-    private TableClient Table => tables.ApiKeys;
+    public const string Name = "ApiKeys";
 
-    public async Task<ApiKeyEntity?> FindAsync(string keyId, CancellationToken ct)
-    {
-        var found = await Table.GetEntityIfExistsAsync<ApiKeyEntity>(ApiKeyEntity.Partition, keyId, cancellationToken: ct);
-        return found.HasValue ? found.Value : null;
-    }
+    /// <summary>The one partition every key lives in.</summary>
+    public const string Partition = "key";
+
+    public static string RowKey(string keyId) => keyId;
+
+    public Task<ApiKeyEntity?> FindAsync(string keyId, CancellationToken ct) => ReadRowAsync(Partition, RowKey(keyId), ct);
 
     /// <summary>Writes a new key under its request's id (see KeyHandlers.Create).</summary>
-    public Task UpsertAsync(ApiKeyEntity entity, CancellationToken ct) => Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+    public Task UpsertAsync(ApiKeyEntity entity, CancellationToken ct) => UpsertRowAsync(entity, ct);
 
-    public async Task<(IReadOnlyList<ApiKeyEntity> Items, string? Token)> ListAsync(int limit, string? token, CancellationToken ct)
-    {
-        return await Table.PageAsync<ApiKeyEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ApiKeyEntity.Partition}"), limit, token, ct);
-    }
+    public Task<(IReadOnlyList<ApiKeyEntity> Items, string? Token)> ListAsync(int limit, string? token, CancellationToken ct) =>
+        ReadPageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), limit, token, ct);
 
-    public async Task UpdateAsync(ApiKeyEntity entity, CancellationToken ct)
-    {
-        try
-        {
-            await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            throw Problems.PreconditionFailed("The key changed since it was read; read it again.");
-        }
-    }
+    /// <summary>Replaces a key with the ETag it was read with.</summary>
+    public Task UpdateAsync(ApiKeyEntity entity, CancellationToken ct) => ReplaceAsync(entity, entity.ETag, "The key", ct);
 }

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Digests;
+using Tracker.Storage;
 
 namespace Tracker.Security;
 

@@ -3,7 +3,9 @@ using System.Text;
 using CsvHelper;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Spreadsheets;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Spreadsheets;
 

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
+using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Spreadsheets;

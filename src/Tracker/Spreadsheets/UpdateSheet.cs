@@ -1,5 +1,7 @@
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Spreadsheets;

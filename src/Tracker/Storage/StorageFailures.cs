@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Azure;
+using Tracker.Common;
 
 namespace Tracker.Storage;
 

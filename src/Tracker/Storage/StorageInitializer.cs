@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tracker.Common;
 
 namespace Tracker.Storage;
 
 /// <summary>
-/// Creates the tables on start. When storage is unreachable the host still starts (health and every request answer
+/// Creates the tables (one per store) and the job-lock container on start. When storage is unreachable the host still starts (health and every request answer
 /// 503) and creation is retried in the background until it succeeds.
 /// </summary>
-public sealed partial class StorageInitializer(TrackerTables tables, Jobs.JobLock locks, TimeProvider time, ILogger<StorageInitializer> logger)
+public sealed partial class StorageInitializer(IEnumerable<IStorageResource> resources, TimeProvider time, ILogger<StorageInitializer> logger)
     : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,13 +35,14 @@ public sealed partial class StorageInitializer(TrackerTables tables, Jobs.JobLoc
     {
         try
         {
-            foreach (var name in TrackerTables.All)
+            var count = 0;
+            foreach (var resource in resources)
             {
-                await tables.Service.GetTableClient(name).CreateIfNotExistsAsync(ct);
+                await resource.CreateAsync(ct);
+                count++;
             }
-            await locks.CreateContainerAsync(ct);
             _ready.TrySetResult();
-            LogReady(TrackerTables.All.Count);
+            LogReady(count);
         }
         catch (Exception e) when (StorageFailures.IsUnavailable(e))
         {
@@ -48,8 +50,8 @@ public sealed partial class StorageInitializer(TrackerTables tables, Jobs.JobLoc
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Table storage ready: {TableCount} tables present")]
-    private partial void LogReady(int tableCount);
+    [LoggerMessage(LogLevel.Information, "Storage ready: {ResourceCount} tables and containers present")]
+    private partial void LogReady(int resourceCount);
 
     [LoggerMessage(LogLevel.Warning, "Table storage unreachable at start ({Reason}); retrying every 5 s, requests answer 503 meanwhile")]
     private partial void LogUnavailable(string reason);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Tracker.Common;
 
 namespace Tracker.Storage;
 

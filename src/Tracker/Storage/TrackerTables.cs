@@ -3,27 +3,17 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
+using Tracker.Common;
 
 namespace Tracker.Storage;
 
-/// <summary>The one <see cref="TableServiceClient"/> of the process and a client for each table of the layout.</summary>
+/// <summary>
+/// The one <see cref="TableServiceClient"/> of the process, with its retry policy. It hands a table's client only to
+/// that table's store (<see cref="TableStore{TEntity}"/>); no other code touches a table.
+/// </summary>
 public sealed class TrackerTables
 {
-    public const string PortfoliosTable = "Portfolios";
-    public const string ProjectsTable = "Projects";
-    public const string UpdatesTable = "Updates";
-    public const string ApiKeysTable = "ApiKeys";
-    public const string IdempotencyTable = "Idempotency";
-    public const string ProjectSnapshotsTable = "ProjectSnapshots";
-    public const string PortfolioSnapshotsTable = "PortfolioSnapshots";
-    public const string JobRunsTable = "JobRuns";
-    public const string SubscriptionsTable = "Subscriptions";
-    public const string DigestLogTable = "DigestLog";
-    public const string SettingsTable = "Settings";
-
-    public static readonly IReadOnlyList<string> All =
-        [PortfoliosTable, ProjectsTable, UpdatesTable, ApiKeysTable, IdempotencyTable, ProjectSnapshotsTable, PortfolioSnapshotsTable, JobRunsTable,
-         SubscriptionsTable, DigestLogTable, SettingsTable];
+    private readonly TableServiceClient _service;
 
     /// <param name="policies">extra pipeline policies from DI, applied to every call (none in production; tests
     /// register one to inject storage faults between two calls of one request).</param>
@@ -40,43 +30,10 @@ public sealed class TrackerTables
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
         }
-        Service = string.IsNullOrWhiteSpace(o.ConnectionString)
+        _service = string.IsNullOrWhiteSpace(o.ConnectionString)
             ? new TableServiceClient(o.TableEndpoint!, new DefaultAzureCredential(), clientOptions)
             : new TableServiceClient(o.ConnectionString, clientOptions);
-        Portfolios = Service.GetTableClient(PortfoliosTable);
-        Projects = Service.GetTableClient(ProjectsTable);
-        Updates = Service.GetTableClient(UpdatesTable);
-        ApiKeys = Service.GetTableClient(ApiKeysTable);
-        Idempotency = Service.GetTableClient(IdempotencyTable);
-        ProjectSnapshots = Service.GetTableClient(ProjectSnapshotsTable);
-        PortfolioSnapshots = Service.GetTableClient(PortfolioSnapshotsTable);
-        JobRuns = Service.GetTableClient(JobRunsTable);
-        Subscriptions = Service.GetTableClient(SubscriptionsTable);
-        DigestLog = Service.GetTableClient(DigestLogTable);
-        Settings = Service.GetTableClient(SettingsTable);
     }
 
-    public TableServiceClient Service { get; }
-
-    public TableClient Portfolios { get; }
-
-    public TableClient Projects { get; }
-
-    public TableClient Updates { get; }
-
-    public TableClient ApiKeys { get; }
-
-    public TableClient Idempotency { get; }
-
-    public TableClient ProjectSnapshots { get; }
-
-    public TableClient PortfolioSnapshots { get; }
-
-    public TableClient JobRuns { get; }
-
-    public TableClient Subscriptions { get; }
-
-    public TableClient DigestLog { get; }
-
-    public TableClient Settings { get; }
+    internal TableClient Client(string tableName) => _service.GetTableClient(tableName);
 }

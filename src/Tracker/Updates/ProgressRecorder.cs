@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Updates;
 
@@ -11,8 +13,6 @@ namespace Tracker.Updates;
 /// </summary>
 public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore updates, Ids ids, TimeProvider time, ILogger<ProgressRecorder> logger)
 {
-    private const int MaxAttempts = 30;
-
     /// <summary>Records an update that no retry will repeat (the demo, tests): a fresh id, recorded now.</summary>
     public Task<UpdateEntity> RecordAsync(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, CancellationToken ct) =>
         RecordAsync(portfolioId, projectId, body, reportedBy, new RequestIdentity(ids.New(), time.GetUtcNow()), ct);
@@ -35,8 +35,8 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
         var reportedAt = body.ReportedAt ?? now;
         return new UpdateEntity
         {
-            PartitionKey = UpdateEntity.Partition(portfolioId, projectId),
-            RowKey = UpdateEntity.Key(reportedAt, now, id),
+            PartitionKey = UpdateStore.Partition(portfolioId, projectId),
+            RowKey = UpdateStore.RowKey(reportedAt, now, id),
             Id = id,
             ProjectId = projectId,
             ReportedAt = reportedAt,
@@ -99,26 +99,19 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
     }
 
     /// <summary>Applies updates to a project's state with If-Match, re-reading and re-applying when another writer got there first.</summary>
-    private async Task<ProjectEntity> ApplyAsync(ProjectEntity project, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<ProjectEntity> ApplyAsync(ProjectEntity project, IReadOnlyList<UpdateEntity> batch, CancellationToken ct) =>
+        ConcurrencyRetry.RunAsync(async attempt =>
         {
+            if (attempt > 1)
+            {
+                project = await projects.GetAsync(project.PartitionKey, project.RowKey, ct);
+            }
             foreach (var update in batch)
             {
                 project.Apply(update, time.GetUtcNow());
             }
-            try
-            {
-                return await projects.ReplaceAsync(project, project.ETag, ct);
-            }
-            catch (ApiProblemException e) when (e.Status == 412 && attempt < MaxAttempts)
-            {
-                // Another writer changed the project first: back off a little (jittered), re-read and re-apply.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(attempt, 10))), time, ct);
-                project = await projects.GetAsync(project.PartitionKey, project.RowKey, ct);
-            }
-        }
-    }
+            return await projects.ReplaceAsync(project, project.ETag, ct);
+        }, time, ct);
 
     [LoggerMessage(LogLevel.Warning, "Project {PortfolioId}/{ProjectId} was behind update {UpdateId}; applied it on read")]
     private partial void LogRepair(string portfolioId, string projectId, string updateId);

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Updates;
 
@@ -60,9 +62,7 @@ public sealed record PostUpdateRequest : IRequestBody
 }
 
 /// <summary>
-/// The stored row, append-only. PartitionKey is <c>{portfolioId}|{projectId}</c>; RowKey is the inverted ticks of
-/// reportedAt, then the inverted ticks of the time it was recorded, then the id — so a partition reads newest first,
-/// ties going to the update recorded last, and a reportedAt range is a RowKey range.
+/// The stored row of an update, append-only; its keys are <see cref="UpdateStore"/>'s.
 /// </summary>
 public sealed class UpdateEntity : ITableEntity
 {
@@ -97,18 +97,6 @@ public sealed class UpdateEntity : ITableEntity
     public string? Note { get; set; }
 
     public string? ReportedBy { get; set; }
-
-    public static string Partition(string portfolioId, string projectId) => $"{portfolioId}|{projectId}";
-
-    public static string Key(DateTimeOffset reportedAt, DateTimeOffset recordedAt, string id) =>
-        $"{Inverted(reportedAt)}_{Inverted(recordedAt)}_{id}";
-
-    /// <summary>The smallest RowKey of an update reported before <paramref name="instant"/> (newer ones sort first).</summary>
-    public static string KeyBefore(DateTimeOffset instant) => Pad(DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks + 1);
-
-    public static string Inverted(DateTimeOffset instant) => Pad(DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks);
-
-    private static string Pad(long value) => value.ToString("D19", CultureInfo.InvariantCulture);
 
     public ProgressUpdate ToApi() => new(
         Id, ProjectId, ReportedAt,

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
+using Tracker.Storage;
 
 namespace Tracker.Updates;
 
@@ -27,7 +29,7 @@ public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder re
                 await projects.GetAsync(portfolioId, projectId, call.Aborted);
                 return await sheets.UpdatesCsvAsync(portfolioId, projectId, from, to, call.Aborted);
             }
-            var fingerprint = $"updates|{portfolioId}|{projectId}|{from:O}|{to:O}";
+            var fingerprint = Paging.Fingerprint("updates", portfolioId, projectId, from, to);
             var paging = await call.PagingAsync(fingerprint);
             await projects.GetAsync(portfolioId, projectId, call.Aborted);
             var (items, token) = await updates.ListAsync(portfolioId, projectId, from, to, paging.Limit, paging.StorageToken, call.Aborted);

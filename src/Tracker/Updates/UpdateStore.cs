@@ -1,94 +1,77 @@
-using Azure;
+using System.Globalization;
 using Azure.Data.Tables;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Updates;
 
-/// <summary>The append-only history of each project: one partition per project, newest first.</summary>
-public sealed class UpdateStore(TrackerTables tables)
+/// <summary>
+/// The Updates table: the append-only history of each project. PartitionKey is <c>{portfolioId}|{projectId}</c> (the
+/// feed's ProjectKey too); RowKey is the inverted ticks of reportedAt, then the inverted ticks of the time it was
+/// recorded, then the id — so a partition reads newest first, ties going to the update recorded last, and a
+/// reportedAt range is a RowKey range.
+/// </summary>
+public sealed class UpdateStore(TrackerTables tables) : FeedSourceStore<UpdateEntity>(tables, Name)
 {
-    private TableClient Table => tables.Updates;
+    public const string Name = "Updates";
+
+    private const char Separator = '|';
+
+    public static string Partition(string portfolioId, string projectId) => portfolioId + Separator + projectId;
+
+    /// <summary>The portfolio of a partition key.</summary>
+    public static string PortfolioOf(string partitionKey) => partitionKey.Split(Separator)[0];
+
+    /// <summary>The partition keys of every project of a portfolio: [From, Before).</summary>
+    public static (string From, string Before) PortfolioPartitions(string portfolioId) =>
+        (portfolioId + Separator, portfolioId + (char)(Separator + 1));
+
+    public static string RowKey(DateTimeOffset reportedAt, DateTimeOffset recordedAt, string id) =>
+        $"{Inverted(reportedAt)}_{Inverted(recordedAt)}_{id}";
+
+    /// <summary>The smallest RowKey of an update reported before <paramref name="instant"/> (newer ones sort first).</summary>
+    public static string RowKeyBefore(DateTimeOffset instant) => Pad(DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks + 1);
+
+    /// <summary>The RowKey condition of updates reported in [from, to): a RowKey range, since RowKeys are inverted ticks.</summary>
+    public static string ReportedBetween(DateTimeOffset? from, DateTimeOffset? to) =>
+        (to is { } end ? " and " + TableClient.CreateQueryFilter($"RowKey ge {RowKeyBefore(end)}") : "")
+        + (from is { } start ? " and " + TableClient.CreateQueryFilter($"RowKey lt {RowKeyBefore(start)}") : "");
+
+    private static string Inverted(DateTimeOffset instant) => Pad(DateTimeOffset.MaxValue.UtcTicks - instant.UtcTicks);
+
+    private static string Pad(long value) => value.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static string ProjectFilter(string portfolioId, string projectId) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {Partition(portfolioId, projectId)}");
 
     /// <summary>Adds an update; an update with the same key already stored (a retried write) counts as added.</summary>
-    public async Task AddAsync(UpdateEntity entity, CancellationToken ct)
-    {
-        try
-        {
-            await Table.AddEntityAsync(entity, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-        }
-    }
+    public async Task AddAsync(UpdateEntity entity, CancellationToken ct) => await TryAddAsync(entity, ct);
 
     /// <summary>
-    /// Writes many updates of one project in entity group transactions of up to 100. Upserts: an update's row is
-    /// determined by its id and times, so writing it again (a retried import) writes the same row.
+    /// Writes many updates of one project in entity group transactions. Upserts: an update's row is determined by its
+    /// id and times, so writing it again (a retried import) writes the same row.
     /// </summary>
-    public async Task AddManyAsync(IReadOnlyList<UpdateEntity> entities, CancellationToken ct)
-    {
-        foreach (var chunk in entities.Chunk(100))
-        {
-            await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
-        }
-    }
+    public Task AddManyAsync(IReadOnlyList<UpdateEntity> entities, CancellationToken ct) =>
+        SubmitBatchesAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), "An update changed while it was written.", ct);
 
     /// <summary>Every update of a project within [from, to), newest first.</summary>
-    public async Task<List<UpdateEntity>> AllAsync(string portfolioId, string projectId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
-    {
-        var all = new List<UpdateEntity>();
-        string? token = null;
-        do
-        {
-            var (items, next) = await ListAsync(portfolioId, projectId, from, to, 1000, token, ct);
-            all.AddRange(items);
-            token = next;
-        }
-        while (token is not null);
-        return all;
-    }
+    public Task<List<UpdateEntity>> AllAsync(string portfolioId, string projectId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        ReadAllAsync(ProjectFilter(portfolioId, projectId) + ReportedBetween(from, to), ct);
+
+    /// <summary>Every update of a project, newest first, with only <paramref name="columns"/> (the metrics engine's read).</summary>
+    public IAsyncEnumerable<UpdateEntity> EveryAsync(string portfolioId, string projectId, IEnumerable<string> columns, CancellationToken ct) =>
+        ReadEveryAsync<UpdateEntity>(ProjectFilter(portfolioId, projectId), columns, ct);
 
     /// <summary>The partition's first row: RowKeys are inverted reportedAt ticks, so that is the newest update.</summary>
     public Task<UpdateEntity?> NewestAsync(string portfolioId, string projectId, CancellationToken ct) =>
-        Table.FirstOrDefaultAsync<UpdateEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}"), ct);
+        ReadFirstAsync<UpdateEntity>(ProjectFilter(portfolioId, projectId), ct);
 
-    /// <summary>
-    /// A page of history, newest first, of updates reported in [from, to): a RowKey range within the project's
-    /// partition, since RowKeys are inverted reportedAt ticks.
-    /// </summary>
-    public async Task<(IReadOnlyList<UpdateEntity> Items, string? Token)> ListAsync(
-        string portfolioId, string projectId, DateTimeOffset? from, DateTimeOffset? to, int limit, string? token, CancellationToken ct)
-    {
-        var partition = UpdateEntity.Partition(portfolioId, projectId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        if (to is { } end)
-        {
-            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {UpdateEntity.KeyBefore(end)}");
-        }
-        if (from is { } start)
-        {
-            filter += " and " + TableClient.CreateQueryFilter($"RowKey lt {UpdateEntity.KeyBefore(start)}");
-        }
-        return await Table.PageAsync<UpdateEntity>(filter, limit, token, ct);
-    }
+    /// <summary>A page of history, newest first, of updates reported in [from, to).</summary>
+    public Task<(IReadOnlyList<UpdateEntity> Items, string? Token)> ListAsync(
+        string portfolioId, string projectId, DateTimeOffset? from, DateTimeOffset? to, int limit, string? token, CancellationToken ct) =>
+        ReadPageAsync(ProjectFilter(portfolioId, projectId) + ReportedBetween(from, to), limit, token, ct);
 
     /// <summary>Deletes a project's whole history, 100 rows per entity group transaction.</summary>
-    public async Task DeleteAllAsync(string portfolioId, string projectId, CancellationToken ct)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateEntity.Partition(portfolioId, projectId)}");
-        var batch = new List<TableTransactionAction>(100);
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey"], ct))
-        {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-            if (batch.Count == 100)
-            {
-                await Table.SubmitTransactionAsync(batch, ct);
-                batch.Clear();
-            }
-        }
-        if (batch.Count > 0)
-        {
-            await Table.SubmitTransactionAsync(batch, ct);
-        }
-    }
+    public Task DeleteAllAsync(string portfolioId, string projectId, CancellationToken ct) => DeleteEveryAsync(ProjectFilter(portfolioId, projectId), ct);
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 
 namespace Tracker.Tests.Api;
 
@@ -58,11 +59,11 @@ public sealed class HostApiTests(ApiFixture api)
         var expected = live.ToJsonString(options) + "\n";
         if (Environment.GetEnvironmentVariable("TRACKER_UPDATE_OPENAPI") == "1")
         {
-            await File.WriteAllTextAsync(Path.Combine(Testing.RepoRoot.Find(), "src", "Tracker", "Hosting", "openapi.json"), expected);
+            await File.WriteAllTextAsync(Path.Combine(Testing.RepoRoot.Find(), "src", "Tracker", "Api", "openapi.json"), expected);
             return;
         }
         Assert.True(expected == System.Text.Encoding.UTF8.GetString(OpenApiHandlers.Embedded),
-            "src/Tracker/Hosting/openapi.json is stale: run the tests once with TRACKER_UPDATE_OPENAPI=1 and commit it.");
+            "src/Tracker/Api/openapi.json is stale: run the tests once with TRACKER_UPDATE_OPENAPI=1 and commit it.");
     }
 
     /// <summary>HTTP/1.0 allows a request without Host; the feed then links to the address the request arrived on.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Tracker.Security;
 using Tracker.Storage;
 
 namespace Tracker.Tests.Api;
@@ -115,7 +116,7 @@ public sealed class SecurityApiTests(ApiFixture api)
         await HttpAssert.JsonAsync(await anonymous.GetAsync("/api/portfolios?code=" + Uri.EscapeDataString(key)), 200);
         await HttpAssert.ProblemAsync(await anonymous.GetAsync("/api/portfolios?code=" + Uri.EscapeDataString(key + "x")), 401);
 
-        var table = new TableServiceClient(api.Azurite.ConnectionString).GetTableClient(TrackerTables.ApiKeysTable);
+        var table = new TableServiceClient(api.Azurite.ConnectionString).GetTableClient(ApiKeyStore.Name);
         var row = (await table.GetEntityAsync<TableEntity>("key", created.GetProperty("id").GetString()!)).Value;
         foreach (var value in row.Select(p => p.Value))
         {

@@ -167,10 +167,10 @@ public sealed class SendDigestsJobTests
         await using var world = await StartAsync(MondayMorning);
         var subscription = await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
         var period = DigestPeriod.Current((await world.Host.Get<SubscriptionStore>().FindAsync("p-emea", subscription, default))!, MondayMorning);
-        await world.Host.Get<TrackerTables>().DigestLog.AddEntityAsync(new DigestLogEntity
+        await world.Host.Table(DigestLogStore.Name).AddEntityAsync(new DigestLogEntity
         {
             PartitionKey = "p-emea",
-            RowKey = DigestLogEntity.Key(period.Key, subscription),
+            RowKey = DigestLogStore.RowKey(period.Key, subscription),
             SubscriptionId = subscription,
             Period = period.Key,
             ClaimedAt = MondayMorning,
@@ -186,7 +186,7 @@ public sealed class SendDigestsJobTests
         Assert.Equal((1, 1), (later!.Counts.Sent, later.Counts.Resent));
         var mail = Assert.Single(await world.Mail.EmailsAsync());
         Assert.Equal("digest.p-emea.claimed@transformation-tracker", (await world.Mail.SourceAsync(mail)).MessageId);
-        var log = (await world.Host.Get<TrackerTables>().DigestLog.GetEntityAsync<DigestLogEntity>("p-emea", DigestLogEntity.Key(period.Key, subscription))).Value;
+        var log = (await world.Host.Table(DigestLogStore.Name).GetEntityAsync<DigestLogEntity>("p-emea", DigestLogStore.RowKey(period.Key, subscription))).Value;
         Assert.Equal("sent", log.State);
     }
 
@@ -202,7 +202,7 @@ public sealed class SendDigestsJobTests
         world.Host.Time.Advance(TimeSpan.FromMinutes(35)); // 06:05Z = 08:05 local
         await RunAsync(world);
         Assert.Equal(["daily@example.com"], await RecipientsAsync(world));
-        var log = (await world.Host.Get<TrackerTables>().DigestLog.GetEntityAsync<TableEntity>("p-emea", "2026-03-29|s-daily")).Value;
+        var log = (await world.Host.Table(DigestLogStore.Name).GetEntityAsync<TableEntity>("p-emea", "2026-03-29|s-daily")).Value;
         Assert.Equal("sent", log.GetString("State"));
     }
 
@@ -241,7 +241,7 @@ public sealed class SendDigestsJobTests
 
         Assert.Equal((1, 1), (run!.Counts.Sent, run.Counts.Failed));
         Assert.Equal(["good@example.com"], await RecipientsAsync(world));
-        var log = (await world.Host.Get<TrackerTables>().DigestLog.GetEntityAsync<TableEntity>("p-emea", "2026-03-02|s-bad")).Value;
+        var log = (await world.Host.Table(DigestLogStore.Name).GetEntityAsync<TableEntity>("p-emea", "2026-03-02|s-bad")).Value;
         Assert.Equal("failed", log.GetString("State"));
         // Failed for good: the next run does not try again in the same period.
         world.Host.Time.Advance(TimeSpan.FromHours(1));
@@ -269,7 +269,7 @@ public sealed class SendDigestsJobTests
         }
         var failed = await running;
         Assert.Equal((0, 1), (failed!.Counts.Sent, failed.Counts.Failed));
-        var released = await world.Host.Get<TrackerTables>().DigestLog.GetEntityIfExistsAsync<TableEntity>("p-emea", "2026-03-02|s-monday");
+        var released = await world.Host.Table(DigestLogStore.Name).GetEntityIfExistsAsync<TableEntity>("p-emea", "2026-03-02|s-monday");
         Assert.False(released.HasValue);
 
         var next = await RunAsync(world);
@@ -277,7 +277,7 @@ public sealed class SendDigestsJobTests
         Assert.Equal(["monday@example.com"], await RecipientsAsync(world));
     }
 
-    private static async Task<Hosting.ApiResponse> PostUnsubscribeAsync(World world, string token)
+    private static async Task<Tracker.Api.ApiResponse> PostUnsubscribeAsync(World world, string token)
     {
         var context = new DefaultHttpContext { RequestServices = world.Host.Services };
         context.Request.Method = "POST";

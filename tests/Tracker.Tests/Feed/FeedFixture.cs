@@ -64,8 +64,8 @@ public sealed class FeedFixture : IAsyncLifetime
                     var key = $"u{i:00}{u:0000}{portfolio[2..]}";
                     return new TableTransactionAction(TableTransactionActionType.Add, new UpdateEntity
                     {
-                        PartitionKey = UpdateEntity.Partition(portfolio, id),
-                        RowKey = UpdateEntity.Key(reported, reported, key),
+                        PartitionKey = UpdateStore.Partition(portfolio, id),
+                        RowKey = UpdateStore.RowKey(reported, reported, key),
                         Id = key,
                         ProjectId = id,
                         ReportedAt = reported,
@@ -78,7 +78,7 @@ public sealed class FeedFixture : IAsyncLifetime
                         Rag = u % 13 == 0 ? "amber" : null,
                     });
                 }).ToList();
-                var table = Tables.GetTableClient(TrackerTables.UpdatesTable);
+                var table = Tables.GetTableClient(UpdateStore.Name);
                 for (var b = 0; b < updates.Count; b += 100)
                 {
                     await table.SubmitTransactionAsync(updates.Skip(b).Take(100));
@@ -91,7 +91,7 @@ public sealed class FeedFixture : IAsyncLifetime
             for (var d = 0; d < Days; d++)
             {
                 var result = services.GetRequiredService<MetricsEngine>().Compute(portfolio, loaded, FirstDay.AddDays(d), entity.Zone);
-                await services.GetRequiredService<SnapshotStore>().WriteAsync(result, start, default);
+                await services.GetRequiredService<Snapshots>().WriteAsync(result, start, default);
             }
         }
     }

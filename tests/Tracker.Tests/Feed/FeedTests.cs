@@ -2,8 +2,12 @@
 #pragma warning disable CS0618
 using System.Net.Http.Json;
 using Microsoft.OData.Edm;
+using Tracker.Metrics;
+using Tracker.Portfolios;
+using Tracker.Projects;
 using Tracker.Storage;
 using Tracker.Tests.Api;
+using Tracker.Updates;
 
 namespace Tracker.Tests.Feed;
 
@@ -53,11 +57,11 @@ public sealed class FeedTests(FeedFixture feed)
     }
 
     [Theory]
-    [InlineData("Portfolios", TrackerTables.PortfoliosTable)]
-    [InlineData("Projects", TrackerTables.ProjectsTable)]
-    [InlineData("Updates", TrackerTables.UpdatesTable)]
-    [InlineData("ProjectSnapshots", TrackerTables.ProjectSnapshotsTable)]
-    [InlineData("PortfolioSnapshots", TrackerTables.PortfolioSnapshotsTable)]
+    [InlineData("Portfolios", PortfolioStore.Name)]
+    [InlineData("Projects", ProjectStore.Name)]
+    [InlineData("Updates", UpdateStore.Name)]
+    [InlineData("ProjectSnapshots", ProjectSnapshotStore.Name)]
+    [InlineData("PortfolioSnapshots", PortfolioSnapshotStore.Name)]
     public async Task EverySetReadsStrictlyToTheEndAndHoldsWhatStorageHolds(string set, string table)
     {
         var model = await feed.MetadataAsync();

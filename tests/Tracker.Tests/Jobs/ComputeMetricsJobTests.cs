@@ -38,13 +38,13 @@ public sealed class ComputeMetricsJobTests
         Assert.Equal(JobOutcome.Succeeded, run.Outcome);
         Assert.Equal(new JobCounts(1, 1, 3), run.Counts);
         var expected = await host.RecomputeAsync("p-one", Today);
-        var snapshots = host.Get<SnapshotStore>();
+        var snapshots = host.Get<Snapshots>();
         var stored = await snapshots.FindPortfolioAsync("p-one", Today, default);
         Assert.NotNull(stored);
         Assert.True(MetricsPropertyTests.Same(expected, new MetricsResult(stored, [.. await Task.WhenAll(
             expected.Projects.Select(async p => (await snapshots.FindProjectAsync("p-one", p.ProjectId, Today, default))!))])));
         Assert.Equal(2, stored.ActiveProjects);
-        var row = (await host.Get<TrackerTables>().ProjectSnapshots.GetEntityAsync<TableEntity>("p-one|20260302", "alpha")).Value;
+        var row = (await host.Table(ProjectSnapshotStore.Name).GetEntityAsync<TableEntity>("p-one|20260302", "alpha")).Value;
         Assert.Equal(20260302, row.GetInt32("DateSK"));
     }
 
@@ -81,7 +81,7 @@ public sealed class ComputeMetricsJobTests
         var progress = new SyncProgress(id => { done.Add(id); stop.Cancel(); });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.RunMetricsAsync(ct: stop.Token, progress: progress));
         Assert.Single(done);
-        var snapshots = host.Get<SnapshotStore>();
+        var snapshots = host.Get<Snapshots>();
         Assert.Single(ids, id => snapshots.FindPortfolioAsync(id, Today, default).Result is not null);
         var runs = (await host.Get<JobRunStore>().ListAsync(ComputeMetricsJob.JobName, 10, null, default)).Items;
         Assert.Equal("failed", runs[0].Outcome);
@@ -107,7 +107,7 @@ public sealed class ComputeMetricsJobTests
         host.Time.Advance(TimeSpan.FromDays(4));
         var run = await host.RunMetricsAsync();
         Assert.Equal(4, run!.Counts.Days); // 2026-03-03 .. 2026-03-06
-        var snapshots = host.Get<SnapshotStore>();
+        var snapshots = host.Get<Snapshots>();
         for (var day = Today.AddDays(1); day <= Today.AddDays(4); day = day.AddDays(1))
         {
             var expected = await host.RecomputeAsync("p-one", day);
@@ -133,7 +133,7 @@ public sealed class ComputeMetricsJobTests
         host.Time.Advance(TimeSpan.FromDays(6));
         await host.RunMetricsAsync();
 
-        var snapshots = host.Get<SnapshotStore>();
+        var snapshots = host.Get<Snapshots>();
         var (days, _) = await snapshots.ListPortfolioAsync("p-gen", Today.AddDays(-30), Today.AddDays(30), 100, null, default);
         Assert.Equal(7, days.Count);
         foreach (var stored in days)
@@ -156,9 +156,8 @@ public sealed class ComputeMetricsJobTests
     /// <summary>Every snapshot row without its timestamps, for comparing two runs.</summary>
     private static async Task<List<string>> ReadAllSnapshotsAsync(JobHost host)
     {
-        var tables = host.Get<TrackerTables>();
         var rows = new List<string>();
-        foreach (var table in new[] { tables.ProjectSnapshots, tables.PortfolioSnapshots })
+        foreach (var table in new[] { host.Table(ProjectSnapshotStore.Name), host.Table(PortfolioSnapshotStore.Name) })
         {
             await foreach (var e in table.QueryAsync<TableEntity>())
             {

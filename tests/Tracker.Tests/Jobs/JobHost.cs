@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
@@ -20,10 +21,13 @@ public sealed class JobHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private JobHost(IHost host, FakeTimeProvider time)
+    private readonly string _connectionString;
+
+    private JobHost(IHost host, FakeTimeProvider time, string connectionString)
     {
         _host = host;
         Time = time;
+        _connectionString = connectionString;
     }
 
     public FakeTimeProvider Time { get; }
@@ -31,6 +35,9 @@ public sealed class JobHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    /// <summary>A bare SDK client of a table (named by its store), to check what is stored as it is stored.</summary>
+    public Azure.Data.Tables.TableClient Table(string name) => new Azure.Data.Tables.TableServiceClient(_connectionString).GetTableClient(name);
 
     public static async Task<JobHost> StartAsync(string connectionString, DateTimeOffset now, bool scheduler = false,
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
@@ -52,7 +59,7 @@ public sealed class JobHost : IAsyncDisposable
         builder.Services.AddJobScheduler(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
-        return new JobHost(host, time);
+        return new JobHost(host, time, connectionString);
     }
 
     public async Task<string> AddPortfolioAsync(string id, string timeZone = "Europe/Amsterdam")

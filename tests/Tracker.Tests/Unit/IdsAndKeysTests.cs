@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Security;
 
 namespace Tracker.Tests.Unit;

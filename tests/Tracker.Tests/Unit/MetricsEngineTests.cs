@@ -263,7 +263,7 @@ public sealed class MetricsEngineTests
     [Fact]
     public void TheCutoffIsMidnightInThePortfoliosTimeZone()
     {
-        var amsterdam = Hosting.TimeZones.TryFind("Europe/Amsterdam")!;
+        var amsterdam = Common.TimeZones.TryFind("Europe/Amsterdam")!;
         // D = 2026-03-02 in Amsterdam ends at 2026-03-02T23:00Z (CET, +01:00).
         var p = Project(updates: [U("2026-03-02T22:59:59", percent: 30), U("2026-03-02T23:00:00", percent: 90)]);
         var m = _engine.ComputeProject(p, D, amsterdam);
@@ -277,7 +277,7 @@ public sealed class MetricsEngineTests
     [Fact]
     public void AcrossTheDaylightSavingChangeTheCutoffFollowsLocalMidnight()
     {
-        var amsterdam = Hosting.TimeZones.TryFind("Europe/Amsterdam")!;
+        var amsterdam = Common.TimeZones.TryFind("Europe/Amsterdam")!;
         // 2026-03-29 has 23 hours: it ends at 2026-03-30T00:00+02:00 = 2026-03-29T22:00Z.
         var d = new DateOnly(2026, 3, 29);
         Assert.Equal(new DateTimeOffset(2026, 3, 29, 22, 0, 0, TimeSpan.Zero), MetricsEngine.Cutoff(d, amsterdam));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 using Tracker.Projects;
 using Tracker.Updates;
 
@@ -12,10 +13,10 @@ public sealed class StorageKeyTests
     [Fact]
     public void UpdateRowKeysSortNewestReportedFirstThenLastRecordedFirst()
     {
-        var older = UpdateEntity.Key(T0.AddTicks(-1), T0.AddDays(5), "a");
-        var newer = UpdateEntity.Key(T0.AddTicks(1), T0, "b");
-        var tieRecordedFirst = UpdateEntity.Key(T0, T0.AddDays(1), "c");
-        var tieRecordedLast = UpdateEntity.Key(T0, T0.AddDays(2), "d");
+        var older = UpdateStore.RowKey(T0.AddTicks(-1), T0.AddDays(5), "a");
+        var newer = UpdateStore.RowKey(T0.AddTicks(1), T0, "b");
+        var tieRecordedFirst = UpdateStore.RowKey(T0, T0.AddDays(1), "c");
+        var tieRecordedLast = UpdateStore.RowKey(T0, T0.AddDays(2), "d");
         string[] expected = [newer, tieRecordedLast, tieRecordedFirst, older];
         Assert.Equal(expected, expected.OrderBy(k => k, StringComparer.Ordinal).ToArray());
     }
@@ -29,8 +30,8 @@ public sealed class StorageKeyTests
             var reported = T0.AddSeconds(random.Next(-100, 100));
             var from = T0.AddSeconds(random.Next(-100, 100));
             var to = from.AddSeconds(random.Next(0, 100));
-            var key = UpdateEntity.Key(reported, T0, "x");
-            var inRange = string.CompareOrdinal(key, UpdateEntity.KeyBefore(to)) >= 0 && string.CompareOrdinal(key, UpdateEntity.KeyBefore(from)) < 0;
+            var key = UpdateStore.RowKey(reported, T0, "x");
+            var inRange = string.CompareOrdinal(key, UpdateStore.RowKeyBefore(to)) >= 0 && string.CompareOrdinal(key, UpdateStore.RowKeyBefore(from)) < 0;
             Assert.Equal(reported >= from && reported < to, inRange);
         }
     }

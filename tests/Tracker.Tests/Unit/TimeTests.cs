@@ -1,4 +1,5 @@
-using Tracker.Hosting;
+using Tracker.Api;
+using Tracker.Common;
 
 namespace Tracker.Tests.Unit;
 

@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Tracker.Common;
 using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>
 /// What a write is: the id it gives what it creates and the moment it happened. A POST with an Idempotency-Key keeps
@@ -52,8 +53,17 @@ public sealed class IdempotencyEntity : ITableEntity
     public string? Location { get; set; }
 }
 
-public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Microsoft.Extensions.Options.IOptions<Security.TrackerOptions> options)
+public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Microsoft.Extensions.Options.IOptions<Common.TrackerOptions> options)
+    : TableStore<IdempotencyEntity>(tables, Name)
 {
+    public const string Name = "Idempotency";
+
+    /// <summary>PartitionKey: a hash of the caller's key id and the Idempotency-Key.</summary>
+    public static string Partition(string keyId, string idempotencyKey) => Hex($"{keyId}\n{idempotencyKey}");
+
+    /// <summary>RowKey: a hash of the method and path the key was used on.</summary>
+    public static string RowKey(string method, string path) => Hex($"{method} {path}");
+
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     /// <summary>
@@ -64,8 +74,6 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Mi
 
     /// <summary>The biggest response kept for replay (a table property holds at most 64 KiB).</summary>
     private const int MaxStoredBody = 60 * 1024;
-
-    private TableClient Table => tables.Idempotency;
 
     public sealed record Claim(IdempotencyEntity Entity, ApiResponse? Replay)
     {
@@ -82,24 +90,18 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Mi
         var now = time.GetUtcNow();
         var entity = new IdempotencyEntity
         {
-            PartitionKey = Hex($"{keyId}\n{idempotencyKey}"),
-            RowKey = Hex($"{method} {path}"),
+            PartitionKey = Partition(keyId, idempotencyKey),
+            RowKey = RowKey(method, path),
             BodyHash = Convert.ToHexStringLower(SHA256.HashData(body)),
             CreatedAt = now,
             RequestId = fresh.Id,
             RequestAt = fresh.At,
         };
-        try
+        if (await TryAddAsync(entity, ct))
         {
-            var added = await Table.AddEntityAsync(entity, ct);
-            entity.ETag = added.Headers.ETag ?? default;
             return new Claim(entity, null);
         }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-        }
-
-        var existing = (await Table.GetEntityAsync<IdempotencyEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: ct)).Value;
+        var existing = await ReadRowAsync(entity.PartitionKey, entity.RowKey, ct) ?? throw InProgress();
         var expired = now - existing.CreatedAt > Retention;
         var abandoned = !existing.Completed && (existing.Open || now - existing.CreatedAt > PendingTimeout);
         if (!expired && existing.BodyHash != entity.BodyHash)
@@ -112,25 +114,14 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Mi
         }
         if (!expired && !abandoned)
         {
-            throw new ApiProblemException(409, "Request in progress",
-                "A request with this Idempotency-Key is still being processed; retry shortly.", retryAfter: TimeSpan.FromSeconds(1));
+            throw InProgress();
         }
         if (!expired && existing.RequestId is not null && existing.RequestAt is not null)
         {
             // The same request again: it writes what the earlier attempt wrote, or began to.
             (entity.RequestId, entity.RequestAt) = (existing.RequestId, existing.RequestAt);
         }
-        try
-        {
-            var taken = await Table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, ct);
-            entity.ETag = taken.Headers.ETag ?? default;
-            return new Claim(entity, null);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            throw new ApiProblemException(409, "Request in progress",
-                "A request with this Idempotency-Key is being processed; retry shortly.", retryAfter: TimeSpan.FromSeconds(1));
-        }
+        return await TryReplaceAsync(entity, existing.ETag, ct) ? new Claim(entity, null) : throw InProgress();
     }
 
     /// <summary>
@@ -143,7 +134,7 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Mi
         if (response.Status >= 500)
         {
             claim.Open = true;
-            await Table.UpdateEntityAsync(claim, claim.ETag, TableUpdateMode.Replace, ct);
+            await ReplaceAsync(claim, claim.ETag, "The idempotency claim", ct);
             return;
         }
         if (response.Status >= 400 || response.Body.Length > MaxStoredBody)
@@ -157,19 +148,23 @@ public sealed class IdempotencyStore(TrackerTables tables, TimeProvider time, Mi
         claim.ContentType = response.ContentType;
         claim.ResponseETag = response.ETag;
         claim.Location = response.Location;
-        await Table.UpdateEntityAsync(claim, claim.ETag, TableUpdateMode.Replace, ct);
+        await ReplaceAsync(claim, claim.ETag, "The idempotency claim", ct);
     }
 
     public async Task ReleaseAsync(IdempotencyEntity claim, CancellationToken ct)
     {
         try
         {
-            await Table.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, claim.ETag, ct);
+            await DeleteAsync(claim.PartitionKey, claim.RowKey, claim.ETag, "The idempotency claim", ct);
         }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        catch (ChangedSinceReadException)
         {
+            // Taken over by a retry meanwhile: the claim is theirs now.
         }
     }
+
+    private static ApiProblemException InProgress() => new(409, "Request in progress",
+        "A request with this Idempotency-Key is still being processed; retry shortly.", retryAfter: TimeSpan.FromSeconds(1));
 
     private static ApiResponse Replay(IdempotencyEntity e) =>
         new(e.Status, e.Body ?? [], e.ContentType ?? ApiResponse.Json, e.ResponseETag, e.Location) { Replayed = true };

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Tracker.Security;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>
 /// The scheme, host and path base that links to this app start with (OData next links, mail links). In order:

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Tracker.Security;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>A page of a list, as every list route answers.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
@@ -18,6 +19,10 @@ public sealed record Paging(int Limit, string? StorageToken)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
+
+    /// <summary>What identifies a list query (its route and every parameter that shapes it), for <see cref="From"/>.</summary>
+    public static string Fingerprint(params object?[] parts) =>
+        string.Join('\n', parts.Select(p => p is IFormattable f ? f.ToString(p is DateTimeOffset ? "O" : null, CultureInfo.InvariantCulture) : p?.ToString() ?? ""));
 
     public static Paging From(HttpRequest request, string queryFingerprint, byte[] key)
     {

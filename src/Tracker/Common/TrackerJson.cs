@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Tracker.Hosting;
+namespace Tracker.Common;
 
 /// <summary>The one set of JSON options for the wire format: camelCase, enums as camelCase strings, strict fields.</summary>
 public static class TrackerJson

@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using Azure;
 using Microsoft.AspNetCore.Http;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>Conditional request headers, parsed by RFC 9110's grammar before anything reaches storage.</summary>
 public static partial class Conditions

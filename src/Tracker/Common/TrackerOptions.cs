@@ -1,4 +1,4 @@
-namespace Tracker.Security;
+namespace Tracker.Common;
 
 /// <summary>The <c>Tracker</c> section's security settings.</summary>
 public sealed class TrackerOptions

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>Typed reads of query-string parameters; anything unparsable is a 400 naming the parameter.</summary>
 public static class Query
@@ -75,20 +77,5 @@ public static class QueryDates
             throw Problems.Validation(name, $"{name} must be a date such as 2026-03-02.");
         }
         return date >= Earliest ? date : throw Problems.Validation(name, $"{name} must be on or after {Earliest:yyyy-MM-dd}.");
-    }
-}
-
-public static class LocalTime
-{
-    /// <summary>The instant a local day starts in a zone; a midnight skipped by DST starts at the first valid minute.</summary>
-    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
-    {
-        var local = date.ToDateTime(TimeOnly.MinValue);
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(1);
-        }
-        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
     }
 }

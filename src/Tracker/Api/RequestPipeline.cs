@@ -1,10 +1,10 @@
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Tracker.Security;
+using Tracker.Common;
 using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>One request as a handler sees it: the caller, the buffered body, and the conditional headers.</summary>
 public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity, SigningKeys keys)
@@ -82,8 +82,8 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
 /// The path every handler runs through, in both hosts: authentication and role checks, Idempotency-Key on POST, and
 /// the mapping of every failure to ProblemDetails — storage outages to 503, anything unexpected to a logged 500.
 /// </summary>
-public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, IdempotencyStore idempotency, Ids ids, TimeProvider time,
-    SigningKeys keys, RateLimits limits, ILogger<RequestPipeline> logger)
+public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore idempotency, Ids ids, TimeProvider time,
+    SigningKeys keys, ILogger<RequestPipeline> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -93,7 +93,7 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         var instance = request.Path.Value ?? "";
         try
         {
-            var caller = await AuthenticateAsync(request, access);
+            var caller = await gate.AdmitAsync(request, access, request.HttpContext.RequestAborted);
             var key = request.Headers[IdempotencyHeader].ToString();
             if (HttpMethods.IsPost(request.Method) && key.Length > 0)
             {
@@ -140,31 +140,6 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         return response;
     }
 
-    /// <summary>
-    /// Who calls, within their rate limit: routes without a key and requests whose key fails count against the client
-    /// address, the others against their key.
-    /// </summary>
-    private async Task<Caller> AuthenticateAsync(HttpRequest request, Access access)
-    {
-        if (access == Access.Anonymous)
-        {
-            limits.ForAddress(request);
-            return await authenticator.AuthenticateAsync(request, access, request.HttpContext.RequestAborted);
-        }
-        Caller caller;
-        try
-        {
-            caller = await authenticator.AuthenticateAsync(request, access, request.HttpContext.RequestAborted);
-        }
-        catch (ApiProblemException e) when (e.Status == 401)
-        {
-            limits.ForAddress(request);
-            throw;
-        }
-        limits.ForKey(caller.KeyId);
-        return caller;
-    }
-
     private RequestIdentity Fresh() => new(ids.New(), time.GetUtcNow());
 
     private ApiProblemException? Describe(Exception e)
@@ -173,6 +148,13 @@ public sealed partial class RequestPipeline(ApiKeyAuthenticator authenticator, I
         {
             case ApiProblemException problem:
                 return problem;
+            // What stores report in the domain's terms, as HTTP.
+            case NotFoundException notFound:
+                return Problems.NotFound(notFound.Message);
+            case AlreadyExistsException exists:
+                return Problems.Conflict(exists.Message);
+            case ChangedSinceReadException changed:
+                return Problems.PreconditionFailed(changed.Message);
             case BadHttpRequestException bad:
                 return new ApiProblemException(bad.StatusCode, "Bad request", bad.Message);
             case OperationCanceledException when e.InnerException is not TimeoutException:

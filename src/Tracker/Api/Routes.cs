@@ -1,4 +1,7 @@
-namespace Tracker.Hosting;
+using Tracker.Common;
+using Tracker.Storage;
+
+namespace Tracker.Api;
 
 /// <summary>
 /// Every route template, once, without the <c>api/</c> prefix (the Functions host adds it from host.json's
@@ -103,11 +106,4 @@ public static class RouteTable
     /// after every other function's; it takes every method.
     /// </summary>
     public static readonly RouteSpec Fallback = new("ZzUnmatchedRoute", "*", Routes.Unmatched);
-
-    /// <summary>The timer jobs both hosts run, with the app setting that holds each schedule.</summary>
-    public static readonly IReadOnlyList<(string Name, string ScheduleSetting)> Jobs =
-    [
-        (Metrics.ComputeMetricsJob.JobName, "MetricsSchedule"),
-        (Digests.SendDigestsJob.JobName, "DigestSchedule"),
-    ];
 }

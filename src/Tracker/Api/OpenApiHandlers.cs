@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http;
-using Tracker.Security;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>
 /// The OpenAPI document for the Functions host. Tracker.Server generates it live from its endpoint metadata; this is

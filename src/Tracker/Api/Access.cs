@@ -1,4 +1,7 @@
-namespace Tracker.Security;
+using Tracker.Common;
+using Tracker.Storage;
+
+namespace Tracker.Api;
 
 /// <summary>Roles are ordered: an admin may do what a writer may, a writer what a reader may.</summary>
 public enum Role
@@ -29,4 +32,14 @@ public sealed record Caller(string KeyId, string Name, Role Role, IReadOnlySet<s
     public bool CanSee(string portfolioId) => Portfolios is null || Portfolios.Contains(portfolioId);
 
     public bool IsUnscoped => Portfolios is null;
+}
+
+/// <summary>
+/// The gate every request passes before its handler: who calls (the key checked against the route's
+/// <see cref="Access"/>), within their rate limit. Implemented by the Security feature.
+/// </summary>
+public interface ICallerGate
+{
+    /// <summary>The caller, or a 401/403/429 <see cref="ApiProblemException"/>.</summary>
+    Task<Caller> AdmitAsync(Microsoft.AspNetCore.Http.HttpRequest request, Access access, CancellationToken ct);
 }

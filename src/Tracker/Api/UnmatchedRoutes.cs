@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
-using Tracker.Security;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>
 /// What both hosts answer when no route matches: a ProblemDetails 405 with Allow when the path is a route taken with

@@ -1,4 +1,7 @@
-namespace Tracker.Hosting;
+using Tracker.Common;
+using Tracker.Storage;
+
+namespace Tracker.Api;
 
 /// <summary>
 /// An error the client can act on. Thrown anywhere below a handler and turned into RFC 9457 ProblemDetails by

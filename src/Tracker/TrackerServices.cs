@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tracker.Api;
 using Tracker.Baselines;
+using Tracker.Common;
 using Tracker.Demo;
 using Tracker.Digests;
 using Tracker.Feed;
@@ -16,7 +18,7 @@ using Tracker.Security;
 using Tracker.Storage;
 using Tracker.Updates;
 
-namespace Tracker.Hosting;
+namespace Tracker;
 
 /// <summary>The service wiring both hosts share: options, storage, stores, security and handlers.</summary>
 public static class TrackerServices
@@ -44,28 +46,35 @@ public static class TrackerServices
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<RateLimits>();
         services.AddSingleton<TrackerTables>();
+        // One store per table, each also an ITableStore so that start-up creates exactly the tables that have an owner.
+        services.AddTableStore<PortfolioStore>();
+        services.AddTableStore<ProjectStore>();
+        services.AddTableStore<UpdateStore>();
+        services.AddTableStore<ApiKeyStore>();
+        services.AddTableStore<IdempotencyStore>();
+        services.AddTableStore<ProjectSnapshotStore>();
+        services.AddTableStore<PortfolioSnapshotStore>();
+        services.AddTableStore<JobRunStore>();
+        services.AddTableStore<SubscriptionStore>();
+        services.AddTableStore<DigestLogStore>();
+        services.AddTableStore<SettingsStore>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
 
         services.AddSingleton(CreateBootstrapKey);
         services.AddHostedService<BootstrapKeyAnnouncer>();
-        services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
-        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<ICallerGate, CallerGate>();
         services.AddSingleton<RequestPipeline>();
 
-        services.AddSingleton<PortfolioStore>();
-        services.AddSingleton<ProjectStore>();
-        services.AddSingleton<UpdateStore>();
         services.AddSingleton<ProgressRecorder>();
 
         services.AddSingleton(sp => new MetricsEngine(
             sp.GetRequiredService<IOptions<MetricsOptions>>().Value, sp.GetRequiredService<IOptions<BaselineOptions>>().Value));
         services.AddSingleton<HistoryLoader>();
-        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<Snapshots>();
         services.AddSingleton<ComputeMetricsJob>();
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<ComputeMetricsJob>());
-        services.AddSingleton<SubscriptionStore>();
         services.AddSingleton<UnsubscribeTokens>();
         services.AddSingleton<DigestService>();
         services.AddSingleton<SmtpMailSender>();
@@ -74,7 +83,7 @@ public static class TrackerServices
         services.AddSingleton<SendDigestsJob>();
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<SendDigestsJob>());
         services.AddSingleton<JobLock>();
-        services.AddSingleton<JobRunStore>();
+        services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<JobLock>());
         services.AddSingleton<JobRunner>();
 
         services.AddSingleton<HealthHandlers>();
@@ -97,6 +106,13 @@ public static class TrackerServices
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();
         return services;
+    }
+
+    private static void AddTableStore<TStore>(this IServiceCollection services) where TStore : class, ITableStore
+    {
+        services.AddSingleton<TStore>();
+        services.AddSingleton<ITableStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<TStore>());
     }
 
     /// <summary>The outbox-or-SMTP sender, unless a host registered its own IMailSender first.</summary>

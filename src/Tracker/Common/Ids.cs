@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
-namespace Tracker.Hosting;
+namespace Tracker.Common;
 
 /// <summary>
 /// Server-generated ids: 10 characters of milliseconds since the epoch and 16 random ones, Crockford base32 in lower

@@ -1,7 +1,9 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>Collects field errors and throws one 400 ValidationProblem naming every bad field.</summary>
 public sealed partial class Validation
@@ -104,18 +106,4 @@ public sealed partial class Validation
 
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
-}
-
-public static class TimeZones
-{
-    /// <summary>An IANA time zone, or null. Windows-style ids are refused so stored zones mean the same everywhere.</summary>
-    public static TimeZoneInfo? TryFind(string id)
-    {
-        if (id.Length is 0 or > 64 || (!id.Contains('/', StringComparison.Ordinal) && id != "UTC"))
-        {
-            return null;
-        }
-        // Exactly the IANA spelling: a zone found case-insensitively ("europe/amsterdam") would be stored as typed.
-        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId && zone.Id == id ? zone : null;
-    }
 }

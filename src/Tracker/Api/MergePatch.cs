@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Tracker.Common;
+using Tracker.Storage;
 
-namespace Tracker.Hosting;
+namespace Tracker.Api;
 
 /// <summary>
 /// A JSON merge patch (RFC 7396) over flat resources: a field that is present changes (null clears it), a field that

@@ -1,0 +1,140 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Tracker.Storage;
+
+namespace Tracker.Tests.Unit;
+
+/// <summary>
+/// The rules of docs/architecture.md, checked on the code itself: one store per table that alone touches it and knows
+/// its keys, and no dependency of the shared layers (Api, Common, Storage) on a feature.
+/// </summary>
+public sealed partial class ArchitectureTests
+{
+    private static readonly Assembly Product = typeof(TableStore<>).Assembly;
+
+    private static readonly string Source = Path.Combine(Testing.RepoRoot.Find(), "src");
+
+    private static readonly string[] SharedLayers = ["Api", "Common", "Storage"];
+
+    /// <summary>Files where an OData entity set or an OpenAPI tag shares a table's name: wire names, not storage.</summary>
+    private static readonly string[] WireNameFiles = [Path.Combine("Tracker", "Feed", "FeedModel.cs"), Path.Combine("Tracker.Server", "OpenApi.cs")];
+
+    private static IEnumerable<Type> Stores() =>
+        Product.GetTypes().Where(t => !t.IsAbstract && typeof(ITableStore).IsAssignableFrom(t));
+
+    private static string TableNameOf(Type store) => (string)store.GetField("Name", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+    private static IEnumerable<string> SourceFiles(string under) =>
+        Directory.EnumerateFiles(under, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
+    [Fact]
+    public void EveryTableHasExactlyOneStore()
+    {
+        var names = Stores().Select(TableNameOf).ToList();
+        Assert.Equal(11, names.Count);
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(Stores(), s => Assert.True(s.BaseType is { IsGenericType: true } b
+            && (b.GetGenericTypeDefinition() == typeof(TableStore<>) || b.GetGenericTypeDefinition() == typeof(FeedSourceStore<>)), s.Name));
+    }
+
+    [Fact]
+    public void OnlyStoresHoldATableClient()
+    {
+        var tableTypes = new[] { typeof(TrackerTables), typeof(TableClient), typeof(TableServiceClient) };
+        var holders = Product.GetTypes()
+            .Where(t => t.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).SelectMany(c => c.GetParameters()).Any(p => tableTypes.Contains(p.ParameterType))
+                || t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static).Any(f => tableTypes.Contains(f.FieldType))
+                || t.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static).Any(p => tableTypes.Contains(p.PropertyType)))
+            .Where(t => !typeof(ITableStore).IsAssignableFrom(t) && t != typeof(TrackerTables))
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.Empty(holders);
+    }
+
+    [Fact]
+    public void NoTableNameAppearsOutsideItsStore()
+    {
+        var offences = new List<string>();
+        foreach (var store in Stores())
+        {
+            var literal = "\"" + TableNameOf(store) + "\"";
+            foreach (var file in SourceFiles(Source))
+            {
+                var relative = Path.GetRelativePath(Source, file);
+                if (Path.GetFileNameWithoutExtension(file) == store.Name || (store.Name == "IdempotencyStore" && relative.EndsWith("Idempotency.cs", StringComparison.Ordinal))
+                    || WireNameFiles.Contains(relative))
+                {
+                    continue;
+                }
+                if (File.ReadAllText(file).Contains(literal, StringComparison.Ordinal))
+                {
+                    offences.Add($"{relative}: {literal}");
+                }
+            }
+        }
+        Assert.Empty(offences);
+    }
+
+    /// <summary>Key formats — separators, padded inverted ticks, day keys — are written only by stores.</summary>
+    [Fact]
+    public void NoKeyFormatAppearsOutsideAStore()
+    {
+        var storeFiles = Stores().Select(s => s.Name + ".cs").Append("Idempotency.cs").Append("SnapshotEntities.cs").ToHashSet(StringComparer.Ordinal);
+        var offences = new List<string>();
+        var roots = new[] { Source, Path.Combine(Testing.RepoRoot.Find(), "bench") };
+        foreach (var file in roots.SelectMany(SourceFiles).Where(f => !storeFiles.Contains(Path.GetFileName(f))))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (KeyFormat().IsMatch(lines[i]))
+                {
+                    offences.Add($"{Path.GetFileName(file)}:{i + 1}: {lines[i].Trim()}");
+                }
+            }
+        }
+        Assert.Empty(offences);
+    }
+
+    [Fact]
+    public void SharedLayersDependOnNoFeature()
+    {
+        var product = Path.Combine(Source, "Tracker");
+        var features = Directory.GetDirectories(product).Select(Path.GetFileName)
+            .Where(d => d is not ("bin" or "obj") && !SharedLayers.Contains(d)).ToList();
+        Assert.Contains("Portfolios", features);
+        var offences = new List<string>();
+        foreach (var layer in SharedLayers)
+        {
+            foreach (var file in SourceFiles(Path.Combine(product, layer)))
+            {
+                var text = File.ReadAllText(file);
+                foreach (var feature in features)
+                {
+                    var types = string.Join("|", Product.GetTypes().Where(t => t.Namespace == "Tracker." + feature && !t.Name.Contains('<', StringComparison.Ordinal))
+                        .Select(t => Regex.Escape(t.Name.Split('`')[0])));
+                    if (Regex.IsMatch(text, $@"\busing Tracker\.{feature};|\bTracker\.{feature}\.|[^.\w]{feature}\.({types})\b"))
+                    {
+                        offences.Add($"{layer}/{Path.GetFileName(file)} uses {feature}");
+                    }
+                }
+            }
+        }
+        // Common is the bottom layer: it uses neither Api nor Storage.
+        foreach (var file in SourceFiles(Path.Combine(product, "Common")))
+        {
+            if (Regex.IsMatch(File.ReadAllText(file), @"\busing Tracker\.(Api|Storage);"))
+            {
+                offences.Add($"Common/{Path.GetFileName(file)} uses a layer above it");
+            }
+        }
+        Assert.Empty(offences);
+    }
+
+    /// <summary>A '|' key separator, a 19-digit tick pad or a yyyyMMdd day key written by hand.</summary>
+    [GeneratedRegex("""'\|'|"\|"|\+ ?"\||\|\{|"D19"|"yyyyMMdd"|\$"\{[^}]+\}\|""")]
+    private static partial Regex KeyFormat();
+}
