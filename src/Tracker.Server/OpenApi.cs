@@ -52,6 +52,9 @@ public static class OpenApi
         .ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, false)))
         .AddOpenApi(options =>
         {
+            // The rates are a dictionary to the generator; as a component they keep their name in the document.
+            options.CreateSchemaReferenceId = type => type.Type == typeof(Metrics.PortfolioRates)
+                ? nameof(Metrics.PortfolioRates) : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             // An enum first met as nullable is written with null among its values, and then every use wraps it in
             // oneOf [null, enum] again, which a null matches twice: nullability belongs to the wrapper alone.
             options.AddSchemaTransformer((schema, context, ct) =>
@@ -59,6 +62,13 @@ public static class OpenApi
                 if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
                 {
                     schema.Enum = [.. values.Where(v => v is not null)];
+                }
+                // The rates travel as an object with one member per rate definition (Metrics/RateDefinitions.cs).
+                if (context.JsonTypeInfo.Type == typeof(Metrics.PortfolioRates) && schema.AdditionalProperties is { } rate)
+                {
+                    schema.Properties = Metrics.RateDefinitions.Ids.ToDictionary(id => id, _ => rate);
+                    schema.Required = new HashSet<string>(Metrics.RateDefinitions.Ids);
+                    schema.AdditionalProperties = null;
                 }
                 return Task.CompletedTask;
             });
