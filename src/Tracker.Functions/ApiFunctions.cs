@@ -17,129 +17,127 @@ using Tracker.Updates;
 namespace Tracker.Functions;
 
 /// <summary>
-/// One function per route of <see cref="RouteTable"/>, each a one-line delegation to the shared handler. Functions
-/// run anonymously: the handlers check API keys themselves, the same way in both hosts.
+/// One function per route of <see cref="RouteTable"/>, each a one-line delegation to the dispatcher with the route's
+/// name and values. Functions run anonymously: the dispatcher checks API keys as the route declares, the same way in
+/// both hosts.
 /// </summary>
-public sealed class ApiFunctions(
-    HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates, KeyHandlers keys,
-    MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi, DigestHandlers digests, UnmatchedRoutes unmatched,
-    SpreadsheetHandlers sheets)
+public sealed class ApiFunctions(ApiDispatcher api)
 {
     [Function("Health")]
-    public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => health.Get(req);
+    public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => api.RunAsync("Health", req);
 
     [Function("OpenApi")]
-    public Task<ApiResponse> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest req) => openApi.Get(req);
+    public Task<ApiResponse> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest req) => api.RunAsync("OpenApi", req);
 
     [Function("ListBaselines")]
-    public Task<ApiResponse> ListBaselines([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Baselines)] HttpRequest req) => baselines.List(req);
+    public Task<ApiResponse> ListBaselines([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Baselines)] HttpRequest req) => api.RunAsync("ListBaselines", req);
 
     [Function("CreatePortfolio")]
-    public Task<ApiResponse> CreatePortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Portfolios)] HttpRequest req) => portfolios.Create(req);
+    public Task<ApiResponse> CreatePortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Portfolios)] HttpRequest req) => api.RunAsync("CreatePortfolio", req);
 
     [Function("ListPortfolios")]
-    public Task<ApiResponse> ListPortfolios([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Portfolios)] HttpRequest req) => portfolios.List(req);
+    public Task<ApiResponse> ListPortfolios([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Portfolios)] HttpRequest req) => api.RunAsync("ListPortfolios", req);
 
     [Function("GetPortfolio")]
-    public Task<ApiResponse> GetPortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => portfolios.Get(req, portfolioId);
+    public Task<ApiResponse> GetPortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => api.RunAsync("GetPortfolio", req, portfolioId);
 
     [Function("PatchPortfolio")]
-    public Task<ApiResponse> PatchPortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => portfolios.Patch(req, portfolioId);
+    public Task<ApiResponse> PatchPortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => api.RunAsync("PatchPortfolio", req, portfolioId);
 
     [Function("DeletePortfolio")]
-    public Task<ApiResponse> DeletePortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => portfolios.Delete(req, portfolioId);
+    public Task<ApiResponse> DeletePortfolio([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Portfolio)] HttpRequest req, string portfolioId) => api.RunAsync("DeletePortfolio", req, portfolioId);
 
     [Function("CreateProject")]
-    public Task<ApiResponse> CreateProject([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Projects)] HttpRequest req, string portfolioId) => projects.Create(req, portfolioId);
+    public Task<ApiResponse> CreateProject([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Projects)] HttpRequest req, string portfolioId) => api.RunAsync("CreateProject", req, portfolioId);
 
     [Function("ListProjects")]
-    public Task<ApiResponse> ListProjects([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Projects)] HttpRequest req, string portfolioId) => projects.List(req, portfolioId);
+    public Task<ApiResponse> ListProjects([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Projects)] HttpRequest req, string portfolioId) => api.RunAsync("ListProjects", req, portfolioId);
 
     [Function("GetProject")]
-    public Task<ApiResponse> GetProject([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => projects.Get(req, portfolioId, projectId);
+    public Task<ApiResponse> GetProject([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => api.RunAsync("GetProject", req, portfolioId, projectId);
 
     [Function("PatchProject")]
-    public Task<ApiResponse> PatchProject([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => projects.Patch(req, portfolioId, projectId);
+    public Task<ApiResponse> PatchProject([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => api.RunAsync("PatchProject", req, portfolioId, projectId);
 
     [Function("DeleteProject")]
-    public Task<ApiResponse> DeleteProject([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => projects.Delete(req, portfolioId, projectId);
+    public Task<ApiResponse> DeleteProject([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Project)] HttpRequest req, string portfolioId, string projectId) => api.RunAsync("DeleteProject", req, portfolioId, projectId);
 
     [Function("PostUpdate")]
-    public Task<ApiResponse> PostUpdate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Updates)] HttpRequest req, string portfolioId, string projectId) => updates.Post(req, portfolioId, projectId);
+    public Task<ApiResponse> PostUpdate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Updates)] HttpRequest req, string portfolioId, string projectId) => api.RunAsync("PostUpdate", req, portfolioId, projectId);
 
     [Function("ListUpdates")]
-    public Task<ApiResponse> ListUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Updates)] HttpRequest req, string portfolioId, string projectId) => updates.List(req, portfolioId, projectId);
+    public Task<ApiResponse> ListUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Updates)] HttpRequest req, string portfolioId, string projectId) => api.RunAsync("ListUpdates", req, portfolioId, projectId);
 
     [Function("ImportProjects")]
-    public Task<ApiResponse> ImportProjects([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ProjectsImport)] HttpRequest req, string portfolioId) => sheets.ImportProjects(req, portfolioId);
+    public Task<ApiResponse> ImportProjects([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ProjectsImport)] HttpRequest req, string portfolioId) => api.RunAsync("ImportProjects", req, portfolioId);
 
     [Function("ImportUpdates")]
-    public Task<ApiResponse> ImportUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UpdatesImport)] HttpRequest req, string portfolioId) => sheets.ImportUpdates(req, portfolioId);
+    public Task<ApiResponse> ImportUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UpdatesImport)] HttpRequest req, string portfolioId) => api.RunAsync("ImportUpdates", req, portfolioId);
 
     [Function("ExportPortfolioUpdates")]
-    public Task<ApiResponse> ExportPortfolioUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PortfolioUpdates)] HttpRequest req, string portfolioId) => sheets.ExportUpdates(req, portfolioId);
+    public Task<ApiResponse> ExportPortfolioUpdates([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PortfolioUpdates)] HttpRequest req, string portfolioId) => api.RunAsync("ExportPortfolioUpdates", req, portfolioId);
 
     [Function("CreateKey")]
-    public Task<ApiResponse> CreateKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Keys)] HttpRequest req) => keys.Create(req);
+    public Task<ApiResponse> CreateKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Keys)] HttpRequest req) => api.RunAsync("CreateKey", req);
 
     [Function("ListKeys")]
-    public Task<ApiResponse> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Keys)] HttpRequest req) => keys.List(req);
+    public Task<ApiResponse> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Keys)] HttpRequest req) => api.RunAsync("ListKeys", req);
 
     [Function("GetKey")]
-    public Task<ApiResponse> GetKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Key)] HttpRequest req, string keyId) => keys.Get(req, keyId);
+    public Task<ApiResponse> GetKey([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Key)] HttpRequest req, string keyId) => api.RunAsync("GetKey", req, keyId);
 
     [Function("RevokeKey")]
-    public Task<ApiResponse> RevokeKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Key)] HttpRequest req, string keyId) => keys.Revoke(req, keyId);
+    public Task<ApiResponse> RevokeKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Key)] HttpRequest req, string keyId) => api.RunAsync("RevokeKey", req, keyId);
 
     [Function("GetPortfolioMetrics")]
-    public Task<ApiResponse> GetPortfolioMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PortfolioMetrics)] HttpRequest req, string portfolioId) => metrics.Portfolio(req, portfolioId);
+    public Task<ApiResponse> GetPortfolioMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.PortfolioMetrics)] HttpRequest req, string portfolioId) => api.RunAsync("GetPortfolioMetrics", req, portfolioId);
 
     [Function("GetMetricsHistory")]
-    public Task<ApiResponse> GetMetricsHistory([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MetricsHistory)] HttpRequest req, string portfolioId) => metrics.History(req, portfolioId);
+    public Task<ApiResponse> GetMetricsHistory([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MetricsHistory)] HttpRequest req, string portfolioId) => api.RunAsync("GetMetricsHistory", req, portfolioId);
 
     [Function("GetProjectMetrics")]
-    public Task<ApiResponse> GetProjectMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.ProjectMetrics)] HttpRequest req, string portfolioId, string projectId) => metrics.Project(req, portfolioId, projectId);
+    public Task<ApiResponse> GetProjectMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.ProjectMetrics)] HttpRequest req, string portfolioId, string projectId) => api.RunAsync("GetProjectMetrics", req, portfolioId, projectId);
 
     [Function("ListJobRuns")]
-    public Task<ApiResponse> ListJobRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Jobs)] HttpRequest req) => jobs.List(req);
+    public Task<ApiResponse> ListJobRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Jobs)] HttpRequest req) => api.RunAsync("ListJobRuns", req);
 
     [Function("RunJob")]
-    public Task<ApiResponse> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.RunJob)] HttpRequest req, string name) => jobs.Run(req, name);
+    public Task<ApiResponse> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.RunJob)] HttpRequest req, string name) => api.RunAsync("RunJob", req, name);
 
     [Function("CreateSubscription")]
-    public Task<ApiResponse> CreateSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Subscriptions)] HttpRequest req, string portfolioId) => digests.Subscribe(req, portfolioId);
+    public Task<ApiResponse> CreateSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Subscriptions)] HttpRequest req, string portfolioId) => api.RunAsync("CreateSubscription", req, portfolioId);
 
     [Function("ListSubscriptions")]
-    public Task<ApiResponse> ListSubscriptions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subscriptions)] HttpRequest req, string portfolioId) => digests.List(req, portfolioId);
+    public Task<ApiResponse> ListSubscriptions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subscriptions)] HttpRequest req, string portfolioId) => api.RunAsync("ListSubscriptions", req, portfolioId);
 
     [Function("GetSubscription")]
-    public Task<ApiResponse> GetSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subscription)] HttpRequest req, string portfolioId, string subscriptionId) => digests.Get(req, portfolioId, subscriptionId);
+    public Task<ApiResponse> GetSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Subscription)] HttpRequest req, string portfolioId, string subscriptionId) => api.RunAsync("GetSubscription", req, portfolioId, subscriptionId);
 
     [Function("DeleteSubscription")]
-    public Task<ApiResponse> DeleteSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Subscription)] HttpRequest req, string portfolioId, string subscriptionId) => digests.Unsubscribe(req, portfolioId, subscriptionId);
+    public Task<ApiResponse> DeleteSubscription([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Subscription)] HttpRequest req, string portfolioId, string subscriptionId) => api.RunAsync("DeleteSubscription", req, portfolioId, subscriptionId);
 
     [Function("UnsubscribePage")]
-    public Task<ApiResponse> UnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Unsubscribe)] HttpRequest req) => digests.UnsubscribePage(req);
+    public Task<ApiResponse> UnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Unsubscribe)] HttpRequest req) => api.RunAsync("UnsubscribePage", req);
 
     [Function("Unsubscribe")]
-    public Task<ApiResponse> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest req) => digests.UnsubscribeNow(req);
+    public Task<ApiResponse> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest req) => api.RunAsync("Unsubscribe", req);
 
     [Function("PreviewDigest")]
-    public Task<ApiResponse> PreviewDigest([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.DigestPreview)] HttpRequest req, string portfolioId) => digests.Preview(req, portfolioId);
+    public Task<ApiResponse> PreviewDigest([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.DigestPreview)] HttpRequest req, string portfolioId) => api.RunAsync("PreviewDigest", req, portfolioId);
 
     [Function("FeedServiceDocument")]
-    public Task<ApiResponse> FeedServiceDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedServiceDocument)] HttpRequest req) => feed.ServiceDocument(req);
+    public Task<ApiResponse> FeedServiceDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedServiceDocument)] HttpRequest req) => api.RunAsync("FeedServiceDocument", req);
 
     [Function("FeedMetadata")]
-    public Task<ApiResponse> FeedMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedMetadata)] HttpRequest req) => feed.Metadata(req);
+    public Task<ApiResponse> FeedMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedMetadata)] HttpRequest req) => api.RunAsync("FeedMetadata", req);
 
     [Function("FeedEntitySet")]
-    public Task<ApiResponse> FeedEntitySet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedEntitySet)] HttpRequest req, string entitySet) => feed.EntitySet(req, entitySet);
+    public Task<ApiResponse> FeedEntitySet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedEntitySet)] HttpRequest req, string entitySet) => api.RunAsync("FeedEntitySet", req, entitySet);
 
     [Function("FeedCount")]
-    public Task<ApiResponse> FeedCount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedCount)] HttpRequest req, string entitySet) => feed.Count(req, entitySet);
+    public Task<ApiResponse> FeedCount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.FeedCount)] HttpRequest req, string entitySet) => api.RunAsync("FeedCount", req, entitySet);
 
     /// <summary>Everything else under /api: a ProblemDetails 404 (or 405), not the host's bare 404. Its name sorts last.</summary>
     [Function("ZzUnmatchedRoute")]
-    public Task<ApiResponse> ZzUnmatchedRoute([HttpTrigger(AuthorizationLevel.Anonymous, Route = Routes.Unmatched)] HttpRequest req) => unmatched.Answer(req);
+    public Task<ApiResponse> ZzUnmatchedRoute([HttpTrigger(AuthorizationLevel.Anonymous, Route = Routes.Unmatched)] HttpRequest req) => api.RunAsync("ZzUnmatchedRoute", req);
 }

@@ -9,8 +9,11 @@ namespace Tracker.Api;
 /// that document committed as an embedded resource (a test fails when the two differ, and rewrites it with
 /// TRACKER_UPDATE_OPENAPI=1), so both hosts answer /api/openapi.json the same.
 /// </summary>
-public sealed class OpenApiHandlers(RequestPipeline pipeline)
+public sealed class OpenApiHandlers : IRouteHandlers
 {
+    public void Register(RouteHandlerMap map) => map
+        .Add("OpenApi", Get);
+
     public const string ResourceName = "Tracker.openapi.json";
 
     private static readonly Lazy<byte[]> Document = new(() =>
@@ -24,6 +27,5 @@ public sealed class OpenApiHandlers(RequestPipeline pipeline)
 
     public static byte[] Embedded => Document.Value;
 
-    public Task<ApiResponse> Get(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Anonymous, _ => Task.FromResult(new ApiResponse(200, Embedded, ApiResponse.Json)));
+    public Task<ApiResponse> Get(Call call) => Task.FromResult(new ApiResponse(200, Embedded, ApiResponse.Json));
 }

@@ -7,7 +7,8 @@ using Tracker.Storage;
 namespace Tracker.Api;
 
 /// <summary>One request as a handler sees it: the caller, the buffered body, and the conditional headers.</summary>
-public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity, SigningKeys keys)
+public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity, SigningKeys keys,
+    IReadOnlyDictionary<string, string>? routeValues = null)
 {
     private byte[]? _body = body;
 
@@ -19,6 +20,10 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
     public Caller Caller { get; } = caller;
 
     public CancellationToken Aborted => Request.HttpContext.RequestAborted;
+
+    /// <summary>A value of the route's template, such as <c>portfolioId</c>.</summary>
+    public string Route(string name) =>
+        routeValues?.GetValueOrDefault(name) ?? throw new InvalidOperationException($"The route has no value {name}.");
 
     /// <summary>
     /// The one way a write honours <c>If-Match</c>: absent or <c>*</c> is unconditional; otherwise one of its entity tags
@@ -88,18 +93,21 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
     public const string IdempotencyHeader = "Idempotency-Key";
 
     /// <param name="bodyLimit">the largest body the route reads (JSON: 1 MiB; CSV files: 4 MiB).</param>
-    public async Task<ApiResponse> RunAsync(HttpRequest request, Access access, Func<Call, Task<ApiResponse>> handler, long bodyLimit = RequestBody.JsonLimit)
+    /// <param name="routeValues">the route's values by template parameter name.</param>
+    /// <param name="idempotent">whether the route honours Idempotency-Key (POST).</param>
+    public async Task<ApiResponse> RunAsync(HttpRequest request, Access access, Func<Call, Task<ApiResponse>> handler, long bodyLimit = RequestBody.JsonLimit,
+        IReadOnlyDictionary<string, string>? routeValues = null, bool idempotent = true)
     {
         var instance = request.Path.Value ?? "";
         try
         {
             var caller = await gate.AdmitAsync(request, access, request.HttpContext.RequestAborted);
             var key = request.Headers[IdempotencyHeader].ToString();
-            if (HttpMethods.IsPost(request.Method) && key.Length > 0)
+            if (idempotent && HttpMethods.IsPost(request.Method) && key.Length > 0)
             {
-                return await RunIdempotentAsync(request, caller, key, handler, bodyLimit);
+                return await RunIdempotentAsync(request, caller, key, handler, bodyLimit, routeValues);
             }
-            return await handler(new Call(request, caller, null, Fresh(), keys));
+            return await handler(new Call(request, caller, null, Fresh(), keys, routeValues));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {
@@ -107,7 +115,8 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
         }
     }
 
-    private async Task<ApiResponse> RunIdempotentAsync(HttpRequest request, Caller caller, string key, Func<Call, Task<ApiResponse>> handler, long bodyLimit)
+    private async Task<ApiResponse> RunIdempotentAsync(HttpRequest request, Caller caller, string key, Func<Call, Task<ApiResponse>> handler, long bodyLimit,
+        IReadOnlyDictionary<string, string>? routeValues)
     {
         if (key.Length > 255 || key.Any(c => c < 0x21 || c > 0x7e))
         {
@@ -123,7 +132,7 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
         ApiResponse response;
         try
         {
-            response = await handler(new Call(request, caller, body, claim.Identity, keys));
+            response = await handler(new Call(request, caller, body, claim.Identity, keys, routeValues));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {

@@ -53,57 +53,79 @@ public static class Routes
     public static string KeyPath(string keyId) => $"/{Prefix}/keys/{keyId}";
 }
 
-/// <summary>One operation of the API: the name of its function in the Functions host, its verb and template.</summary>
-public sealed record RouteSpec(string Name, string Method, string Template);
+/// <summary>
+/// One operation of the API and everything it demands, declared once: the name of its function in the Functions host,
+/// its verb and template, the role a key needs (null: no key), and the largest body it reads. A route whose template
+/// names <c>{portfolioId}</c> is scoped to that portfolio: a key limited to other portfolios gets 403. POST routes
+/// honour <c>Idempotency-Key</c>. <see cref="ApiDispatcher"/> applies all of it before the handler runs.
+/// </summary>
+public sealed record RouteSpec(string Name, string Method, string Template, Role? Role, long BodyLimit = RequestBody.JsonLimit)
+{
+    /// <summary>The names of the template's parameters, in order (<c>{portfolioId}</c> → portfolioId).</summary>
+    public IReadOnlyList<string> Parameters { get; } =
+        [.. System.Text.RegularExpressions.Regex.Matches(Template, @"\{\*?([A-Za-z]+)").Select(m => m.Groups[1].Value)];
+
+    public bool Idempotent => Method == "POST";
+}
 
 /// <summary>The route table both hosts implement; tests check each host against it.</summary>
 public static class RouteTable
 {
+    /// <summary>The largest CSV file an import reads (4 MiB).</summary>
+    public const long CsvLimit = 4 * 1024 * 1024;
+
+    private const Role Reader = Api.Role.Reader;
+    private const Role Writer = Api.Role.Writer;
+    private const Role Admin = Api.Role.Admin;
+
     public static readonly IReadOnlyList<RouteSpec> All =
     [
-        new("Health", "GET", Routes.Health),
-        new("OpenApi", "GET", Routes.OpenApi),
-        new("ListBaselines", "GET", Routes.Baselines),
-        new("CreatePortfolio", "POST", Routes.Portfolios),
-        new("ListPortfolios", "GET", Routes.Portfolios),
-        new("GetPortfolio", "GET", Routes.Portfolio),
-        new("PatchPortfolio", "PATCH", Routes.Portfolio),
-        new("DeletePortfolio", "DELETE", Routes.Portfolio),
-        new("CreateProject", "POST", Routes.Projects),
-        new("ListProjects", "GET", Routes.Projects),
-        new("GetProject", "GET", Routes.Project),
-        new("PatchProject", "PATCH", Routes.Project),
-        new("DeleteProject", "DELETE", Routes.Project),
-        new("PostUpdate", "POST", Routes.Updates),
-        new("ListUpdates", "GET", Routes.Updates),
-        new("ImportProjects", "POST", Routes.ProjectsImport),
-        new("ImportUpdates", "POST", Routes.UpdatesImport),
-        new("ExportPortfolioUpdates", "GET", Routes.PortfolioUpdates),
-        new("CreateKey", "POST", Routes.Keys),
-        new("ListKeys", "GET", Routes.Keys),
-        new("GetKey", "GET", Routes.Key),
-        new("RevokeKey", "DELETE", Routes.Key),
-        new("GetPortfolioMetrics", "GET", Routes.PortfolioMetrics),
-        new("GetMetricsHistory", "GET", Routes.MetricsHistory),
-        new("GetProjectMetrics", "GET", Routes.ProjectMetrics),
-        new("ListJobRuns", "GET", Routes.Jobs),
-        new("RunJob", "POST", Routes.RunJob),
-        new("CreateSubscription", "POST", Routes.Subscriptions),
-        new("ListSubscriptions", "GET", Routes.Subscriptions),
-        new("GetSubscription", "GET", Routes.Subscription),
-        new("DeleteSubscription", "DELETE", Routes.Subscription),
-        new("UnsubscribePage", "GET", Routes.Unsubscribe),
-        new("Unsubscribe", "POST", Routes.Unsubscribe),
-        new("PreviewDigest", "POST", Routes.DigestPreview),
-        new("FeedServiceDocument", "GET", Routes.FeedServiceDocument),
-        new("FeedMetadata", "GET", Routes.FeedMetadata),
-        new("FeedEntitySet", "GET", Routes.FeedEntitySet),
-        new("FeedCount", "GET", Routes.FeedCount),
+        new("Health", "GET", Routes.Health, null),
+        new("OpenApi", "GET", Routes.OpenApi, null),
+        new("ListBaselines", "GET", Routes.Baselines, Reader),
+        new("CreatePortfolio", "POST", Routes.Portfolios, Writer),
+        new("ListPortfolios", "GET", Routes.Portfolios, Reader),
+        new("GetPortfolio", "GET", Routes.Portfolio, Reader),
+        new("PatchPortfolio", "PATCH", Routes.Portfolio, Writer),
+        new("DeletePortfolio", "DELETE", Routes.Portfolio, Admin),
+        new("CreateProject", "POST", Routes.Projects, Writer),
+        new("ListProjects", "GET", Routes.Projects, Reader),
+        new("GetProject", "GET", Routes.Project, Reader),
+        new("PatchProject", "PATCH", Routes.Project, Writer),
+        new("DeleteProject", "DELETE", Routes.Project, Writer),
+        new("PostUpdate", "POST", Routes.Updates, Writer),
+        new("ListUpdates", "GET", Routes.Updates, Reader),
+        new("ImportProjects", "POST", Routes.ProjectsImport, Writer, CsvLimit),
+        new("ImportUpdates", "POST", Routes.UpdatesImport, Writer, CsvLimit),
+        new("ExportPortfolioUpdates", "GET", Routes.PortfolioUpdates, Reader),
+        new("CreateKey", "POST", Routes.Keys, Admin),
+        new("ListKeys", "GET", Routes.Keys, Admin),
+        new("GetKey", "GET", Routes.Key, Admin),
+        new("RevokeKey", "DELETE", Routes.Key, Admin),
+        new("GetPortfolioMetrics", "GET", Routes.PortfolioMetrics, Reader),
+        new("GetMetricsHistory", "GET", Routes.MetricsHistory, Reader),
+        new("GetProjectMetrics", "GET", Routes.ProjectMetrics, Reader),
+        new("ListJobRuns", "GET", Routes.Jobs, Admin),
+        new("RunJob", "POST", Routes.RunJob, Admin),
+        new("CreateSubscription", "POST", Routes.Subscriptions, Writer),
+        new("ListSubscriptions", "GET", Routes.Subscriptions, Writer),
+        new("GetSubscription", "GET", Routes.Subscription, Writer),
+        new("DeleteSubscription", "DELETE", Routes.Subscription, Writer),
+        new("UnsubscribePage", "GET", Routes.Unsubscribe, null),
+        new("Unsubscribe", "POST", Routes.Unsubscribe, null),
+        new("PreviewDigest", "POST", Routes.DigestPreview, Reader),
+        new("FeedServiceDocument", "GET", Routes.FeedServiceDocument, Reader),
+        new("FeedMetadata", "GET", Routes.FeedMetadata, Reader),
+        new("FeedEntitySet", "GET", Routes.FeedEntitySet, Reader),
+        new("FeedCount", "GET", Routes.FeedCount, Reader),
     ];
 
     /// <summary>
     /// The catch-all of the Functions host. The host tries routes in function-name order, so this one's name sorts
     /// after every other function's; it takes every method.
     /// </summary>
-    public static readonly RouteSpec Fallback = new("ZzUnmatchedRoute", "*", Routes.Unmatched);
+    public static readonly RouteSpec Fallback = new("ZzUnmatchedRoute", "*", Routes.Unmatched, null);
+
+    public static RouteSpec Find(string name) =>
+        name == Fallback.Name ? Fallback : All.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"No route named {name}.", nameof(name));
 }

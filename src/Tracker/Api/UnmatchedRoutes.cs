@@ -10,20 +10,22 @@ namespace Tracker.Api;
 /// another method, else a ProblemDetails 404 — never a bare status. (The server maps it as its fallback endpoint, the
 /// Functions host as a catch-all function whose name sorts after every other.)
 /// </summary>
-public sealed class UnmatchedRoutes(RequestPipeline pipeline)
+public sealed class UnmatchedRoutes : IRouteHandlers
 {
+    public void Register(RouteHandlerMap map) => map
+        .Add("ZzUnmatchedRoute", Answer);
+
     private static readonly IReadOnlyList<(Regex Path, string Method)> Templates =
         [.. RouteTable.All.Select(r => (Compile(r.Template), r.Method))];
 
-    public Task<ApiResponse> Answer(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Anonymous, _ =>
-        {
-            var path = request.Path.Value ?? "/";
-            var allowed = Allowed(path);
-            throw allowed.Count > 0
-                ? Problems.MethodNotAllowed(request.Method, path, allowed)
-                : Problems.NoRoute(request.Method, path);
-        });
+    public Task<ApiResponse> Answer(Call call)
+    {
+        var path = call.Request.Path.Value ?? "/";
+        var allowed = Allowed(path);
+        throw allowed.Count > 0
+            ? Problems.MethodNotAllowed(call.Request.Method, path, allowed)
+            : Problems.NoRoute(call.Request.Method, path);
+    }
 
     /// <summary>The methods some route takes at this path (under /api), in the order of the route table.</summary>
     public static IReadOnlyList<string> Allowed(string path) =>

@@ -52,8 +52,10 @@ public static class SurveyBaselines
     ];
 }
 
-public sealed class BaselineHandlers(RequestPipeline pipeline, IOptions<BaselineOptions> options)
+public sealed class BaselineHandlers(IOptions<BaselineOptions> options) : IRouteHandlers
 {
-    public Task<ApiResponse> List(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Reader(), call => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(SurveyBaselines.All(options.Value), null))));
+    public void Register(RouteHandlerMap map) => map
+        .Add("ListBaselines", List);
+
+    public Task<ApiResponse> List(Call call) => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(SurveyBaselines.All(options.Value), null)));
 }

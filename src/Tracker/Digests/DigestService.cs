@@ -57,7 +57,7 @@ public sealed class DigestService(
             portfolio.RowKey, portfolio.Name, cadence, asOf,
             engine.Compute(portfolio.RowKey, source.Histories, asOf, portfolio.Zone),
             engine.Compute(portfolio.RowKey, source.Histories, previous, portfolio.Zone),
-            source.Names, "", engine.Options.StaleDays);
+            source.Names, "", engine.Options.StaleDays, engine.Options.AmberCostPerformance);
         var content = DigestComposer.Compose(input);
         return new Prepared(input, content, DigestChart.Render(content.Headlines));
     }

@@ -16,82 +16,86 @@ namespace Tracker.Feed;
 /// first byte is written, so bad queries are ProblemDetails 400s and storage outages 503s.
 /// </summary>
 public sealed partial class FeedHandlers(
-    RequestPipeline pipeline, FeedModel model, FeedPlanner planner, FeedReader reader, PublicBaseUrl baseUrl, ILogger<FeedHandlers> logger)
+    FeedModel model, FeedPlanner planner, FeedReader reader, PublicBaseUrl baseUrl, ILogger<FeedHandlers> logger) : IRouteHandlers
 {
+    public void Register(RouteHandlerMap map) => map
+        .Add("FeedServiceDocument", ServiceDocument)
+        .Add("FeedMetadata", Metadata)
+        .Add("FeedEntitySet", EntitySet)
+        .Add("FeedCount", Count);
+
     public const int PageSize = 5000;
 
     /// <summary>Sorting other than storage order holds the matching rows in memory; beyond this many, narrow the filter.</summary>
     public const int MaxSortedRows = 100_000;
 
-    public Task<ApiResponse> ServiceDocument(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Reader(), call => Task.FromResult(Streamed(async context =>
+    public Task<ApiResponse> ServiceDocument(Call call) => Task.FromResult(Streamed(async context =>
         {
-            var writer = new ODataMessageWriter(new ODataResponse(context.Response), Settings(ServiceRoot(request)), model.Model);
+            var writer = new ODataMessageWriter(new ODataResponse(context.Response), Settings(ServiceRoot(call.Request)), model.Model);
             await writer.WriteServiceDocumentAsync(model.Model.GenerateServiceDocument());
             await writer.DisposeAsync();
-        })));
+        }));
 
-    public Task<ApiResponse> Metadata(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Reader(), call => Task.FromResult(Streamed(async context =>
+    public Task<ApiResponse> Metadata(Call call) => Task.FromResult(Streamed(async context =>
         {
-            var writer = new ODataMessageWriter(new ODataResponse(context.Response), Settings(ServiceRoot(request)), model.Model);
+            var writer = new ODataMessageWriter(new ODataResponse(context.Response), Settings(ServiceRoot(call.Request)), model.Model);
             await writer.WriteMetadataDocumentAsync();
             await writer.DisposeAsync();
-        })));
+        }));
 
     /// <summary>
     /// <c>/odata/{set}/$count</c>: how many rows match <c>$filter</c> (and <c>$skip</c>/<c>$top</c> when given), as a plain
     /// number — what Power BI folds <c>Table.RowCount</c> into. <c>$select</c> and <c>$orderby</c> don't change a count.
     /// </summary>
-    public Task<ApiResponse> Count(HttpRequest request, string entitySet) =>
-        pipeline.RunAsync(request, Access.Reader(), async call =>
+    public async Task<ApiResponse> Count(Call call)
+    {
+        var entitySet = call.Route("entitySet");
+        var query = FeedQuery.Parse(model, FindSet(entitySet), ServiceRoot(call.Request), call.Request.Query);
+        if (query.SkipToken is not null || query.Count)
         {
-            var query = FeedQuery.Parse(model, FindSet(entitySet), ServiceRoot(request), request.Query);
-            if (query.SkipToken is not null || query.Count)
-            {
-                throw Problems.BadRequest("$skiptoken and $count don't apply to /$count, which is a count already.");
-            }
-            var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
-            var matching = await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted);
-            var count = Math.Min(Math.Max(0, matching - (query.Skip ?? 0)), query.Top ?? long.MaxValue);
-            return new ApiResponse(200, System.Text.Encoding.UTF8.GetBytes(count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                "text/plain; charset=utf-8")
-            { Headers = ODataVersionHeader };
-        });
+            throw Problems.BadRequest("$skiptoken and $count don't apply to /$count, which is a count already.");
+        }
+        var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
+        var matching = await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted);
+        var count = Math.Min(Math.Max(0, matching - (query.Skip ?? 0)), query.Top ?? long.MaxValue);
+        return new ApiResponse(200, System.Text.Encoding.UTF8.GetBytes(count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            "text/plain; charset=utf-8")
+        { Headers = ODataVersionHeader };
+    }
 
-    public Task<ApiResponse> EntitySet(HttpRequest request, string entitySet) =>
-        pipeline.RunAsync(request, Access.Reader(), async call =>
+    public async Task<ApiResponse> EntitySet(Call call)
+    {
+        var entitySet = call.Route("entitySet");
+        var set = FindSet(entitySet);
+        var root = ServiceRoot(call.Request);
+        var query = FeedQuery.Parse(model, set, root, call.Request.Query);
+        var key = await call.TokenKeyAsync();
+        var state = query.SkipToken is null ? null : SkipState.Decode(query.SkipToken, query.Fingerprint, key);
+        var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
+        long? count = query.Count ? await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted) : null;
+        var emitted = state?.E ?? 0;
+        var remaining = query.Top is { } top ? Math.Max(0, top - emitted) : long.MaxValue;
+
+        if (query.OrderBy is not null)
         {
-            var set = FindSet(entitySet);
-            var root = ServiceRoot(request);
-            var query = FeedQuery.Parse(model, set, root, request.Query);
-            var key = await call.TokenKeyAsync();
-            var state = query.SkipToken is null ? null : SkipState.Decode(query.SkipToken, query.Fingerprint, key);
-            var plan = await planner.PlanAsync(query, call.Caller.Portfolios, call.Aborted);
-            long? count = query.Count ? await CountAsync(query, plan, call.Caller.Portfolios, call.Aborted) : null;
-            var emitted = state?.E ?? 0;
-            var remaining = query.Top is { } top ? Math.Max(0, top - emitted) : long.MaxValue;
+            var sorted = await SortedAsync(query, plan, call.Caller.Portfolios, call.Aborted);
+            var offset = state?.O ?? query.Skip ?? 0;
+            var page = sorted.Skip((int)Math.Min(offset, int.MaxValue)).Take((int)Math.Min(PageSize, remaining)).ToList();
+            var more = offset + page.Count < sorted.Count && remaining > page.Count;
+            var next = more ? NextLink(root, query, new SkipState(query.Fingerprint, 0, null, -1, emitted + page.Count, offset + page.Count), key) : null;
+            return Streamed(context => WriteAsync(context, query, root, count, Rows(page), next, null, emitted, key));
+        }
 
-            if (query.OrderBy is not null)
-            {
-                var sorted = await SortedAsync(query, plan, call.Caller.Portfolios, call.Aborted);
-                var offset = state?.O ?? query.Skip ?? 0;
-                var page = sorted.Skip((int)Math.Min(offset, int.MaxValue)).Take((int)Math.Min(PageSize, remaining)).ToList();
-                var more = offset + page.Count < sorted.Count && remaining > page.Count;
-                var next = more ? NextLink(root, query, new SkipState(query.Fingerprint, 0, null, -1, emitted + page.Count, offset + page.Count), key) : null;
-                return Streamed(context => WriteAsync(context, query, root, count, Rows(page), next, null, emitted, key));
-            }
-
-            // Resume where the token says, or start and skip $skip matching rows; the first storage call happens
-            // here, before any byte is written, so an outage is still a clean 503.
-            var rows = reader.ScanAsync(query, plan, call.Caller.Portfolios, state, call.Aborted).GetAsyncEnumerator(call.Aborted);
-            var hasRow = await rows.MoveNextAsync();
-            for (var skipped = 0L; state is null && hasRow && skipped < (query.Skip ?? 0); skipped++)
-            {
-                hasRow = await rows.MoveNextAsync();
-            }
-            return Streamed(context => WriteAsync(context, query, root, count, Rest(rows, hasRow, remaining), null, rows, emitted, key));
-        });
+        // Resume where the token says, or start and skip $skip matching rows; the first storage call happens
+        // here, before any byte is written, so an outage is still a clean 503.
+        var rows = reader.ScanAsync(query, plan, call.Caller.Portfolios, state, call.Aborted).GetAsyncEnumerator(call.Aborted);
+        var hasRow = await rows.MoveNextAsync();
+        for (var skipped = 0L; state is null && hasRow && skipped < (query.Skip ?? 0); skipped++)
+        {
+            hasRow = await rows.MoveNextAsync();
+        }
+        return Streamed(context => WriteAsync(context, query, root, count, Rest(rows, hasRow, remaining), null, rows, emitted, key));
+    }
 
     private async Task WriteAsync(HttpContext context, FeedQuery query, Uri root, long? count, IAsyncEnumerable<RowAt> rows, Uri? nextLink,
         IAsyncEnumerator<RowAt>? source, long emitted, byte[] key)

@@ -84,8 +84,12 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
         var tRag = cutoff - options.RagOverrideDays * TimeSpan.TicksPerDay;
         var s = new Replayed
         {
-            Percent = p.InitialPercentComplete, Spend = p.InitialSpend, Budget = p.InitialBudget,
-            Priority = p.InitialPriority, Status = p.InitialStatus, LastUpdate = long.MinValue,
+            Percent = p.InitialPercentComplete,
+            Spend = p.InitialSpend,
+            Budget = p.InitialBudget,
+            Priority = p.InitialPriority,
+            Status = p.InitialStatus,
+            LastUpdate = long.MinValue,
         };
         bool lookbackTaken = false, previousTaken = false, windowTaken = false;
         foreach (var u in Chronological(p.Updates))

@@ -14,53 +14,59 @@ namespace Tracker.Metrics;
 /// the history (the same engine, so the same numbers). The <c>Metrics-Source</c> header says which.
 /// </summary>
 public sealed class MetricsHandlers(
-    RequestPipeline pipeline, PortfolioStore portfolios, ProjectStore projects, Snapshots snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time)
+    PortfolioStore portfolios, ProjectStore projects, Snapshots snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time) : IRouteHandlers
 {
+    public void Register(RouteHandlerMap map) => map
+        .Add("GetPortfolioMetrics", Portfolio)
+        .Add("GetMetricsHistory", History)
+        .Add("GetProjectMetrics", Project);
+
     public const string SourceHeader = "Metrics-Source";
 
-    public Task<ApiResponse> Portfolio(HttpRequest request, string portfolioId) =>
-        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+    public async Task<ApiResponse> Portfolio(Call call)
+    {
+        var portfolioId = call.Route("portfolioId");
+        var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+        var asOf = AsOf(call.Request, portfolio);
+        if (await snapshots.FindPortfolioAsync(portfolioId, asOf, call.Aborted) is { } stored)
         {
-            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
-            var asOf = AsOf(request, portfolio);
-            if (await snapshots.FindPortfolioAsync(portfolioId, asOf, call.Aborted) is { } stored)
-            {
-                return ApiResponse.Ok(stored) with { Source = "snapshot" };
-            }
-            var histories = await loader.LoadAsync(portfolioId, call.Aborted);
-            return ApiResponse.Ok(engine.Compute(portfolioId, histories, asOf, portfolio.Zone).Portfolio) with { Source = "computed" };
-        });
+            return ApiResponse.Ok(stored) with { Source = "snapshot" };
+        }
+        var histories = await loader.LoadAsync(portfolioId, call.Aborted);
+        return ApiResponse.Ok(engine.Compute(portfolioId, histories, asOf, portfolio.Zone).Portfolio) with { Source = "computed" };
+    }
 
     /// <summary>Portfolio snapshots of the days in [from, to], oldest first; by default the last 90 days.</summary>
-    public Task<ApiResponse> History(HttpRequest request, string portfolioId) =>
-        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+    public async Task<ApiResponse> History(Call call)
+    {
+        var portfolioId = call.Route("portfolioId");
+        var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+        var to = Date(call.Request, "to") ?? Today(portfolio);
+        var from = Date(call.Request, "from") ?? (to.DayNumber - QueryDates.Earliest.DayNumber > 89 ? to.AddDays(-89) : QueryDates.Earliest);
+        if (from > to)
         {
-            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
-            var to = Date(request, "to") ?? Today(portfolio);
-            var from = Date(request, "from") ?? (to.DayNumber - QueryDates.Earliest.DayNumber > 89 ? to.AddDays(-89) : QueryDates.Earliest);
-            if (from > to)
-            {
-                throw Problems.Validation("from", "from must not be after to.");
-            }
-            var fingerprint = Paging.Fingerprint("history", portfolioId, from, to);
-            var paging = await call.PagingAsync(fingerprint);
-            var (items, token) = await snapshots.ListPortfolioAsync(portfolioId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<PortfolioMetrics>(items, await call.NextTokenAsync(token, fingerprint)));
-        });
+            throw Problems.Validation("from", "from must not be after to.");
+        }
+        var fingerprint = Paging.Fingerprint("history", portfolioId, from, to);
+        var paging = await call.PagingAsync(fingerprint);
+        var (items, token) = await snapshots.ListPortfolioAsync(portfolioId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
+        return ApiResponse.Ok(new Page<PortfolioMetrics>(items, await call.NextTokenAsync(token, fingerprint)));
+    }
 
-    public Task<ApiResponse> Project(HttpRequest request, string portfolioId, string projectId) =>
-        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+    public async Task<ApiResponse> Project(Call call)
+    {
+        var portfolioId = call.Route("portfolioId");
+        var projectId = call.Route("projectId");
+        var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+        var asOf = AsOf(call.Request, portfolio);
+        var project = await projects.GetAsync(portfolioId, projectId, call.Aborted);
+        if (await snapshots.FindProjectAsync(portfolioId, projectId, asOf, call.Aborted) is { } stored)
         {
-            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
-            var asOf = AsOf(request, portfolio);
-            var project = await projects.GetAsync(portfolioId, projectId, call.Aborted);
-            if (await snapshots.FindProjectAsync(portfolioId, projectId, asOf, call.Aborted) is { } stored)
-            {
-                return ApiResponse.Ok(stored) with { Source = "snapshot" };
-            }
-            var history = await loader.LoadProjectAsync(project, call.Aborted);
-            return ApiResponse.Ok(engine.ComputeProject(history, asOf, portfolio.Zone)) with { Source = "computed" };
-        });
+            return ApiResponse.Ok(stored) with { Source = "snapshot" };
+        }
+        var history = await loader.LoadProjectAsync(project, call.Aborted);
+        return ApiResponse.Ok(engine.ComputeProject(history, asOf, portfolio.Zone)) with { Source = "computed" };
+    }
 
     private DateOnly AsOf(HttpRequest request, PortfolioEntity portfolio)
     {

@@ -7,62 +7,66 @@ using Tracker.Storage;
 namespace Tracker.Security;
 
 public sealed partial class KeyHandlers(
-    RequestPipeline pipeline, ApiKeyStore keys, ApiKeyAuthenticator authenticator, TimeProvider time, ILogger<KeyHandlers> logger)
+    ApiKeyStore keys, ApiKeyAuthenticator authenticator, TimeProvider time, ILogger<KeyHandlers> logger) : IRouteHandlers
 {
-    public Task<ApiResponse> Create(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Admin(), async call =>
-        {
-            var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
-            var id = call.Identity.Id;
-            var secret = KeySecrets.NewSecret();
-            var (salt, hash) = KeySecrets.Hash(secret);
-            var entity = new ApiKeyEntity
-            {
-                RowKey = id,
-                Name = body.Name!,
-                Role = TrackerJson.Name(body.Role!.Value),
-                Portfolios = body.Portfolios is null ? null : string.Join(',', body.Portfolios.Distinct(StringComparer.Ordinal)),
-                Salt = salt,
-                SecretHash = hash,
-                CreatedAt = call.Identity.At,
-            };
-            // Upsert: a retry of this very request (same Idempotency-Key, same id) replaces the key whose secret its
-            // failed first attempt never delivered, so exactly one key exists and the client holds its secret.
-            await keys.UpsertAsync(entity, call.Aborted);
-            LogCreated(id, entity.Role, call.Caller.KeyId);
-            return ApiResponse.Created(entity.ToApi() with { Key = KeySecrets.Compose(id, secret) }, Routes.KeyPath(id));
-        });
+    public void Register(RouteHandlerMap map) => map
+        .Add("CreateKey", Create)
+        .Add("ListKeys", List)
+        .Add("GetKey", Get)
+        .Add("RevokeKey", Revoke);
 
-    public Task<ApiResponse> List(HttpRequest request) =>
-        pipeline.RunAsync(request, Access.Admin(), async call =>
+    public async Task<ApiResponse> Create(Call call)
+    {
+        var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
+        var id = call.Identity.Id;
+        var secret = KeySecrets.NewSecret();
+        var (salt, hash) = KeySecrets.Hash(secret);
+        var entity = new ApiKeyEntity
         {
-            var paging = await call.PagingAsync("keys");
-            var (items, token) = await keys.ListAsync(paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<ApiKey>([.. items.Select(k => k.ToApi())], await call.NextTokenAsync(token, "keys")));
-        });
+            RowKey = id,
+            Name = body.Name!,
+            Role = TrackerJson.Name(body.Role!.Value),
+            Portfolios = body.Portfolios is null ? null : string.Join(',', body.Portfolios.Distinct(StringComparer.Ordinal)),
+            Salt = salt,
+            SecretHash = hash,
+            CreatedAt = call.Identity.At,
+        };
+        // Upsert: a retry of this very call.Request (same Idempotency-Key, same id) replaces the key whose secret its
+        // failed first attempt never delivered, so exactly one key exists and the client holds its secret.
+        await keys.UpsertAsync(entity, call.Aborted);
+        LogCreated(id, entity.Role, call.Caller.KeyId);
+        return ApiResponse.Created(entity.ToApi() with { Key = KeySecrets.Compose(id, secret) }, Routes.KeyPath(id));
+    }
 
-    public Task<ApiResponse> Get(HttpRequest request, string keyId) =>
-        pipeline.RunAsync(request, Access.Admin(), async call =>
-        {
-            var entity = await FindAsync(keyId, call.Aborted);
-            return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
-        });
+    public async Task<ApiResponse> List(Call call)
+    {
+        var paging = await call.PagingAsync("keys");
+        var (items, token) = await keys.ListAsync(paging.Limit, paging.StorageToken, call.Aborted);
+        return ApiResponse.Ok(new Page<ApiKey>([.. items.Select(k => k.ToApi())], await call.NextTokenAsync(token, "keys")));
+    }
+
+    public async Task<ApiResponse> Get(Call call)
+    {
+        var keyId = call.Route("keyId");
+        var entity = await FindAsync(keyId, call.Aborted);
+        return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
+    }
 
     /// <summary>Revokes a key: the row stays (with revokedAt) so its use can still be traced, but it no longer authenticates.</summary>
-    public Task<ApiResponse> Revoke(HttpRequest request, string keyId) =>
-        pipeline.RunAsync(request, Access.Admin(), async call =>
+    public async Task<ApiResponse> Revoke(Call call)
+    {
+        var keyId = call.Route("keyId");
+        var entity = await FindAsync(keyId, call.Aborted);
+        call.RequireMatch(entity.ETag, $"Key '{keyId}'");
+        if (entity.RevokedAt is null)
         {
-            var entity = await FindAsync(keyId, call.Aborted);
-            call.RequireMatch(entity.ETag, $"Key '{keyId}'");
-            if (entity.RevokedAt is null)
-            {
-                entity.RevokedAt = time.GetUtcNow();
-                await keys.UpdateAsync(entity, call.Aborted);
-                LogRevoked(keyId, call.Caller.KeyId);
-            }
-            authenticator.Forget(keyId);
-            return ApiResponse.NoContent();
-        });
+            entity.RevokedAt = time.GetUtcNow();
+            await keys.UpdateAsync(entity, call.Aborted);
+            LogRevoked(keyId, call.Caller.KeyId);
+        }
+        authenticator.Forget(keyId);
+        return ApiResponse.NoContent();
+    }
 
     private async Task<ApiKeyEntity> FindAsync(string keyId, CancellationToken ct) =>
         (Ids.IsValid(keyId) ? await keys.FindAsync(keyId, ct) : null) ?? throw Problems.NotFound($"API key '{keyId}' does not exist.");

@@ -8,31 +8,37 @@ using Tracker.Storage;
 
 namespace Tracker.Updates;
 
-public sealed class UpdateHandlers(RequestPipeline pipeline, ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Spreadsheets.SpreadsheetHandlers sheets)
+public sealed class UpdateHandlers(ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Spreadsheets.SpreadsheetHandlers sheets) : IRouteHandlers
 {
-    public Task<ApiResponse> Post(HttpRequest request, string portfolioId, string projectId) =>
-        pipeline.RunAsync(request, Access.Writer(portfolioId), async call =>
-        {
-            var body = await call.ReadJsonAsync<PostUpdateRequest>();
-            var update = await recorder.RecordAsync(portfolioId, projectId, body, call.Caller.Name, call.Identity, call.Aborted);
-            return ApiResponse.Of(201, update.ToApi());
-        });
+    public void Register(RouteHandlerMap map) => map
+        .Add("PostUpdate", Post)
+        .Add("ListUpdates", List);
+
+    public async Task<ApiResponse> Post(Call call)
+    {
+        var portfolioId = call.Route("portfolioId");
+        var projectId = call.Route("projectId");
+        var body = await call.ReadJsonAsync<PostUpdateRequest>();
+        var update = await recorder.RecordAsync(portfolioId, projectId, body, call.Caller.Name, call.Identity, call.Aborted);
+        return ApiResponse.Of(201, update.ToApi());
+    }
 
     /// <summary>History newest first. <c>from</c> is inclusive, <c>to</c> exclusive; a date means that day in the portfolio's time zone, and a date <c>to</c> includes its day.</summary>
-    public Task<ApiResponse> List(HttpRequest request, string portfolioId, string projectId) =>
-        pipeline.RunAsync(request, Access.Reader(portfolioId), async call =>
+    public async Task<ApiResponse> List(Call call)
+    {
+        var portfolioId = call.Route("portfolioId");
+        var projectId = call.Route("projectId");
+        var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+        var (from, to) = Spreadsheets.SpreadsheetHandlers.Range(call.Request, portfolio);
+        if (Spreadsheets.CsvFiles.Wanted(call.Request))
         {
-            var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
-            var (from, to) = Spreadsheets.SpreadsheetHandlers.Range(request, portfolio);
-            if (Spreadsheets.CsvFiles.Wanted(request))
-            {
-                await projects.GetAsync(portfolioId, projectId, call.Aborted);
-                return await sheets.UpdatesCsvAsync(portfolioId, projectId, from, to, call.Aborted);
-            }
-            var fingerprint = Paging.Fingerprint("updates", portfolioId, projectId, from, to);
-            var paging = await call.PagingAsync(fingerprint);
             await projects.GetAsync(portfolioId, projectId, call.Aborted);
-            var (items, token) = await updates.ListAsync(portfolioId, projectId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
-            return ApiResponse.Ok(new Page<ProgressUpdate>([.. items.Select(u => u.ToApi())], await call.NextTokenAsync(token, fingerprint)));
-        });
+            return await sheets.UpdatesCsvAsync(portfolioId, projectId, from, to, call.Aborted);
+        }
+        var fingerprint = Paging.Fingerprint("updates", portfolioId, projectId, from, to);
+        var paging = await call.PagingAsync(fingerprint);
+        await projects.GetAsync(portfolioId, projectId, call.Aborted);
+        var (items, token) = await updates.ListAsync(portfolioId, projectId, from, to, paging.Limit, paging.StorageToken, call.Aborted);
+        return ApiResponse.Ok(new Page<ProgressUpdate>([.. items.Select(u => u.ToApi())], await call.NextTokenAsync(token, fingerprint)));
+    }
 }
