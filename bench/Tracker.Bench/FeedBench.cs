@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
-using Tracker.Storage;
 using Tracker.Testing;
 using Tracker.Updates;
 

@@ -9,7 +9,6 @@ using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Storage;
 using Tracker.Testing;
 using Tracker.Updates;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using Tracker.Storage;
 using Tracker.Testing;
 using Tracker.Updates;
 

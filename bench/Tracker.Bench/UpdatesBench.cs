@@ -4,7 +4,6 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Tracker.Projects;
-using Tracker.Storage;
 using Tracker.Testing;
 using Tracker.Updates;
 

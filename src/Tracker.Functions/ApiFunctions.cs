@@ -1,17 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Tracker.Api;
-using Tracker.Baselines;
-using Tracker.Common;
 using Tracker.Digests;
-using Tracker.Feed;
-using Tracker.Health;
-using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Security;
-using Tracker.Spreadsheets;
 using Tracker.Updates;
 
 namespace Tracker.Functions;

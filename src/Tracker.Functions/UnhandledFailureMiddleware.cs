@@ -2,7 +2,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Functions;
 

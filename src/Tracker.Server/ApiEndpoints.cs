@@ -3,7 +3,6 @@ using Tracker.Api;
 using Tracker.Baselines;
 using Tracker.Common;
 using Tracker.Digests;
-using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Jobs;
 using Tracker.Metrics;

@@ -1,5 +1,4 @@
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Jobs;
 
 namespace Tracker.Server;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Functions;
 using Tracker.Testing;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Functions;
 
 namespace Tracker.Functions.Tests;

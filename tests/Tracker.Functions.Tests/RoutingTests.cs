@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.DependencyInjection;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Testing;
 
 namespace Tracker.Functions.Tests;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Testing;
 
 namespace Tracker.Functions.Tests;

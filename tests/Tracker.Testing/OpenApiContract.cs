@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Testing;
 

@@ -1,5 +1,4 @@
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

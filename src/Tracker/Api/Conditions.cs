@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using Azure;
 using Microsoft.AspNetCore.Http;
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

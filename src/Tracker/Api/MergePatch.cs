@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

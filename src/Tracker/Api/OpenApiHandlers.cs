@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

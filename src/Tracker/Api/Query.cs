@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

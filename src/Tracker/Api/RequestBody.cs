@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

@@ -1,5 +1,3 @@
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

@@ -1,7 +1,6 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

@@ -2,9 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Tracker.Api;
-using Tracker.Common;
-using Tracker.Security;
-using Tracker.Storage;
 
 namespace Tracker.Baselines;
 

@@ -8,7 +8,6 @@ using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Security;
 using Tracker.Storage;
 using Tracker.Updates;
 

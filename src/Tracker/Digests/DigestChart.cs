@@ -1,8 +1,6 @@
 using ScottPlot;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Metrics;
-using Tracker.Storage;
 
 namespace Tracker.Digests;
 

@@ -5,7 +5,6 @@ using Tracker.Api;
 using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Projects;
-using Tracker.Storage;
 
 namespace Tracker.Digests;
 

@@ -1,6 +1,4 @@
-using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Digests;
 

@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using MimeKit;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Storage;
 
 namespace Tracker.Digests;
 

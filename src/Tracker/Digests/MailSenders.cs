@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Digests;
 

@@ -10,7 +10,6 @@ using Tracker.Api;
 using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Portfolios;
-using Tracker.Storage;
 
 namespace Tracker.Digests;
 

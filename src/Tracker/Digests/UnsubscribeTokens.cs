@@ -1,7 +1,6 @@
 using System.Text;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Security;
 using Tracker.Storage;
 
 namespace Tracker.Digests;

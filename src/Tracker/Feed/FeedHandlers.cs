@@ -4,9 +4,6 @@ using Microsoft.OData;
 using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
 using Tracker.Api;
-using Tracker.Common;
-using Tracker.Security;
-using Tracker.Storage;
 
 namespace Tracker.Feed;
 

@@ -10,7 +10,6 @@ using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Storage;
 using Tracker.Updates;
 using K = Microsoft.OData.Edm.EdmPrimitiveTypeKind;
 

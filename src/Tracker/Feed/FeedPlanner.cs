@@ -8,7 +8,6 @@ using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Feed;

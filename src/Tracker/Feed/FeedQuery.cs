@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.OData;
 using Microsoft.OData.UriParser;
 using Tracker.Api;
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Feed;
 

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Feed;
 

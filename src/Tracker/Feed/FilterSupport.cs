@@ -4,7 +4,6 @@ using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Feed;
 

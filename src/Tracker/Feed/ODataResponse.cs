@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.OData;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Feed;
 

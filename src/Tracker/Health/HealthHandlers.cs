@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Portfolios;
-using Tracker.Security;
 using Tracker.Storage;
 
 namespace Tracker.Health;

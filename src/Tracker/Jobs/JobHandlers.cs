@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
-using Tracker.Common;
-using Tracker.Security;
-using Tracker.Storage;
 
 namespace Tracker.Jobs;
 

@@ -3,7 +3,6 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Jobs;

@@ -2,7 +2,6 @@ using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Jobs;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NCrontab;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Jobs;

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Portfolios;
-using Tracker.Storage;
 
 namespace Tracker.Metrics;
 

@@ -2,7 +2,6 @@ using Tracker.Api;
 using Tracker.Baselines;
 using Tracker.Common;
 using Tracker.Projects;
-using Tracker.Storage;
 
 namespace Tracker.Metrics;
 

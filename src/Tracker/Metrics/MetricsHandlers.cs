@@ -1,11 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Security;
-using Tracker.Storage;
 
 namespace Tracker.Metrics;
 

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Tracker.Api;
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Metrics;
 

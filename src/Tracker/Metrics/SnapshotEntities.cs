@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Projects;
-using Tracker.Storage;
 
 namespace Tracker.Metrics;
 

@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Projects;
-using Tracker.Security;
-using Tracker.Storage;
 
 namespace Tracker.Portfolios;
 

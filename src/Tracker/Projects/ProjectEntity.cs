@@ -2,7 +2,6 @@ using Azure;
 using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Projects;

@@ -1,6 +1,5 @@
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Projects;
 

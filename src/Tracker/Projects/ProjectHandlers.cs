@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Portfolios;
-using Tracker.Security;
-using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Projects;

@@ -3,7 +3,6 @@ using Azure;
 using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Security;
 

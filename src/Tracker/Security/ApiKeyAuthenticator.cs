@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Security;
 

@@ -1,6 +1,4 @@
 using Azure.Data.Tables;
-using Tracker.Api;
-using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Security;

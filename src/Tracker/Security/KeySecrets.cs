@@ -2,8 +2,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Tracker.Api;
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Security;
 

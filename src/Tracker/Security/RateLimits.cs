@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tracker.Api;
-using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Security;
 

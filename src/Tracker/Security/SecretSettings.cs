@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Digests;
-using Tracker.Storage;
 
 namespace Tracker.Security;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Projects;
-using Tracker.Storage;
 
 namespace Tracker.Spreadsheets;
 

@@ -3,8 +3,6 @@ using Tracker.Api;
 using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Security;
-using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Spreadsheets;

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Common;
 
 namespace Tracker.Storage;
 

@@ -3,7 +3,6 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
-using Tracker.Common;
 
 namespace Tracker.Storage;
 

@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Security;
-using Tracker.Storage;
 
 namespace Tracker.Updates;
 

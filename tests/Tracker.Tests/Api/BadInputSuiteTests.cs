@@ -5,7 +5,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Storage;
 using Tracker.Testing;
 
 namespace Tracker.Tests.Api;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Tracker.Security;
-using Tracker.Storage;
 
 namespace Tracker.Tests.Api;
 

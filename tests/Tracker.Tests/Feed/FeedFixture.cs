@@ -7,7 +7,6 @@ using Microsoft.OData.Edm;
 using Microsoft.OData.Edm.Csdl;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Storage;
 using Tracker.Testing;
 using Tracker.Updates;
 

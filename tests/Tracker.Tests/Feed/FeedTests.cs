@@ -5,7 +5,6 @@ using Microsoft.OData.Edm;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Storage;
 using Tracker.Tests.Api;
 using Tracker.Updates;
 

@@ -3,7 +3,6 @@ using FsCheck.Fluent;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Projects;
-using Tracker.Storage;
 using Tracker.Testing;
 using Tracker.Tests.Unit;
 using static Tracker.Tests.Unit.MetricsEngineTests;

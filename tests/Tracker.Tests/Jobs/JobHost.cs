@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Security;
 
