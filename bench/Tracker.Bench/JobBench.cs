@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;

@@ -5,7 +5,6 @@ using Tracker.Digests;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
-using Tracker.Updates;
 
 namespace Tracker.Functions;
 

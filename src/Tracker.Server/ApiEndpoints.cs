@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Tracker.Api;
 using Tracker.Baselines;
-using Tracker.Common;
 using Tracker.Digests;
 using Tracker.Health;
 using Tracker.Jobs;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Functions.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Testing;
 

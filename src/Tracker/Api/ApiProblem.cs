@@ -1,4 +1,3 @@
-using Tracker.Common;
 
 namespace Tracker.Api;
 

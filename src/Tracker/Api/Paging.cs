@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Tracker.Common;
-using Tracker.Storage;
 
 namespace Tracker.Api;
 

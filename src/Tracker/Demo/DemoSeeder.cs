@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Digests;
 using Tracker.Jobs;

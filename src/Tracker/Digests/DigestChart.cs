@@ -1,5 +1,4 @@
 using ScottPlot;
-using Tracker.Api;
 using Tracker.Metrics;
 
 namespace Tracker.Digests;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Projects;

@@ -3,8 +3,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Digests;
 

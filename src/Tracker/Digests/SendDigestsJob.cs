@@ -6,7 +6,6 @@ using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Portfolios;

@@ -4,7 +4,6 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.OData.Edm;
 using Tracker.Api;
-using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;

@@ -1,7 +1,5 @@
 using Azure.Data.Tables;
 using Microsoft.OData.Edm;
-using Tracker.Api;
-using Tracker.Common;
 using Tracker.Storage;
 
 namespace Tracker.Feed;

@@ -3,7 +3,6 @@
 using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Feed;
 

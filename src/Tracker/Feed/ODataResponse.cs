@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.OData;
-using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Feed;
 

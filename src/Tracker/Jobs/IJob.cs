@@ -1,4 +1,3 @@
-using Tracker.Api;
 
 namespace Tracker.Jobs;
 

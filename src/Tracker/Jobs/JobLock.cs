@@ -2,7 +2,6 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
-using Tracker.Api;
 using Tracker.Storage;
 
 namespace Tracker.Jobs;

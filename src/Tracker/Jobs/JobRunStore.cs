@@ -1,6 +1,5 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Storage;
 

@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
-using Tracker.Api;
 using Tracker.Common;
 
 namespace Tracker.Jobs;

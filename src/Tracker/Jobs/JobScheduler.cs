@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NCrontab;
-using Tracker.Api;
 using Tracker.Storage;
 
 namespace Tracker.Jobs;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Tracker.Api;
 using Tracker.Jobs;
 using Tracker.Portfolios;
 

@@ -1,4 +1,3 @@
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Projects;
 using Tracker.Updates;

@@ -1,4 +1,3 @@
-using Tracker.Api;
 using Tracker.Baselines;
 using Tracker.Common;
 using Tracker.Projects;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Tracker.Api;
 
 namespace Tracker.Metrics;
 

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Tracker.Api;
 using Tracker.Storage;
 
 namespace Tracker.Metrics;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Projects;
 

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Updates;
 

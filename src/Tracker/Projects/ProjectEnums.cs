@@ -1,5 +1,3 @@
-using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Projects;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Tracker.Api;
 using Tracker.Common;
 using Tracker.Digests;
 

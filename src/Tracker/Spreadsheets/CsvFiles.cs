@@ -4,7 +4,6 @@ using CsvHelper;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Spreadsheets;
 

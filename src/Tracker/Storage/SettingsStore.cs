@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Azure.Data.Tables;
-using Tracker.Common;
 
 namespace Tracker.Storage;
 

@@ -3,8 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Tracker.Api;
-using Tracker.Common;
 using Tracker.Testing;
 
 namespace Tracker.Tests.Api;

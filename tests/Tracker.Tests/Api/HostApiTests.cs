@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Tests.Api;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Tracker.Api;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;

@@ -1,4 +1,3 @@
-using Tracker.Api;
 using Tracker.Common;
 
 namespace Tracker.Tests.Unit;
