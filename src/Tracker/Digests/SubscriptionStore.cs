@@ -14,8 +14,6 @@ public sealed class SubscriptionStore(TrackerTables tables) : TableStore<Subscri
 
     public static string RowKey(string subscriptionId) => subscriptionId;
 
-    private static string PortfolioFilter(string portfolioId) => TableClient.CreateQueryFilter($"PartitionKey eq {Partition(portfolioId)}");
-
     /// <summary>Adds a subscription. Its id is the request's own (see RequestIdentity): a row already there is this request's, written by an earlier attempt.</summary>
     public async Task AddAsync(SubscriptionEntity entity, CancellationToken ct) => await TryAddAsync(entity, ct);
 
@@ -23,10 +21,10 @@ public sealed class SubscriptionStore(TrackerTables tables) : TableStore<Subscri
         Ids.IsValid(portfolioId) && Ids.IsValid(id) ? await ReadRowAsync(Partition(portfolioId), RowKey(id), ct) : null;
 
     public Task<(IReadOnlyList<SubscriptionEntity> Items, string? Token)> ListAsync(string portfolioId, int limit, string? token, CancellationToken ct) =>
-        ReadPageAsync(PortfolioFilter(portfolioId), limit, token, ct);
+        ReadPageAsync(KeyFilter.Partition(Partition(portfolioId)), limit, token, ct);
 
     public Task<List<SubscriptionEntity>> ActiveAsync(string portfolioId, CancellationToken ct) =>
-        ReadAllAsync(PortfolioFilter(portfolioId) + " and " + TableClient.CreateQueryFilter($"Active eq {true}"), ct);
+        ReadAllAsync(KeyFilter.Partition(Partition(portfolioId)) + " and " + TableClient.CreateQueryFilter($"Active eq {true}"), ct);
 
     public Task ReplaceAsync(SubscriptionEntity entity, CancellationToken ct) =>
         ReplaceAsync(entity, ETag.All, $"Subscription '{entity.RowKey}' of portfolio '{entity.PartitionKey}'", ct);

@@ -7,6 +7,7 @@ using Tracker.Api;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
+using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Feed;
@@ -84,7 +85,7 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         if (projectKey?.Values is { } keys)
         {
             return [.. Distinct(keys).Where(k => portfolio is null || portfolio.Admits(UpdateStore.PortfolioOf(k)))
-                .Select(k => TableClient.CreateQueryFilter($"PartitionKey eq {k}") + time)];
+                .Select(k => KeyFilter.Partition(k) + time)];
         }
         if (portfolio?.Values is { } values)
         {
@@ -109,7 +110,7 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         var days = PortfolioSnapshotStore.Days(lower is null ? null : DayText(lower), upper is null ? null : DayText(upper));
         if (portfolio?.Values is { } values)
         {
-            return [.. Distinct(values).Select(v => TableClient.CreateQueryFilter($"PartitionKey eq {PortfolioSnapshotStore.Partition(v)}") + days)];
+            return [.. Distinct(values).Select(v => KeyFilter.Partition(PortfolioSnapshotStore.Partition(v)) + days)];
         }
         return [And(Range("PartitionKey", portfolio) + days)];
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure.Data.Tables;
 using Tracker.Common;
 using Tracker.Storage;
 
@@ -15,8 +14,6 @@ public sealed class JobRunStore(TrackerTables tables) : TableStore<JobRunEntity>
     public static string RowKey(DateTimeOffset startedAt, string runId) =>
         (DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + runId;
 
-    private static string JobFilter(string job) => TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)}");
-
     public async Task AddAsync(JobRunEntity run, CancellationToken ct)
     {
         if (!await TryAddAsync(run, ct))
@@ -29,12 +26,12 @@ public sealed class JobRunStore(TrackerTables tables) : TableStore<JobRunEntity>
 
     /// <summary>The newest runs of a job first.</summary>
     public Task<(IReadOnlyList<JobRunEntity> Items, string? Token)> ListAsync(string job, int limit, string? token, CancellationToken ct) =>
-        ReadPageAsync(JobFilter(job), limit, token, ct);
+        ReadPageAsync(KeyFilter.Partition(Partition(job)), limit, token, ct);
 
     /// <summary>Whether a run started at or after this occurrence and did not fail (succeeded, or is under way).</summary>
     public async Task<bool> CoveredAsync(string job, DateTimeOffset occurrence, CancellationToken ct)
     {
-        await foreach (var run in ReadEveryAsync<JobRunEntity>(JobFilter(job), null, ct))
+        await foreach (var run in ReadEveryAsync<JobRunEntity>(KeyFilter.Partition(Partition(job)), null, ct))
         {
             if (run.StartedAt < occurrence)
             {

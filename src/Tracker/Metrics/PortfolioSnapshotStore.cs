@@ -25,21 +25,19 @@ public sealed class PortfolioSnapshotStore(TrackerTables tables) : FeedSourceSto
         (from is not null ? " and " + TableClient.CreateQueryFilter($"RowKey ge {from}") : "")
         + (to is not null ? " and " + TableClient.CreateQueryFilter($"RowKey le {to}") : "");
 
-    private static string PortfolioFilter(string portfolioId) => TableClient.CreateQueryFilter($"PartitionKey eq {Partition(portfolioId)}");
-
     public Task WriteAsync(TableEntity row, CancellationToken ct) => UpsertRowAsync(row, ct);
 
     public Task<TableEntity?> FindAsync(string portfolioId, DateOnly day, CancellationToken ct) => ReadRowAsync(Partition(portfolioId), RowKey(day), ct);
 
     /// <summary>The days in [from, to], oldest first.</summary>
     public Task<(IReadOnlyList<TableEntity> Items, string? Token)> ListAsync(string portfolioId, DateOnly from, DateOnly to, int limit, string? token,
-        CancellationToken ct) => ReadPageAsync(PortfolioFilter(portfolioId) + Days(RowKey(from), RowKey(to)), limit, token, ct);
+        CancellationToken ct) => ReadPageAsync(KeyFilter.Partition(Partition(portfolioId)) + Days(RowKey(from), RowKey(to)), limit, token, ct);
 
     /// <summary>The newest day in [notBefore, ...], or null.</summary>
     public async Task<DateOnly?> LatestDayAsync(string portfolioId, DateOnly notBefore, CancellationToken ct)
     {
         DateOnly? latest = null;
-        await foreach (var row in ReadEveryAsync<TableEntity>(PortfolioFilter(portfolioId) + Days(RowKey(notBefore), null), ["RowKey"], ct))
+        await foreach (var row in ReadEveryAsync<TableEntity>(KeyFilter.Partition(Partition(portfolioId)) + Days(RowKey(notBefore), null), ["RowKey"], ct))
         {
             latest = DayOf(row.RowKey);
         }
@@ -48,5 +46,5 @@ public sealed class PortfolioSnapshotStore(TrackerTables tables) : FeedSourceSto
 
     /// <summary>Whether the portfolio has a snapshot of a day before <paramref name="day"/>.</summary>
     public async Task<bool> AnyBeforeAsync(string portfolioId, DateOnly day, CancellationToken ct) =>
-        await ReadFirstAsync<TableEntity>(PortfolioFilter(portfolioId) + " and " + TableClient.CreateQueryFilter($"RowKey lt {RowKey(day)}"), ct, ["RowKey"]) is not null;
+        await ReadFirstAsync<TableEntity>(KeyFilter.Partition(Partition(portfolioId)) + " and " + TableClient.CreateQueryFilter($"RowKey lt {RowKey(day)}"), ct, ["RowKey"]) is not null;
 }

@@ -15,7 +15,7 @@ public sealed class PortfolioStore(TrackerTables tables) : FeedSourceStore<Portf
 
     public static string RowKey(string portfolioId) => portfolioId;
 
-    public static string AllFilter => TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+    public static string AllFilter => KeyFilter.Partition(Partition);
 
     public async Task<PortfolioEntity?> FindAsync(string id, CancellationToken ct) =>
         Ids.IsValid(id) ? await ReadRowAsync(Partition, RowKey(id), ct) : null;
@@ -66,7 +66,7 @@ public sealed class PortfolioStore(TrackerTables tables) : FeedSourceStore<Portf
 
     /// <summary>One round trip to the table, whatever it holds: what the health check asks of storage.</summary>
     public async Task PingAsync(CancellationToken ct) =>
-        await ReadFirstAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"health"}"), ct, ["RowKey"]);
+        await ReadFirstAsync<TableEntity>(KeyFilter.Partition("health"), ct, ["RowKey"]);
 
     private static string Describe(string id) => $"Portfolio '{id}'";
 }

@@ -14,7 +14,7 @@ public sealed class ProjectStore(TrackerTables tables) : FeedSourceStore<Project
 
     public static string RowKey(string projectId) => projectId;
 
-    public static string PortfolioFilter(string portfolioId) => TableClient.CreateQueryFilter($"PartitionKey eq {Partition(portfolioId)}");
+    public static string PortfolioFilter(string portfolioId) => KeyFilter.Partition(Partition(portfolioId));
 
     public async Task<ProjectEntity?> FindAsync(string portfolioId, string projectId, CancellationToken ct) =>
         Ids.IsValid(portfolioId) && Ids.IsValid(projectId) ? await ReadRowAsync(Partition(portfolioId), RowKey(projectId), ct) : null;

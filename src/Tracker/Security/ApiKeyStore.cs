@@ -19,7 +19,7 @@ public sealed class ApiKeyStore(TrackerTables tables) : TableStore<ApiKeyEntity>
     public Task UpsertAsync(ApiKeyEntity entity, CancellationToken ct) => UpsertRowAsync(entity, ct);
 
     public Task<(IReadOnlyList<ApiKeyEntity> Items, string? Token)> ListAsync(int limit, string? token, CancellationToken ct) =>
-        ReadPageAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), limit, token, ct);
+        ReadPageAsync(KeyFilter.Partition(Partition), limit, token, ct);
 
     /// <summary>Replaces a key with the ETag it was read with.</summary>
     public Task UpdateAsync(ApiKeyEntity entity, CancellationToken ct) => ReplaceAsync(entity, entity.ETag, "The key", ct);

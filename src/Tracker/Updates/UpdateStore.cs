@@ -40,8 +40,7 @@ public sealed class UpdateStore(TrackerTables tables) : FeedSourceStore<UpdateEn
 
     private static string Pad(long value) => value.ToString("D19", CultureInfo.InvariantCulture);
 
-    private static string ProjectFilter(string portfolioId, string projectId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {Partition(portfolioId, projectId)}");
+    private static string ProjectFilter(string portfolioId, string projectId) => KeyFilter.Partition(Partition(portfolioId, projectId));
 
     /// <summary>Adds an update; an update with the same key already stored (a retried write) counts as added.</summary>
     public async Task AddAsync(UpdateEntity entity, CancellationToken ct) => await TryAddAsync(entity, ct);
