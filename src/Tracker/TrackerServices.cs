@@ -87,33 +87,26 @@ public static class TrackerServices
         services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<JobLock>());
         services.AddSingleton<JobRunner>();
 
-        services.AddRouteHandlers<HealthHandlers>();
-        services.AddRouteHandlers<OpenApiHandlers>();
-        services.AddRouteHandlers<BaselineHandlers>();
-        services.AddRouteHandlers<PortfolioHandlers>();
-        services.AddRouteHandlers<ProjectHandlers>();
-        services.AddRouteHandlers<UpdateHandlers>();
-        services.AddRouteHandlers<KeyHandlers>();
-        services.AddRouteHandlers<MetricsHandlers>();
+        services.AddSingleton<HealthHandlers>();
+        services.AddSingleton<OpenApiHandlers>();
+        services.AddSingleton<BaselineHandlers>();
+        services.AddSingleton<PortfolioHandlers>();
+        services.AddSingleton<ProjectHandlers>();
+        services.AddSingleton<UpdateHandlers>();
+        services.AddSingleton<KeyHandlers>();
+        services.AddSingleton<MetricsHandlers>();
         services.AddSingleton<FeedModel>();
         services.AddSingleton<FeedPlanner>();
         services.AddSingleton<FeedReader>();
-        services.AddRouteHandlers<FeedHandlers>();
-        services.AddRouteHandlers<JobHandlers>();
-        services.AddRouteHandlers<DigestHandlers>();
-        services.AddRouteHandlers<UnmatchedRoutes>();
-        services.AddRouteHandlers<Spreadsheets.SpreadsheetHandlers>();
+        services.AddSingleton<FeedHandlers>();
+        services.AddSingleton<JobHandlers>();
+        services.AddSingleton<DigestHandlers>();
+        services.AddSingleton<UnmatchedRoutes>();
+        services.AddSingleton<Spreadsheets.SpreadsheetHandlers>();
 
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();
         return services;
-    }
-
-    /// <summary>A feature's handlers, also registered as <see cref="IRouteHandlers"/> for the dispatcher.</summary>
-    private static void AddRouteHandlers<THandlers>(this IServiceCollection services) where THandlers : class, IRouteHandlers
-    {
-        services.AddSingleton<THandlers>();
-        services.AddSingleton<IRouteHandlers>(sp => sp.GetRequiredService<THandlers>());
     }
 
     private static void AddTableStore<TStore>(this IServiceCollection services) where TStore : class, ITableStore

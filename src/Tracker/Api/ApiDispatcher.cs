@@ -1,57 +1,27 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Tracker.Api;
 
-/// <summary>The handlers of a feature, by route name: what each route of <see cref="RouteTable"/> runs.</summary>
-public interface IRouteHandlers
-{
-    void Register(RouteHandlerMap map);
-}
-
-public sealed class RouteHandlerMap
-{
-    private readonly Dictionary<string, Func<Call, Task<ApiResponse>>> _handlers = new(StringComparer.Ordinal);
-
-    public RouteHandlerMap Add(string route, Func<Call, Task<ApiResponse>> handler)
-    {
-        RouteTable.Find(route); // a name not in the table is a bug, found at start
-        if (!_handlers.TryAdd(route, handler))
-        {
-            throw new InvalidOperationException($"Route {route} has two handlers.");
-        }
-        return this;
-    }
-
-    internal Func<Call, Task<ApiResponse>>? Find(string route) => _handlers.GetValueOrDefault(route);
-}
-
 /// <summary>
-/// The one entry point of both hosts: a route's name, the request and the route's values in template order. It applies
-/// what <see cref="RouteSpec"/> declares — the role, the portfolio scope, the body limit and Idempotency-Key on POST —
-/// through <see cref="RequestPipeline"/>, then runs the route's handler, which is left with the route's own work.
+/// The one entry point of both hosts: a route's name, the request, the route's handler and its values in template
+/// order. It applies what the route's <see cref="RouteSpec"/> declares — the role, the portfolio scope, the body limit
+/// and Idempotency-Key on POST — through <see cref="RequestPipeline"/>, then runs the handler, which is left with the
+/// route's own work.
 /// </summary>
-public sealed class ApiDispatcher
+public sealed class ApiDispatcher(RequestPipeline pipeline)
 {
-    private readonly RequestPipeline _pipeline;
-    private readonly RouteHandlerMap _map = new();
+    private static readonly Dictionary<string, RouteSpec> ByName =
+        RouteTable.All.Append(RouteTable.Fallback).ToDictionary(r => r.Name, StringComparer.Ordinal);
 
-    public ApiDispatcher(RequestPipeline pipeline, IEnumerable<IRouteHandlers> features)
+    public Task<ApiResponse> RunAsync(string route, HttpRequest request, Func<Call, Task<ApiResponse>> handler, params string[] values)
     {
-        _pipeline = pipeline;
-        foreach (var feature in features)
+        var spec = ByName[route];
+        var routeValues = new Dictionary<string, string>(spec.Parameters.Count, StringComparer.Ordinal);
+        for (var i = 0; i < values.Length && i < spec.Parameters.Count; i++)
         {
-            feature.Register(_map);
+            routeValues[spec.Parameters[i]] = values[i];
         }
-        var missing = RouteTable.All.Append(RouteTable.Fallback).Where(r => _map.Find(r.Name) is null).Select(r => r.Name).ToList();
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException("Routes without a handler: " + string.Join(", ", missing));
-        }
-    }
-
-    public Task<ApiResponse> RunAsync(string route, Microsoft.AspNetCore.Http.HttpRequest request, params string[] values)
-    {
-        var spec = RouteTable.Find(route);
-        var routeValues = spec.Parameters.Zip(values).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
         var access = spec.Role is { } role ? new Access(role, routeValues.GetValueOrDefault("portfolioId")) : Access.Anonymous;
-        return _pipeline.RunAsync(request, access, _map.Find(route)!, spec.BodyLimit, routeValues, spec.Idempotent);
+        return pipeline.RunAsync(request, access, handler, spec.BodyLimit, routeValues, spec.Idempotent);
     }
 }

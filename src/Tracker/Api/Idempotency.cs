@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
-using Azure.Data.Tables;
 using Tracker.Common;
 using Tracker.Storage;
 
@@ -19,16 +18,8 @@ public sealed record RequestIdentity(string Id, DateTimeOffset At);
 /// replays it instead of writing again, with the identity every attempt uses. PartitionKey is a hash of key id and
 /// Idempotency-Key, RowKey a hash of the method and path; the body is kept as its SHA-256 only.
 /// </summary>
-public sealed class IdempotencyEntity : ITableEntity
+public sealed class IdempotencyEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string BodyHash { get; set; } = "";
 
     public bool Completed { get; set; }

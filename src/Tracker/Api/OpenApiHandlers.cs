@@ -7,12 +7,9 @@ namespace Tracker.Api;
 /// that document committed as an embedded resource (a test fails when the two differ, and rewrites it with
 /// TRACKER_UPDATE_OPENAPI=1), so both hosts answer /api/openapi.json the same.
 /// </summary>
-public sealed class OpenApiHandlers : IRouteHandlers
+public sealed class OpenApiHandlers
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("OpenApi", Get);
-
-    public const string ResourceName = "Tracker.openapi.json";
+        public const string ResourceName = "Tracker.openapi.json";
 
     private static readonly Lazy<byte[]> Document = new(() =>
     {

@@ -142,8 +142,9 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
         {
             await idempotency.CompleteAsync(claim.Entity, response, CancellationToken.None);
         }
-        catch (Exception e) when (StorageFailures.IsUnavailable(e))
+        catch (Exception e) when (StorageFailures.IsUnavailable(e) || e is ChangedSinceReadException)
         {
+            // Storage down, or a retry took the claim over meanwhile (it writes the same rows): the answer stands.
             LogNotRecorded(request.Method, request.Path.Value);
         }
         return response;

@@ -123,7 +123,4 @@ public static class RouteTable
     /// after every other function's; it takes every method.
     /// </summary>
     public static readonly RouteSpec Fallback = new("ZzUnmatchedRoute", "*", Routes.Unmatched, null);
-
-    public static RouteSpec Find(string name) =>
-        name == Fallback.Name ? Fallback : All.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"No route named {name}.", nameof(name));
 }

@@ -8,12 +8,9 @@ namespace Tracker.Api;
 /// another method, else a ProblemDetails 404 — never a bare status. (The server maps it as its fallback endpoint, the
 /// Functions host as a catch-all function whose name sorts after every other.)
 /// </summary>
-public sealed class UnmatchedRoutes : IRouteHandlers
+public sealed class UnmatchedRoutes
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("ZzUnmatchedRoute", Answer);
-
-    private static readonly IReadOnlyList<(Regex Path, string Method)> Templates =
+        private static readonly IReadOnlyList<(Regex Path, string Method)> Templates =
         [.. RouteTable.All.Select(r => (Compile(r.Template), r.Method))];
 
     public Task<ApiResponse> Answer(Call call)

@@ -49,10 +49,7 @@ public static class SurveyBaselines
     ];
 }
 
-public sealed class BaselineHandlers(IOptions<BaselineOptions> options) : IRouteHandlers
+public sealed class BaselineHandlers(IOptions<BaselineOptions> options)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("ListBaselines", List);
-
-    public Task<ApiResponse> List(Call call) => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(SurveyBaselines.All(options.Value), null)));
+        public Task<ApiResponse> List(Call call) => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(SurveyBaselines.All(options.Value), null)));
 }

@@ -12,18 +12,9 @@ public sealed record DigestPreview(string Subject, string Html, string Text, str
 
 public sealed class DigestHandlers(
     PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, UnsubscribeTokens tokens,
-    TimeProvider time) : IRouteHandlers
+    TimeProvider time)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("CreateSubscription", Subscribe)
-        .Add("ListSubscriptions", List)
-        .Add("GetSubscription", Get)
-        .Add("DeleteSubscription", Unsubscribe)
-        .Add("UnsubscribePage", UnsubscribePage)
-        .Add("Unsubscribe", UnsubscribeNow)
-        .Add("PreviewDigest", Preview);
-
-    public async Task<ApiResponse> Subscribe(Call call)
+        public async Task<ApiResponse> Subscribe(Call call)
     {
         var portfolioId = call.Route("portfolioId");
         var body = await call.ReadJsonAsync<CreateSubscriptionRequest>();

@@ -1,20 +1,11 @@
 using Azure;
-using Azure.Data.Tables;
 using Tracker.Storage;
 
 namespace Tracker.Digests;
 
 /// <summary>One row per mail per period: the idempotency of sending.</summary>
-public sealed class DigestLogEntity : ITableEntity
+public sealed class DigestLogEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string SubscriptionId { get; set; } = "";
 
     public string Period { get; set; } = "";

@@ -1,8 +1,7 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Digests;
 
@@ -58,16 +57,8 @@ public static class SendTimes
 }
 
 /// <summary>The stored row: PartitionKey the portfolio id, RowKey the subscription id.</summary>
-public sealed class SubscriptionEntity : ITableEntity
+public sealed class SubscriptionEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string Email { get; set; } = "";
 
     public string Cadence { get; set; } = "";

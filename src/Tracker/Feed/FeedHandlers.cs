@@ -13,15 +13,9 @@ namespace Tracker.Feed;
 /// first byte is written, so bad queries are ProblemDetails 400s and storage outages 503s.
 /// </summary>
 public sealed partial class FeedHandlers(
-    FeedModel model, FeedPlanner planner, FeedReader reader, PublicBaseUrl baseUrl, ILogger<FeedHandlers> logger) : IRouteHandlers
+    FeedModel model, FeedPlanner planner, FeedReader reader, PublicBaseUrl baseUrl, ILogger<FeedHandlers> logger)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("FeedServiceDocument", ServiceDocument)
-        .Add("FeedMetadata", Metadata)
-        .Add("FeedEntitySet", EntitySet)
-        .Add("FeedCount", Count);
-
-    public const int PageSize = 5000;
+        public const int PageSize = 5000;
 
     /// <summary>Sorting other than storage order holds the matching rows in memory; beyond this many, narrow the filter.</summary>
     public const int MaxSortedRows = 100_000;

@@ -8,12 +8,9 @@ namespace Tracker.Health;
 public sealed record HealthReport(string Status, string Storage, DateTimeOffset CheckedAt);
 
 /// <summary>Liveness and storage reachability, without a key: 200 when storage answers, 503 with Retry-After when not.</summary>
-public sealed class HealthHandlers(PortfolioStore portfolios, StorageInitializer storage, TimeProvider time) : IRouteHandlers
+public sealed class HealthHandlers(PortfolioStore portfolios, StorageInitializer storage, TimeProvider time)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("Health", Get);
-
-    public async Task<ApiResponse> Get(Call call)
+        public async Task<ApiResponse> Get(Call call)
     {
         if (!storage.IsReady)
         {

@@ -3,13 +3,9 @@ using Tracker.Api;
 
 namespace Tracker.Jobs;
 
-public sealed class JobHandlers(JobRunner runner, JobRunStore runs) : IRouteHandlers
+public sealed class JobHandlers(JobRunner runner, JobRunStore runs)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("ListJobRuns", List)
-        .Add("RunJob", Run);
-
-    /// <summary>Run history, newest first: of one job with <c>?job=</c> (paged), else the newest runs of every job.</summary>
+        /// <summary>Run history, newest first: of one job with <c>?job=</c> (paged), else the newest runs of every job.</summary>
     public async Task<ApiResponse> List(Call call)
     {
         var name = call.Request.Query["job"].ToString();

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Jobs;
 
@@ -18,16 +17,8 @@ public sealed record JobRun(
     JobOutcome Outcome, JobCounts Counts, string? Error, string Instance);
 
 /// <summary>A run as stored: PartitionKey the job name, RowKey inverted start ticks and the run id (newest first).</summary>
-public sealed class JobRunEntity : ITableEntity
+public sealed class JobRunEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string RunId { get; set; } = "";
 
     public string Trigger { get; set; } = "";

@@ -67,6 +67,10 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
         public Rag? RagOverride;
         public long LastUpdate;
         public Slope Current, Previous;
+
+        /// <summary>Before any update: the values the project was created with.</summary>
+        public Replayed(ProjectHistory p) =>
+            (Percent, Spend, Budget, Priority, Status, LastUpdate) = (p.InitialPercentComplete, p.InitialSpend, p.InitialBudget, p.InitialPriority, p.InitialStatus, long.MinValue);
     }
 
     /// <summary>
@@ -80,15 +84,7 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
         var tPrevious = cutoff - 2 * window;
         var tLookback = cutoff - options.LookbackDays * TimeSpan.TicksPerDay;
         var tRag = cutoff - options.RagOverrideDays * TimeSpan.TicksPerDay;
-        var s = new Replayed
-        {
-            Percent = p.InitialPercentComplete,
-            Spend = p.InitialSpend,
-            Budget = p.InitialBudget,
-            Priority = p.InitialPriority,
-            Status = p.InitialStatus,
-            LastUpdate = long.MinValue,
-        };
+        var s = new Replayed(p);
         bool lookbackTaken = false, previousTaken = false, windowTaken = false;
         foreach (var u in Chronological(p.Updates))
         {

@@ -11,14 +11,9 @@ namespace Tracker.Metrics;
 /// the history (the same engine, so the same numbers). The <c>Metrics-Source</c> header says which.
 /// </summary>
 public sealed class MetricsHandlers(
-    PortfolioStore portfolios, ProjectStore projects, Snapshots snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time) : IRouteHandlers
+    PortfolioStore portfolios, ProjectStore projects, Snapshots snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("GetPortfolioMetrics", Portfolio)
-        .Add("GetMetricsHistory", History)
-        .Add("GetProjectMetrics", Project);
-
-    public const string SourceHeader = "Metrics-Source";
+        public const string SourceHeader = "Metrics-Source";
 
     public async Task<ApiResponse> Portfolio(Call call)
     {

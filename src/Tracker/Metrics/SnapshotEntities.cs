@@ -1,8 +1,8 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Metrics;
 
@@ -20,16 +20,8 @@ public static class DayKey
 }
 
 /// <summary>A project's metrics as of a day; its keys are <see cref="ProjectSnapshotStore"/>'s.</summary>
-public sealed class ProjectSnapshotEntity : ITableEntity
+public sealed class ProjectSnapshotEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string PortfolioId { get; set; } = "";
 
     public DateTimeOffset Date { get; set; }

@@ -1,8 +1,7 @@
 using System.Runtime.Serialization;
-using Azure;
-using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Portfolios;
 
@@ -31,18 +30,12 @@ public sealed record CreatePortfolioRequest : IRequestBody
 }
 
 /// <summary>The stored row (keys: <see cref="PortfolioStore"/>).</summary>
-public sealed class PortfolioEntity : ITableEntity
+public sealed class PortfolioEntity : TableRow
 {
-    public string PartitionKey { get; set; } = PortfolioStore.Partition;
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
+    public PortfolioEntity() => PartitionKey = PortfolioStore.Partition;
 
     /// <summary>The write that created it: a retry of that request (same Idempotency-Key) is answered with this row.</summary>
     public string? RequestId { get; set; }
-
-    public ETag ETag { get; set; }
 
     public string Name { get; set; } = "";
 

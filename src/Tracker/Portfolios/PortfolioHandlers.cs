@@ -4,16 +4,9 @@ using Tracker.Projects;
 
 namespace Tracker.Portfolios;
 
-public sealed class PortfolioHandlers(PortfolioStore portfolios, ProjectStore projects, TimeProvider time) : IRouteHandlers
+public sealed class PortfolioHandlers(PortfolioStore portfolios, ProjectStore projects, TimeProvider time)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("CreatePortfolio", Create)
-        .Add("ListPortfolios", List)
-        .Add("GetPortfolio", Get)
-        .Add("PatchPortfolio", Patch)
-        .Add("DeletePortfolio", Delete);
-
-    public async Task<ApiResponse> Create(Call call)
+        public async Task<ApiResponse> Create(Call call)
     {
         var body = await call.ReadJsonAsync<CreatePortfolioRequest>();
         if (!call.Caller.IsUnscoped)

@@ -1,6 +1,5 @@
-using Azure;
-using Azure.Data.Tables;
 using Tracker.Common;
+using Tracker.Storage;
 using Tracker.Updates;
 
 namespace Tracker.Projects;
@@ -11,18 +10,10 @@ namespace Tracker.Projects;
 /// the reportedAt of the update that set it, so that an update arriving out of order changes only the fields no
 /// newer update has set.
 /// </summary>
-public sealed class ProjectEntity : ITableEntity
+public sealed class ProjectEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
     /// <summary>The write that created it: a retry of that request (same Idempotency-Key) is answered with this row.</summary>
     public string? RequestId { get; set; }
-
-    public ETag ETag { get; set; }
 
     public string Name { get; set; } = "";
 

@@ -7,16 +7,9 @@ using Tracker.Updates;
 namespace Tracker.Projects;
 
 public sealed class ProjectHandlers(
-    PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time, Spreadsheets.SpreadsheetHandlers sheets) : IRouteHandlers
+    PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time, Spreadsheets.SpreadsheetHandlers sheets)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("CreateProject", Create)
-        .Add("ListProjects", List)
-        .Add("GetProject", Get)
-        .Add("PatchProject", Patch)
-        .Add("DeleteProject", Delete);
-
-    /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
+        /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
     public static readonly string[] Patchable =
         ["name", "category", "owner", "startDate", "targetDate", "customerEngagement", "customerKpi", "financialMeasure"];
 

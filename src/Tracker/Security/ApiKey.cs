@@ -1,8 +1,7 @@
 using System.Runtime.Serialization;
-using Azure;
-using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Security;
 
@@ -34,15 +33,9 @@ public sealed record CreateApiKeyRequest : IRequestBody
 }
 
 /// <summary>The stored row (keys: <see cref="ApiKeyStore"/>); the secret only as salt and hash.</summary>
-public sealed class ApiKeyEntity : ITableEntity
+public sealed class ApiKeyEntity : TableRow
 {
-    public string PartitionKey { get; set; } = ApiKeyStore.Partition;
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
+    public ApiKeyEntity() => PartitionKey = ApiKeyStore.Partition;
 
     public string Name { get; set; } = "";
 

@@ -6,15 +6,9 @@ using Tracker.Common;
 namespace Tracker.Security;
 
 public sealed partial class KeyHandlers(
-    ApiKeyStore keys, ApiKeyAuthenticator authenticator, TimeProvider time, ILogger<KeyHandlers> logger) : IRouteHandlers
+    ApiKeyStore keys, ApiKeyAuthenticator authenticator, TimeProvider time, ILogger<KeyHandlers> logger)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("CreateKey", Create)
-        .Add("ListKeys", List)
-        .Add("GetKey", Get)
-        .Add("RevokeKey", Revoke);
-
-    public async Task<ApiResponse> Create(Call call)
+        public async Task<ApiResponse> Create(Call call)
     {
         var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
         var id = call.Identity.Id;

@@ -87,80 +87,56 @@ public static class ProjectSheet
 /// <summary>Typed reads of CSV cells: invariant numbers, ISO dates, exact enum names; a bad cell is an error naming its column.</summary>
 public static class Cells
 {
-    public static TEnum? Enum<TEnum>(CsvRow row, string column, Validation v) where TEnum : struct, System.Enum
+    private delegate bool Parser<T>(string text, out T value);
+
+    public static TEnum? Enum<TEnum>(CsvRow row, string column, Validation v) where TEnum : struct, System.Enum =>
+        Read(row, column, v, (string text, out TEnum value) =>
+        {
+            var parsed = TrackerJson.Parse<TEnum>(text);
+            value = parsed.GetValueOrDefault();
+            return parsed is not null;
+        }, EnumNames<TEnum>.Expected);
+
+    public static DateOnly? Date(CsvRow row, string column, Validation v) =>
+        Read(row, column, v, (string text, out DateOnly value) => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value),
+            "a date such as 2026-03-02 (yyyy-mm-dd)");
+
+    public static DateTimeOffset? Timestamp(CsvRow row, string column, Validation v) =>
+        Read(row, column, v, (string text, out DateTimeOffset value) =>
+        {
+            var hasOffset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+            value = default;
+            return hasOffset && text.Contains('T', StringComparison.Ordinal)
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+        }, "a timestamp with offset such as 2026-03-02T09:00:00Z");
+
+    public static decimal? Number(CsvRow row, string column, Validation v) =>
+        Read(row, column, v, (string text, out decimal value) =>
+            decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value),
+            "a number with a decimal point and no thousands separator, such as 1234.5");
+
+    /// <summary>true/false in any case, as Excel writes TRUE/FALSE.</summary>
+    public static bool? Bool(CsvRow row, string column, Validation v) =>
+        Read(row, column, v, (string text, out bool value) => bool.TryParse(text, out value), "true or false");
+
+    /// <summary>An empty cell is null; a cell that does not parse is null and an error "{column} must be {expected}."</summary>
+    private static T? Read<T>(CsvRow row, string column, Validation v, Parser<T> parse, string expected) where T : struct
     {
-        var text = row[column];
-        if (text is null)
+        if (row[column] is not { } text)
         {
             return null;
         }
-        if (TrackerJson.Parse<TEnum>(text) is { } value)
+        if (parse(text, out var value))
         {
             return value;
         }
-        v.Add(column, $"{column} must be one of: {string.Join(", ", TrackerJson.Names(typeof(TEnum))!)}.");
+        v.Add(column, $"{column} must be {expected}.");
         return null;
     }
 
-    public static DateOnly? Date(CsvRow row, string column, Validation v)
+    /// <summary>"one of: a, b, c" for an enum, made once per type.</summary>
+    private static class EnumNames<TEnum> where TEnum : struct, System.Enum
     {
-        var text = row[column];
-        if (text is null)
-        {
-            return null;
-        }
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-        v.Add(column, $"{column} must be a date such as 2026-03-02 (yyyy-mm-dd).");
-        return null;
-    }
-
-    public static DateTimeOffset? Timestamp(CsvRow row, string column, Validation v)
-    {
-        var text = row[column];
-        if (text is null)
-        {
-            return null;
-        }
-        var hasOffset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
-        if (hasOffset && text.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
-        {
-            return value;
-        }
-        v.Add(column, $"{column} must be a timestamp with offset such as 2026-03-02T09:00:00Z.");
-        return null;
-    }
-
-    public static decimal? Number(CsvRow row, string column, Validation v)
-    {
-        var text = row[column];
-        if (text is null)
-        {
-            return null;
-        }
-        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-        v.Add(column, $"{column} must be a number with a decimal point and no thousands separator, such as 1234.5.");
-        return null;
-    }
-
-    public static bool? Bool(CsvRow row, string column, Validation v)
-    {
-        var text = row[column];
-        if (text is null)
-        {
-            return null;
-        }
-        if (bool.TryParse(text, out var value))
-        {
-            return value; // true/false in any case, as Excel writes TRUE/FALSE
-        }
-        v.Add(column, $"{column} must be true or false.");
-        return null;
+        public static readonly string Expected = $"one of: {string.Join(", ", TrackerJson.Names(typeof(TEnum))!)}";
     }
 }

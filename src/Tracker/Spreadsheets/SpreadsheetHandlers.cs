@@ -12,14 +12,9 @@ namespace Tracker.Spreadsheets;
 /// written; <c>?dryRun=true</c>: the report, nothing written) and write in entity group transactions of up to 100 per
 /// partition. Exports use the import's columns, so export, edit in Excel, import round-trips.
 /// </summary>
-public sealed class SpreadsheetHandlers(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder) : IRouteHandlers
+public sealed class SpreadsheetHandlers(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("ImportProjects", ImportProjects)
-        .Add("ImportUpdates", ImportUpdates)
-        .Add("ExportPortfolioUpdates", ExportUpdates);
-
-    public async Task<ApiResponse> ImportProjects(Call call)
+        public async Task<ApiResponse> ImportProjects(Call call)
     {
         var portfolioId = call.Route("portfolioId");
         var rows = CsvFiles.Read(await call.ReadFileAsync(CsvFiles.MediaType, CsvFiles.MaxBytes), ProjectSheet.Columns, []);

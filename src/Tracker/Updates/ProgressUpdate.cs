@@ -1,9 +1,8 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Projects;
+using Tracker.Storage;
 
 namespace Tracker.Updates;
 
@@ -63,16 +62,8 @@ public sealed record PostUpdateRequest : IRequestBody
 /// <summary>
 /// The stored row of an update, append-only; its keys are <see cref="UpdateStore"/>'s.
 /// </summary>
-public sealed class UpdateEntity : ITableEntity
+public sealed class UpdateEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string Id { get; set; } = "";
 
     public string ProjectId { get; set; } = "";

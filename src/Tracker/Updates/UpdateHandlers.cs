@@ -5,13 +5,9 @@ using Tracker.Projects;
 
 namespace Tracker.Updates;
 
-public sealed class UpdateHandlers(ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Spreadsheets.SpreadsheetHandlers sheets) : IRouteHandlers
+public sealed class UpdateHandlers(ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Spreadsheets.SpreadsheetHandlers sheets)
 {
-    public void Register(RouteHandlerMap map) => map
-        .Add("PostUpdate", Post)
-        .Add("ListUpdates", List);
-
-    public async Task<ApiResponse> Post(Call call)
+        public async Task<ApiResponse> Post(Call call)
     {
         var portfolioId = call.Route("portfolioId");
         var projectId = call.Route("projectId");

@@ -281,7 +281,7 @@ public sealed class SendDigestsJobTests
         context.Request.Method = "POST";
         context.Request.Path = "/api/digests/unsubscribe";
         context.Request.QueryString = QueryString.Create("token", token);
-        return await world.Host.Get<Tracker.Api.ApiDispatcher>().RunAsync("Unsubscribe", context.Request);
+        return await world.Host.Get<Tracker.Api.ApiDispatcher>().RunAsync("Unsubscribe", context.Request, world.Host.Get<DigestHandlers>().UnsubscribeNow);
     }
 
     /// <summary>Sends through the real SMTP server, then dies once, as a process would right after sending.</summary>
