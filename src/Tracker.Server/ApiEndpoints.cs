@@ -29,20 +29,20 @@ public static class ApiEndpoints
             .Describe("ListBaselines", "The survey baselines with their sources (reader)").Produces<Page<Baseline>>();
 
         api.MapPost(Routes.Portfolios, (HttpRequest r, ApiDispatcher api, PortfolioHandlers h) => api.RunAsync("CreatePortfolio", r, h.Create))
-            .Describe("CreatePortfolio", "Create a portfolio (writer, unscoped key)").Body<CreatePortfolioRequest>("application/json").Produces<Portfolio>(201).Writes().ETag()
+            .Describe("CreatePortfolio", "Create a portfolio (writer, unscoped key)").Produces<Portfolio>(201).Writes().ETag()
             .Example("""{"id":"p-emea","name":"EMEA transformation","owner":"pmo@example.com","timeZone":"Europe/Amsterdam","currency":"EUR"}""");
         api.MapGet(Routes.Portfolios, (HttpRequest r, ApiDispatcher api, PortfolioHandlers h) => api.RunAsync("ListPortfolios", r, h.List))
             .Describe("ListPortfolios", "List portfolios (paged; reader)").Produces<Page<Portfolio>>().Paged();
         api.MapGet(Routes.Portfolio, (HttpRequest r, string portfolioId, ApiDispatcher api, PortfolioHandlers h) => api.RunAsync("GetPortfolio", r, h.Get, portfolioId))
             .Describe("GetPortfolio", "Read a portfolio; its ETag is in the ETag header (reader)").Produces<Portfolio>().ETag();
         api.MapPatch(Routes.Portfolio, (HttpRequest r, string portfolioId, ApiDispatcher api, PortfolioHandlers h) => api.RunAsync("PatchPortfolio", r, h.Patch, portfolioId))
-            .Describe("PatchPortfolio", "Change a portfolio (JSON merge patch, If-Match; writer)").Body<CreatePortfolioRequest>("application/merge-patch+json").Produces<Portfolio>().Writes()
+            .Describe("PatchPortfolio", "Change a portfolio (JSON merge patch, If-Match; writer)").Produces<Portfolio>().Writes()
             .IfMatch().ETag().Example("""{"owner":"pmo.lead@example.com"}""");
         api.MapDelete(Routes.Portfolio, (HttpRequest r, string portfolioId, ApiDispatcher api, PortfolioHandlers h) => api.RunAsync("DeletePortfolio", r, h.Delete, portfolioId))
             .Describe("DeletePortfolio", "Delete an empty portfolio (admin, If-Match)").Produces(204).Writes().IfMatch();
 
         api.MapPost(Routes.Projects, (HttpRequest r, string portfolioId, ApiDispatcher api, ProjectHandlers h) => api.RunAsync("CreateProject", r, h.Create, portfolioId))
-            .Describe("CreateProject", "Create a project (writer)").Body<CreateProjectRequest>("application/json").Produces<Project>(201).Writes().ETag()
+            .Describe("CreateProject", "Create a project (writer)").Produces<Project>(201).Writes().ETag()
             .Example("""{"id":"crm-consolidation","name":"CRM consolidation","category":"crm","status":"active","priority":"high","startDate":"2026-01-05","targetDate":"2026-12-18","budget":250000,"customerEngagement":true,"customerKpi":"NPS","financialMeasure":"churn cost"}""");
         api.MapGet(Routes.Projects, (HttpRequest r, string portfolioId, ApiDispatcher api, ProjectHandlers h) => api.RunAsync("ListProjects", r, h.List, portfolioId))
             .Describe("ListProjects", "List projects, filtered by status, category and priority (paged); with Accept: text/csv all of them as CSV")
@@ -51,13 +51,13 @@ public static class ApiEndpoints
         api.MapGet(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ApiDispatcher api, ProjectHandlers h) => api.RunAsync("GetProject", r, h.Get, portfolioId, projectId))
             .Describe("GetProject", "Read a project's current state; its ETag is in the ETag header (reader)").Produces<Project>().ETag();
         api.MapPatch(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ApiDispatcher api, ProjectHandlers h) => api.RunAsync("PatchProject", r, h.Patch, portfolioId, projectId))
-            .Describe("PatchProject", "Change a project's descriptive fields (JSON merge patch, If-Match; writer)").Body<CreateProjectRequest>("application/merge-patch+json").Produces<Project>().Writes()
+            .Describe("PatchProject", "Change a project's descriptive fields (JSON merge patch, If-Match; writer)").Produces<Project>().Writes()
             .IfMatch().ETag().Example("""{"targetDate":"2027-03-31"}""");
         api.MapDelete(Routes.Project, (HttpRequest r, string portfolioId, string projectId, ApiDispatcher api, ProjectHandlers h) => api.RunAsync("DeleteProject", r, h.Delete, portfolioId, projectId))
             .Describe("DeleteProject", "Delete a project and its history (If-Match; writer)").Produces(204).Writes().IfMatch();
 
         api.MapPost(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, ApiDispatcher api, UpdateHandlers h) => api.RunAsync("PostUpdate", r, h.Post, portfolioId, projectId))
-            .Describe("PostUpdate", "Post a progress update (writer); one reported late goes to history without overwriting newer state").Body<PostUpdateRequest>("application/json")
+            .Describe("PostUpdate", "Post a progress update (writer); one reported late goes to history without overwriting newer state")
             .Produces<ProgressUpdate>(201).Writes()
             .Example("""{"reportedAt":"2026-03-02T09:00:00Z","percentComplete":45,"spend":120000,"budget":260000,"priority":"critical","rag":"amber","note":"Data migration done"}""");
         api.MapGet(Routes.Updates, (HttpRequest r, string portfolioId, string projectId, ApiDispatcher api, UpdateHandlers h) => api.RunAsync("ListUpdates", r, h.List, portfolioId, projectId))
@@ -68,17 +68,17 @@ public static class ApiEndpoints
 
         api.MapPost(Routes.ProjectsImport, (HttpRequest r, string portfolioId, ApiDispatcher api, SpreadsheetHandlers h) => api.RunAsync("ImportProjects", r, h.ImportProjects, portfolioId))
             .Describe("ImportProjects", "Create and change projects from a CSV file (text/csv; ?dryRun=true validates only): a report per row; any invalid row: 422, nothing written")
-            .Body<string>("text/csv").Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean");
+            .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean");
         api.MapPost(Routes.UpdatesImport, (HttpRequest r, string portfolioId, ApiDispatcher api, SpreadsheetHandlers h) => api.RunAsync("ImportUpdates", r, h.ImportUpdates, portfolioId))
             .Describe("ImportUpdates", "Post progress updates from a CSV file (text/csv; ?dryRun=true validates only), with the semantics of single posts")
-            .Body<string>("text/csv").Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean");
+            .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean");
         api.MapGet(Routes.PortfolioUpdates, (HttpRequest r, string portfolioId, ApiDispatcher api, SpreadsheetHandlers h) => api.RunAsync("ExportPortfolioUpdates", r, h.ExportUpdates, portfolioId))
             .Describe("ExportPortfolioUpdates", "Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv)")
             .Produces(200, contentType: "text/csv").ProducesProblem(406)
             .Query("from", "From this instant (inclusive): a date or a timestamp with offset.").Query("to", "To this instant (exclusive).");
 
         api.MapPost(Routes.Keys, (HttpRequest r, ApiDispatcher api, KeyHandlers h) => api.RunAsync("CreateKey", r, h.Create))
-            .Describe("CreateKey", "Create an API key (admin); the secret is returned once").Body<CreateApiKeyRequest>("application/json").Produces<ApiKey>(201).Writes()
+            .Describe("CreateKey", "Create an API key (admin); the secret is returned once").Produces<ApiKey>(201).Writes()
             .Example("""{"name":"Power BI","role":"reader","portfolios":["p-emea"]}""");
         api.MapGet(Routes.Keys, (HttpRequest r, ApiDispatcher api, KeyHandlers h) => api.RunAsync("ListKeys", r, h.List))
             .Describe("ListKeys", "List API keys, never their secrets (admin)").Produces<Page<ApiKey>>().Paged();
@@ -104,7 +104,7 @@ public static class ApiEndpoints
             .Describe("RunJob", "Run a job now (admin); answers with the recorded run").Produces<JobRun>().ProducesProblem(409);
 
         api.MapPost(Routes.Subscriptions, (HttpRequest r, string portfolioId, ApiDispatcher api, DigestHandlers h) => api.RunAsync("CreateSubscription", r, h.Subscribe, portfolioId))
-            .Describe("CreateSubscription", "Subscribe an address to the portfolio's digest (writer)").Body<CreateSubscriptionRequest>("application/json").Produces<Subscription>(201).Writes()
+            .Describe("CreateSubscription", "Subscribe an address to the portfolio's digest (writer)").Produces<Subscription>(201).Writes()
             .Example("""{"email":"owner@example.com","cadence":"weekly","weekday":"monday","sendTime":"08:00","timeZone":"Europe/Amsterdam"}""");
         api.MapGet(Routes.Subscriptions, (HttpRequest r, string portfolioId, ApiDispatcher api, DigestHandlers h) => api.RunAsync("ListSubscriptions", r, h.List, portfolioId))
             .Describe("ListSubscriptions", "The portfolio's digest subscriptions (writer, paged)").Produces<Page<Subscription>>().Paged();
@@ -137,16 +137,17 @@ public static class ApiEndpoints
         return api;
     }
 
-    private static RouteHandlerBuilder Describe(this RouteHandlerBuilder endpoint, string name, string summary) =>
+    /// <summary>Names and summarises the route; its request body is documented as <see cref="RouteTable"/> declares it.</summary>
+    private static RouteHandlerBuilder Describe(this RouteHandlerBuilder endpoint, string name, string summary)
+    {
         endpoint.WithName(name).WithSummary(summary).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(503);
-
-    /// <summary>
-    /// Documents the request body. Not <c>Accepts</c>: that makes routing answer a bare 415 before the handler, and
-    /// the handler's own check answers 415 as ProblemDetails, the same in both hosts.
-    /// </summary>
-    private static RouteHandlerBuilder Body<T>(this RouteHandlerBuilder endpoint, string contentType) =>
-        endpoint.WithMetadata(new RequestBodyMetadata(typeof(T), contentType));
+        // Not Accepts: that makes routing answer a bare 415 before the handler; the handler's own check answers 415
+        // as ProblemDetails, the same in both hosts.
+        return RouteTable.All.Single(r => r.Name == name).Body is { } body
+            ? endpoint.WithMetadata(new RequestBodyMetadata(body.Type, body.MediaTypes[0]))
+            : endpoint;
+    }
 
     private static RouteHandlerBuilder Paged(this RouteHandlerBuilder endpoint) =>
         endpoint.Query("limit", "Items per page, 1 to 1000 (default 100).", "integer")

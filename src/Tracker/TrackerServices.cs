@@ -66,6 +66,7 @@ public static class TrackerServices
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<ICallerGate, CallerGate>();
         services.AddSingleton<RequestPipeline>();
+        services.AddSingleton(new RouteCatalog(RouteTable.All, RouteTable.Fallback));
         services.AddSingleton<ApiDispatcher>();
 
         services.AddSingleton<ProgressRecorder>();

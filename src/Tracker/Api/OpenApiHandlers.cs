@@ -9,7 +9,7 @@ namespace Tracker.Api;
 /// </summary>
 public sealed class OpenApiHandlers
 {
-        public const string ResourceName = "Tracker.openapi.json";
+    public const string ResourceName = "Tracker.openapi.json";
 
     private static readonly Lazy<byte[]> Document = new(() =>
     {

@@ -7,8 +7,8 @@ using Tracker.Storage;
 namespace Tracker.Api;
 
 /// <summary>One request as a handler sees it: the caller, the buffered body, and the conditional headers.</summary>
-public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity, SigningKeys keys,
-    IReadOnlyDictionary<string, string>? routeValues = null)
+public sealed class Call(HttpRequest request, Caller caller, byte[]? body, RequestIdentity identity, SigningKeys keys, RouteSpec route,
+    IReadOnlyDictionary<string, string> routeValues)
 {
     private byte[]? _body = body;
 
@@ -23,7 +23,7 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
 
     /// <summary>A value of the route's template, such as <c>portfolioId</c>.</summary>
     public string Route(string name) =>
-        routeValues?.GetValueOrDefault(name) ?? throw new InvalidOperationException($"The route has no value {name}.");
+        routeValues.GetValueOrDefault(name) ?? throw new InvalidOperationException($"The route has no value {name}.");
 
     /// <summary>
     /// The one way a write honours <c>If-Match</c>: absent or <c>*</c> is unconditional; otherwise one of its entity tags
@@ -41,12 +41,8 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
         return current;
     }
 
-    public async Task<MergePatch> ReadMergePatchAsync(params string[] patchable)
-    {
-        RequestBody.RequireMediaType(Request, MergePatch.MediaTypes);
-        _body ??= await RequestBody.ReadAsync(Request, RequestBody.JsonLimit, Aborted);
-        return MergePatch.Parse(_body, patchable);
-    }
+    /// <summary>The route's body as a JSON merge patch of the fields in <paramref name="patchable"/>.</summary>
+    public async Task<MergePatch> ReadMergePatchAsync(params string[] patchable) => MergePatch.Parse(await ReadBodyAsync(typeof(MergePatch)), patchable);
 
     /// <summary>The limit and storage token of a list request; the token must be one this query returned.</summary>
     public async Task<Paging> PagingAsync(string queryFingerprint) =>
@@ -60,18 +56,21 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
     public Task<byte[]> TokenKeyAsync() => keys.GetAsync(SigningKeys.Tokens, Aborted);
 
     /// <summary>The body, parsed and validated: a 400 names every bad field.</summary>
-    public async Task<T> ReadJsonAsync<T>(params string[] mediaTypes) where T : class, IRequestBody
-    {
-        RequestBody.RequireMediaType(Request, mediaTypes.Length == 0 ? ["application/json"] : mediaTypes);
-        _body ??= await RequestBody.ReadAsync(Request, RequestBody.JsonLimit, Aborted);
-        return RequestBody.ParseJson<T>(_body, Identity.At);
-    }
+    public async Task<T> ReadJsonAsync<T>() where T : class, IRequestBody => RequestBody.ParseJson<T>(await ReadBodyAsync(typeof(T)), Identity.At);
 
-    /// <summary>The raw body of a file upload of this media type, within <paramref name="limit"/> bytes.</summary>
-    public async Task<byte[]> ReadFileAsync(string mediaType, long limit)
+    /// <summary>The raw body of a file upload.</summary>
+    public Task<byte[]> ReadFileAsync() => ReadBodyAsync(typeof(string));
+
+    /// <summary>The body the route declares (<see cref="RouteSpec.Body"/>): its media types (415) and its limit (413).</summary>
+    private async Task<byte[]> ReadBodyAsync(Type type)
     {
-        RequestBody.RequireMediaType(Request, mediaType);
-        return _body ??= await RequestBody.ReadAsync(Request, limit, Aborted);
+        var declared = route.Body ?? throw new InvalidOperationException($"Route {route.Name} declares no body.");
+        if (type != declared.Type && type != typeof(MergePatch))
+        {
+            throw new InvalidOperationException($"Route {route.Name} declares a {declared.Type.Name} body, not {type.Name}.");
+        }
+        RequestBody.RequireMediaType(Request, [.. declared.MediaTypes]);
+        return _body ??= await RequestBody.ReadAsync(Request, declared.Limit, Aborted);
     }
 
     /// <summary>Validates the resource a merge patch produced, with the patch's own field errors.</summary>
@@ -92,22 +91,24 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    /// <param name="bodyLimit">the largest body the route reads (JSON: 1 MiB; CSV files: 4 MiB).</param>
-    /// <param name="routeValues">the route's values by template parameter name.</param>
-    /// <param name="idempotent">whether the route honours Idempotency-Key (POST).</param>
-    public async Task<ApiResponse> RunAsync(HttpRequest request, Access access, Func<Call, Task<ApiResponse>> handler, long bodyLimit = RequestBody.JsonLimit,
-        IReadOnlyDictionary<string, string>? routeValues = null, bool idempotent = true)
+    /// <summary>
+    /// Runs a route's handler with what the route declares applied: its role and portfolio scope (the
+    /// <c>portfolioId</c> among <paramref name="routeValues"/>), Idempotency-Key on POST and its body limit.
+    /// </summary>
+    public async Task<ApiResponse> RunAsync(HttpRequest request, RouteSpec route, IReadOnlyDictionary<string, string> routeValues,
+        Func<Call, Task<ApiResponse>> handler)
     {
         var instance = request.Path.Value ?? "";
         try
         {
+            var access = route.Role is { } role ? new Access(role, routeValues.GetValueOrDefault("portfolioId")) : Access.Anonymous;
             var caller = await gate.AdmitAsync(request, access, request.HttpContext.RequestAborted);
             var key = request.Headers[IdempotencyHeader].ToString();
-            if (idempotent && HttpMethods.IsPost(request.Method) && key.Length > 0)
+            if (route.Idempotent && HttpMethods.IsPost(request.Method) && key.Length > 0)
             {
-                return await RunIdempotentAsync(request, caller, key, handler, bodyLimit, routeValues);
+                return await RunIdempotentAsync(request, caller, key, route, routeValues, handler);
             }
-            return await handler(new Call(request, caller, null, Fresh(), keys, routeValues));
+            return await handler(new Call(request, caller, null, Fresh(), keys, route, routeValues));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {
@@ -115,15 +116,15 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
         }
     }
 
-    private async Task<ApiResponse> RunIdempotentAsync(HttpRequest request, Caller caller, string key, Func<Call, Task<ApiResponse>> handler, long bodyLimit,
-        IReadOnlyDictionary<string, string>? routeValues)
+    private async Task<ApiResponse> RunIdempotentAsync(HttpRequest request, Caller caller, string key, RouteSpec route,
+        IReadOnlyDictionary<string, string> routeValues, Func<Call, Task<ApiResponse>> handler)
     {
         if (key.Length > 255 || key.Any(c => c < 0x21 || c > 0x7e))
         {
             throw Problems.Validation(IdempotencyHeader, "Idempotency-Key must be 1-255 printable ASCII characters.");
         }
         var ct = request.HttpContext.RequestAborted;
-        var body = await RequestBody.ReadAsync(request, bodyLimit, ct);
+        var body = await RequestBody.ReadAsync(request, route.BodyLimit, ct);
         var claim = await idempotency.ClaimAsync(caller.KeyId, key, request.Method, request.Path.Value ?? "", body, Fresh(), ct);
         if (claim.Replay is not null)
         {
@@ -132,7 +133,7 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
         ApiResponse response;
         try
         {
-            response = await handler(new Call(request, caller, body, claim.Identity, keys, routeValues));
+            response = await handler(new Call(request, caller, body, claim.Identity, keys, route, routeValues));
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {

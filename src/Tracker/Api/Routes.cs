@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 
 namespace Tracker.Api;
 
@@ -53,74 +55,60 @@ public static class Routes
 
 /// <summary>
 /// One operation of the API and everything it demands, declared once: the name of its function in the Functions host,
-/// its verb and template, the role a key needs (null: no key), and the largest body it reads. A route whose template
+/// its verb and template, the role a key needs (null: no key), and the body it reads. A route whose template
 /// names <c>{portfolioId}</c> is scoped to that portfolio: a key limited to other portfolios gets 403. POST routes
-/// honour <c>Idempotency-Key</c>. <see cref="ApiDispatcher"/> applies all of it before the handler runs.
+/// honour <c>Idempotency-Key</c>. <see cref="RequestPipeline"/> applies all of it before the handler runs.
 /// </summary>
-public sealed record RouteSpec(string Name, string Method, string Template, Role? Role, long BodyLimit = RequestBody.JsonLimit)
+public sealed record RouteSpec(string Name, string Method, string Template, Role? Role, RouteBody? Body = null)
 {
+    /// <summary>The most bytes the route reads: its body's limit, else 1 MiB (an idempotent POST still reads its body).</summary>
+    public long BodyLimit => Body?.Limit ?? RequestBody.JsonLimit;
+
     /// <summary>The names of the template's parameters, in order (<c>{portfolioId}</c> → portfolioId).</summary>
     public IReadOnlyList<string> Parameters { get; } =
         [.. System.Text.RegularExpressions.Regex.Matches(Template, @"\{\*?([A-Za-z]+)").Select(m => m.Groups[1].Value)];
 
-    public bool Idempotent => Method == "POST";
+    /// <summary>Whether a POST to it honours Idempotency-Key: POST routes, and the catch-all (which answers 404/405 either way).</summary>
+    public bool Idempotent => Method is "POST" or "*";
 }
 
-/// <summary>The route table both hosts implement; tests check each host against it.</summary>
-public static class RouteTable
+/// <summary>
+/// The body a route reads: the type it is parsed into, the media types it accepts (the first is the one documented)
+/// and the most bytes. The handler reads it with <see cref="Call.ReadJsonAsync{T}"/>, <see cref="Call.ReadMergePatchAsync"/>
+/// or <see cref="Call.ReadFileAsync"/>, which take all of this from here.
+/// </summary>
+public sealed record RouteBody(Type Type, IReadOnlyList<string> MediaTypes, long Limit = RequestBody.JsonLimit)
 {
-    /// <summary>The largest CSV file an import reads (4 MiB).</summary>
-    public const long CsvLimit = 4 * 1024 * 1024;
+    public static RouteBody Json<T>() where T : IRequestBody => new(typeof(T), ["application/json"]);
 
-    private const Role Reader = Api.Role.Reader;
-    private const Role Writer = Api.Role.Writer;
-    private const Role Admin = Api.Role.Admin;
+    /// <summary>A JSON merge patch of <typeparamref name="T"/>.</summary>
+    public static RouteBody Patch<T>() where T : IRequestBody => new(typeof(T), MergePatch.MediaTypes);
 
-    public static readonly IReadOnlyList<RouteSpec> All =
-    [
-        new("Health", "GET", Routes.Health, null),
-        new("OpenApi", "GET", Routes.OpenApi, null),
-        new("ListBaselines", "GET", Routes.Baselines, Reader),
-        new("CreatePortfolio", "POST", Routes.Portfolios, Writer),
-        new("ListPortfolios", "GET", Routes.Portfolios, Reader),
-        new("GetPortfolio", "GET", Routes.Portfolio, Reader),
-        new("PatchPortfolio", "PATCH", Routes.Portfolio, Writer),
-        new("DeletePortfolio", "DELETE", Routes.Portfolio, Admin),
-        new("CreateProject", "POST", Routes.Projects, Writer),
-        new("ListProjects", "GET", Routes.Projects, Reader),
-        new("GetProject", "GET", Routes.Project, Reader),
-        new("PatchProject", "PATCH", Routes.Project, Writer),
-        new("DeleteProject", "DELETE", Routes.Project, Writer),
-        new("PostUpdate", "POST", Routes.Updates, Writer),
-        new("ListUpdates", "GET", Routes.Updates, Reader),
-        new("ImportProjects", "POST", Routes.ProjectsImport, Writer, CsvLimit),
-        new("ImportUpdates", "POST", Routes.UpdatesImport, Writer, CsvLimit),
-        new("ExportPortfolioUpdates", "GET", Routes.PortfolioUpdates, Reader),
-        new("CreateKey", "POST", Routes.Keys, Admin),
-        new("ListKeys", "GET", Routes.Keys, Admin),
-        new("GetKey", "GET", Routes.Key, Admin),
-        new("RevokeKey", "DELETE", Routes.Key, Admin),
-        new("GetPortfolioMetrics", "GET", Routes.PortfolioMetrics, Reader),
-        new("GetMetricsHistory", "GET", Routes.MetricsHistory, Reader),
-        new("GetProjectMetrics", "GET", Routes.ProjectMetrics, Reader),
-        new("ListJobRuns", "GET", Routes.Jobs, Admin),
-        new("RunJob", "POST", Routes.RunJob, Admin),
-        new("CreateSubscription", "POST", Routes.Subscriptions, Writer),
-        new("ListSubscriptions", "GET", Routes.Subscriptions, Writer),
-        new("GetSubscription", "GET", Routes.Subscription, Writer),
-        new("DeleteSubscription", "DELETE", Routes.Subscription, Writer),
-        new("UnsubscribePage", "GET", Routes.Unsubscribe, null),
-        new("Unsubscribe", "POST", Routes.Unsubscribe, null),
-        new("PreviewDigest", "POST", Routes.DigestPreview, Reader),
-        new("FeedServiceDocument", "GET", Routes.FeedServiceDocument, Reader),
-        new("FeedMetadata", "GET", Routes.FeedMetadata, Reader),
-        new("FeedEntitySet", "GET", Routes.FeedEntitySet, Reader),
-        new("FeedCount", "GET", Routes.FeedCount, Reader),
-    ];
+    public static RouteBody File(string mediaType, long limit) => new(typeof(string), [mediaType], limit);
+}
 
-    /// <summary>
-    /// The catch-all of the Functions host. The host tries routes in function-name order, so this one's name sorts
-    /// after every other function's; it takes every method.
-    /// </summary>
-    public static readonly RouteSpec Fallback = new("ZzUnmatchedRoute", "*", Routes.Unmatched, null);
+/// <summary>The routes of the app (the composition root's <c>RouteTable</c>), by name and by path.</summary>
+public sealed class RouteCatalog
+{
+    private readonly Dictionary<string, RouteSpec> _byName;
+    private readonly IReadOnlyList<(Regex Path, string Method)> _templates;
+
+    public RouteCatalog(IReadOnlyList<RouteSpec> routes, RouteSpec fallback)
+    {
+        _byName = routes.Append(fallback).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _templates = [.. routes.Select(r => (Compile(r.Template), r.Method))];
+    }
+
+    public RouteSpec this[string name] => _byName[name];
+
+    /// <summary>The methods some route takes at this path (under /api), in the order of the route table.</summary>
+    public IReadOnlyList<string> Allowed(string path) =>
+        [.. _templates.Where(t => t.Path.IsMatch(path)).Select(t => t.Method).Distinct()];
+
+    private static Regex Compile(string template)
+    {
+        var pattern = Regex.Replace(Regex.Escape(template.TrimEnd('/')), @"\\\{([A-Za-z]+)(:alpha)?\}",
+            m => m.Groups[2].Success ? "[A-Za-z]+" : "[^/]+");
+        return new Regex($"^/{Routes.Prefix}/{pattern}/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    }
 }

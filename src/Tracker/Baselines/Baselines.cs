@@ -51,5 +51,5 @@ public static class SurveyBaselines
 
 public sealed class BaselineHandlers(IOptions<BaselineOptions> options)
 {
-        public Task<ApiResponse> List(Call call) => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(SurveyBaselines.All(options.Value), null)));
+    public Task<ApiResponse> List(Call call) => Task.FromResult(ApiResponse.Ok(new Page<Baseline>(SurveyBaselines.All(options.Value), null)));
 }

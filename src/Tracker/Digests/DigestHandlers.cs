@@ -14,7 +14,7 @@ public sealed class DigestHandlers(
     PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, UnsubscribeTokens tokens,
     TimeProvider time)
 {
-        public async Task<ApiResponse> Subscribe(Call call)
+    public async Task<ApiResponse> Subscribe(Call call)
     {
         var portfolioId = call.Route("portfolioId");
         var body = await call.ReadJsonAsync<CreateSubscriptionRequest>();

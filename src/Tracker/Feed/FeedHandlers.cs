@@ -15,7 +15,7 @@ namespace Tracker.Feed;
 public sealed partial class FeedHandlers(
     FeedModel model, FeedPlanner planner, FeedReader reader, PublicBaseUrl baseUrl, ILogger<FeedHandlers> logger)
 {
-        public const int PageSize = 5000;
+    public const int PageSize = 5000;
 
     /// <summary>Sorting other than storage order holds the matching rows in memory; beyond this many, narrow the filter.</summary>
     public const int MaxSortedRows = 100_000;

@@ -42,7 +42,7 @@ public sealed class FeedModel
     [
         new("Id", K.String, false, e => e.RowKey, "RowKey"),
         Text("Name"), Text("Owner", true), Text("TimeZone"), Text("Currency"), Instant("CreatedAt"), Instant("UpdatedAt"),
-    ], ["Id"], new Dictionary<string, KeyRole> { ["Id"] = KeyRole.RowKey });
+    ], ["Id"], new Dictionary<string, KeyRole> { ["Id"] = KeyRole.RowKey }, scopeProperty: "Id");
 
     private static FeedSet Projects(ProjectStore store) => new("Projects", "Project", store,
     [

@@ -43,7 +43,7 @@ public sealed class FeedReader
             yield break;
         }
         var store = set.Source!;
-        var portfolioColumn = store is Portfolios.PortfolioStore ? set.IndexOf("Id") : set.Properties.Select(p => p.Name).ToList().IndexOf("PortfolioId");
+        var portfolioColumn = set.ScopeColumn;
         for (var q = from?.Q ?? 0; q < plan.Filters.Count; q++)
         {
             var token = q == from?.Q ? from.T : null;

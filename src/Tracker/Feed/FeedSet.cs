@@ -29,8 +29,9 @@ public sealed class FeedSet
     private readonly Dictionary<string, int> _index;
 
     public FeedSet(string name, string entityType, IFeedSource? source, IReadOnlyList<FeedProperty> properties, string[] keys,
-        IReadOnlyDictionary<string, KeyRole> keyRoles, Func<IEnumerable<object?[]>>? inMemory = null)
+        IReadOnlyDictionary<string, KeyRole> keyRoles, Func<IEnumerable<object?[]>>? inMemory = null, string scopeProperty = "PortfolioId")
     {
+        ScopeProperty = scopeProperty;
         Name = name;
         EntityType = entityType;
         Source = source;
@@ -44,6 +45,12 @@ public sealed class FeedSet
     public string Name { get; }
 
     public string EntityType { get; }
+
+    /// <summary>The property holding the portfolio a row belongs to: what a key limited to some portfolios is checked against.</summary>
+    public string ScopeProperty { get; }
+
+    /// <summary>The index of <see cref="ScopeProperty"/> in a row, or -1 when the set has none.</summary>
+    public int ScopeColumn => _index.GetValueOrDefault(ScopeProperty, -1);
 
     /// <summary>The store of the table behind the set; null for sets served from memory (Baselines).</summary>
     public IFeedSource? Source { get; }

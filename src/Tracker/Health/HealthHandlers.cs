@@ -10,7 +10,7 @@ public sealed record HealthReport(string Status, string Storage, DateTimeOffset 
 /// <summary>Liveness and storage reachability, without a key: 200 when storage answers, 503 with Retry-After when not.</summary>
 public sealed class HealthHandlers(PortfolioStore portfolios, StorageInitializer storage, TimeProvider time)
 {
-        public async Task<ApiResponse> Get(Call call)
+    public async Task<ApiResponse> Get(Call call)
     {
         if (!storage.IsReady)
         {

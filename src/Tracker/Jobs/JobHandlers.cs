@@ -5,7 +5,7 @@ namespace Tracker.Jobs;
 
 public sealed class JobHandlers(JobRunner runner, JobRunStore runs)
 {
-        /// <summary>Run history, newest first: of one job with <c>?job=</c> (paged), else the newest runs of every job.</summary>
+    /// <summary>Run history, newest first: of one job with <c>?job=</c> (paged), else the newest runs of every job.</summary>
     public async Task<ApiResponse> List(Call call)
     {
         var name = call.Request.Query["job"].ToString();

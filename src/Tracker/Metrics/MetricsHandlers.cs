@@ -13,7 +13,7 @@ namespace Tracker.Metrics;
 public sealed class MetricsHandlers(
     PortfolioStore portfolios, ProjectStore projects, Snapshots snapshots, HistoryLoader loader, MetricsEngine engine, TimeProvider time)
 {
-        public const string SourceHeader = "Metrics-Source";
+    public const string SourceHeader = "Metrics-Source";
 
     public async Task<ApiResponse> Portfolio(Call call)
     {

@@ -6,7 +6,7 @@ namespace Tracker.Portfolios;
 
 public sealed class PortfolioHandlers(PortfolioStore portfolios, ProjectStore projects, TimeProvider time)
 {
-        public async Task<ApiResponse> Create(Call call)
+    public async Task<ApiResponse> Create(Call call)
     {
         var body = await call.ReadJsonAsync<CreatePortfolioRequest>();
         if (!call.Caller.IsUnscoped)

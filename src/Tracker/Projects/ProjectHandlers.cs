@@ -9,7 +9,7 @@ namespace Tracker.Projects;
 public sealed class ProjectHandlers(
     PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time, Spreadsheets.SpreadsheetHandlers sheets)
 {
-        /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
+    /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
     public static readonly string[] Patchable =
         ["name", "category", "owner", "startDate", "targetDate", "customerEngagement", "customerKpi", "financialMeasure"];
 

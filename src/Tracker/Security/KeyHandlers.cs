@@ -8,7 +8,7 @@ namespace Tracker.Security;
 public sealed partial class KeyHandlers(
     ApiKeyStore keys, ApiKeyAuthenticator authenticator, TimeProvider time, ILogger<KeyHandlers> logger)
 {
-        public async Task<ApiResponse> Create(Call call)
+    public async Task<ApiResponse> Create(Call call)
     {
         var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
         var id = call.Identity.Id;

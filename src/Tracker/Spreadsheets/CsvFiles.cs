@@ -23,7 +23,7 @@ public sealed record CsvRow(int Number, IReadOnlyDictionary<string, string> Cell
 public static class CsvFiles
 {
     public const string MediaType = "text/csv";
-    public const long MaxBytes = RouteTable.CsvLimit;
+    public const long MaxBytes = 4 * 1024 * 1024;
     public const int MaxRows = 5000;
 
     /// <summary>Reads the rows of a file whose header must name only <paramref name="columns"/>, each at most once.</summary>

@@ -14,10 +14,10 @@ namespace Tracker.Spreadsheets;
 /// </summary>
 public sealed class SpreadsheetHandlers(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder)
 {
-        public async Task<ApiResponse> ImportProjects(Call call)
+    public async Task<ApiResponse> ImportProjects(Call call)
     {
         var portfolioId = call.Route("portfolioId");
-        var rows = CsvFiles.Read(await call.ReadFileAsync(CsvFiles.MediaType, CsvFiles.MaxBytes), ProjectSheet.Columns, []);
+        var rows = CsvFiles.Read(await call.ReadFileAsync(), ProjectSheet.Columns, []);
         var dryRun = Query.Bool(call.Request, "dryRun");
         await portfolios.GetAsync(portfolioId, call.Aborted);
         var existing = (await projects.AllAsync(portfolioId, call.Aborted)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
@@ -74,7 +74,7 @@ public sealed class SpreadsheetHandlers(PortfolioStore portfolios, ProjectStore 
     public async Task<ApiResponse> ImportUpdates(Call call)
     {
         var portfolioId = call.Route("portfolioId");
-        var rows = CsvFiles.Read(await call.ReadFileAsync(CsvFiles.MediaType, CsvFiles.MaxBytes), UpdateSheet.Columns, ["projectId"]);
+        var rows = CsvFiles.Read(await call.ReadFileAsync(), UpdateSheet.Columns, ["projectId"]);
         var dryRun = Query.Bool(call.Request, "dryRun");
         await portfolios.GetAsync(portfolioId, call.Aborted);
         var loaded = (await projects.AllAsync(portfolioId, call.Aborted)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);

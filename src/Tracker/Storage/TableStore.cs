@@ -73,8 +73,7 @@ public abstract class TableStore<TEntity> : ITableStore where TEntity : class, I
     {
         try
         {
-            var response = await Table.UpdateEntityAsync(entity, ifMatch, TableUpdateMode.Replace, ct);
-            entity.ETag = response.Headers.ETag ?? default;
+            await UpdateAsync(entity, ifMatch, ct);
             return entity;
         }
         catch (RequestFailedException e) when (e.Status == 412)
@@ -92,14 +91,19 @@ public abstract class TableStore<TEntity> : ITableStore where TEntity : class, I
     {
         try
         {
-            var response = await Table.UpdateEntityAsync(entity, ifMatch, TableUpdateMode.Replace, ct);
-            entity.ETag = response.Headers.ETag ?? default;
+            await UpdateAsync(entity, ifMatch, ct);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
             return false;
         }
+    }
+
+    private async Task UpdateAsync(TEntity entity, ETag ifMatch, CancellationToken ct)
+    {
+        var response = await Table.UpdateEntityAsync(entity, ifMatch, TableUpdateMode.Replace, ct);
+        entity.ETag = response.Headers.ETag ?? default;
     }
 
     protected async Task UpsertRowAsync(ITableEntity entity, CancellationToken ct) => await Table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);

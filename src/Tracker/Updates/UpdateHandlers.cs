@@ -7,7 +7,7 @@ namespace Tracker.Updates;
 
 public sealed class UpdateHandlers(ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Spreadsheets.SpreadsheetHandlers sheets)
 {
-        public async Task<ApiResponse> Post(Call call)
+    public async Task<ApiResponse> Post(Call call)
     {
         var portfolioId = call.Route("portfolioId");
         var projectId = call.Route("projectId");
