@@ -59,6 +59,20 @@ resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   name: deploymentContainer
 }
 
+// The job queues (one per job, and the poison queue the Functions host moves a message to after maxDequeueCount
+// attempts). Created here so that the app's identity needs no right to create queues.
+var jobQueues = ['compute-metrics', 'compute-metrics-poison', 'send-digests', 'send-digests-poison']
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in jobQueues: {
+  parent: queueService
+  name: name
+}]
+
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${token}'
   location: location
@@ -144,7 +158,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
   // The package container and every role of the identity exist before the site does.
-  dependsOn: [packageContainer, roles]
+  dependsOn: [packageContainer, queues, roles]
 }
 
 // Every app setting, by name. Secrets are Key Vault references only; an empty value means "not configured".
@@ -160,6 +174,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
     Storage__TableEndpoint: storage.properties.primaryEndpoints.table
     Storage__BlobEndpoint: storage.properties.primaryEndpoints.blob
+    Storage__QueueEndpoint: storage.properties.primaryEndpoints.queue
+    // The queue triggers' connection (Connection = "JobQueue"): the same account, with the app's identity.
+    JobQueue__queueServiceUri: storage.properties.primaryEndpoints.queue
+    JobQueue__credential: 'managedidentity'
+    JobQueue__clientId: identity.properties.clientId
     Tracker__BootstrapAdminKey: '@Microsoft.KeyVault(SecretUri=${vault.outputs.bootstrapAdminKeyUri})'
     Tracker__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${app.properties.defaultHostName}' : publicBaseUrl
     MetricsSchedule: metricsSchedule

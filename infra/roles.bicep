@@ -13,6 +13,9 @@ var roleIds = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  storageQueueDataReader: '19e7f393-937e-4f77-808e-94535e297925'
+  storageQueueDataMessageProcessor: '8a0f0c08-91a1-4084-bc3d-661d67233fed'
+  storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -40,7 +43,6 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // Table Data Contributor: all of the tracker's state lives in tables (read, insert, update, delete entities).
-// No queue role: nothing uses queues yet.
 resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roleIds.storageTableDataContributor)
   scope: storage
@@ -72,3 +74,23 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalType: 'ServicePrincipal'
   }
 }
+
+// The job queues, as the Functions docs list the roles for a queue trigger (Reader: queue length for scaling and
+// peeking; Message Processor: receive, release and delete) and for sending (Message Sender: the timers enqueue one
+// message per portfolio, and the host moves failed messages to the poison queue). No Queue Data Contributor: the
+// queues exist (app.bicep), so the app never creates or deletes one.
+var queueRoles = [
+  roleIds.storageQueueDataReader
+  roleIds.storageQueueDataMessageProcessor
+  roleIds.storageQueueDataMessageSender
+]
+
+resource queueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in queueRoles: {
+  name: guid(storage.id, principalId, role)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}]

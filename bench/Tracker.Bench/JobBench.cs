@@ -51,14 +51,14 @@ public static class JobBench
 
         // Warm-up of both paths (JIT, Azurite's indexes), not measured.
         await RawAsync(tables, rawRows, rawPortfolio);
-        await job.RunAsync(null, default);
+        await RunInProcessAsync(job);
 
         double rawTotal = 0, jobTotal = 0;
         for (var round = 1; round <= rounds; round++)
         {
             var raw = await RawAsync(tables, rawRows, rawPortfolio);
             var stopwatch = Stopwatch.StartNew();
-            var counts = await job.RunAsync(null, default);
+            var counts = await RunInProcessAsync(job);
             var jobSeconds = stopwatch.Elapsed.TotalSeconds;
             rawTotal += raw.Read + raw.Write;
             jobTotal += jobSeconds;
@@ -70,15 +70,30 @@ public static class JobBench
         await host.StopAsync();
     }
 
-    private static async Task<List<Tracker.Metrics.ProjectHistory>> SeedAsync(IServiceProvider services, RawTables tables, int projectCount, int updatesPerProject)
+    /// <summary>The job's own work, without the queue between plan and portfolio: plan, then process each portfolio here.</summary>
+    private static async Task<Tracker.Jobs.JobCounts> RunInProcessAsync(ComputeMetricsJob job)
+    {
+        var total = Tracker.Jobs.JobCounts.None;
+        await foreach (var work in job.PlanAsync(default))
+        {
+            total = total.Add(await job.ProcessAsync(new Tracker.Jobs.PortfolioWork(job.Name, "bench", work.PortfolioId, work.Days, DateTimeOffset.UtcNow), default));
+        }
+        return total;
+    }
+
+    private static Task<List<Tracker.Metrics.ProjectHistory>> SeedAsync(IServiceProvider services, RawTables tables, int projectCount, int updatesPerProject) =>
+        SeedAsync(services, tables, "bench", projectCount, updatesPerProject);
+
+    /// <summary>One portfolio of generated projects and updates, written with the bare SDK in batches.</summary>
+    public static async Task<List<Tracker.Metrics.ProjectHistory>> SeedAsync(IServiceProvider services, RawTables tables, string portfolioId, int projectCount, int updatesPerProject)
     {
         var now = DateTimeOffset.UtcNow;
-        await services.GetRequiredService<PortfolioStore>().AddAsync(new PortfolioEntity { RowKey = "bench", Name = "Benchmark", TimeZone = "UTC", CreatedAt = now, UpdatedAt = now }, default);
+        await services.GetRequiredService<PortfolioStore>().AddAsync(new PortfolioEntity { RowKey = portfolioId, Name = "Benchmark " + portfolioId, TimeZone = "UTC", CreatedAt = now, UpdatedAt = now }, default);
         var histories = EngineBenchmark.Generate(projectCount, updatesPerProject, DateOnly.FromDateTime(now.UtcDateTime));
         var projectBatch = new List<TableTransactionAction>();
         foreach (var h in histories)
         {
-            var entity = ProjectHandlers.NewEntity("bench", new CreateProjectRequest
+            var entity = ProjectHandlers.NewEntity(portfolioId, new CreateProjectRequest
             {
                 Name = h.Id,
                 Category = h.Category,
@@ -104,7 +119,7 @@ public static class JobBench
         {
             var batch = h.Updates.Select((u, i) => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new UpdateEntity
             {
-                PartitionKey = UpdateStore.Partition("bench", h.Id),
+                PartitionKey = UpdateStore.Partition(portfolioId, h.Id),
                 RowKey = UpdateStore.RowKey(u.ReportedAt, u.RecordedAt, $"u{i:000}"),
                 Id = $"u{i:000}",
                 ProjectId = h.Id,

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using Tracker.Digests;
 using Tracker.Jobs;
@@ -5,12 +6,32 @@ using Tracker.Metrics;
 
 namespace Tracker.Functions;
 
-/// <summary>One timer function per job of <see cref="Api.JobTable.All"/>, on the same schedule setting the server uses.</summary>
+/// <summary>
+/// Per job of <see cref="JobTable.All"/>: a timer function on the schedule setting the server uses, which only enqueues
+/// one message per portfolio, and a queue-triggered function that processes one portfolio per message, on as many
+/// instances as the platform scales to. host.json (<c>extensions.queues</c>) sets batch size, retry delay and the
+/// attempts before the host moves a message to <c>{queue}-poison</c>. The queue connection is the <c>JobQueue</c>
+/// setting: a connection string locally, <c>JobQueue__queueServiceUri</c> with the app's managed identity in Azure.
+/// </summary>
 public sealed class JobFunctions(JobRunner runner, ComputeMetricsJob computeMetrics, SendDigestsJob sendDigests)
 {
+    public const string QueueConnection = "JobQueue";
+
     [Function(SendDigestsJob.JobName)]
-    public Task SendDigests([TimerTrigger("%DigestSchedule%")] TimerInfo timer, CancellationToken ct) => runner.RunAsync(sendDigests, "timer", null, ct);
+    public Task SendDigests([TimerTrigger("%DigestSchedule%")] TimerInfo timer, CancellationToken ct) => runner.EnqueueAsync(sendDigests, "timer", null, ct);
 
     [Function(ComputeMetricsJob.JobName)]
-    public Task ComputeMetrics([TimerTrigger("%MetricsSchedule%")] TimerInfo timer, CancellationToken ct) => runner.RunAsync(computeMetrics, "timer", null, ct);
+    public Task ComputeMetrics([TimerTrigger("%MetricsSchedule%")] TimerInfo timer, CancellationToken ct) => runner.EnqueueAsync(computeMetrics, "timer", null, ct);
+
+    [Function(SendDigestsJob.JobName + "Work")]
+    public Task SendDigestsWork([QueueTrigger(SendDigestsJob.QueueName, Connection = QueueConnection)] QueueMessage message, CancellationToken ct) =>
+        ProcessAsync(message, ct);
+
+    [Function(ComputeMetricsJob.JobName + "Work")]
+    public Task ComputeMetricsWork([QueueTrigger(ComputeMetricsJob.QueueName, Connection = QueueConnection)] QueueMessage message, CancellationToken ct) =>
+        ProcessAsync(message, ct);
+
+    /// <summary>A message that is not a work item throws on every attempt, and so ends in the poison queue as any failure does.</summary>
+    private Task ProcessAsync(QueueMessage message, CancellationToken ct) =>
+        runner.ProcessAsync(PortfolioWork.Parse(message.Body) ?? throw new FormatException($"Message {message.MessageId} is not a work item."), message.DequeueCount, ct);
 }

@@ -101,7 +101,7 @@ public static class ApiEndpoints
             .Describe("ListJobRuns", "Job run history, newest first (admin; ?job= for one job, paged)").Produces<Page<JobRun>>().Paged()
             .Query("job", "Only the runs of this job (ComputeMetrics or SendDigests).");
         api.MapPost(Routes.RunJob, (HttpRequest r, string name, ApiDispatcher api, JobHandlers h) => api.RunAsync("RunJob", r, h.Run, name))
-            .Describe("RunJob", "Run a job now (admin); answers with the recorded run").Produces<JobRun>().ProducesProblem(409);
+            .Describe("RunJob", "Start a run of a job now (admin): one queue message per portfolio; answers 202 with the run as enqueued, followed in GET /api/jobs").Produces<JobRun>(202).ProducesProblem(409);
 
         api.MapPost(Routes.Subscriptions, (HttpRequest r, string portfolioId, ApiDispatcher api, DigestHandlers h) => api.RunAsync("CreateSubscription", r, h.Subscribe, portfolioId))
             .Describe("CreateSubscription", "Subscribe an address to the portfolio's digest (writer)").Produces<Subscription>(201).Writes()

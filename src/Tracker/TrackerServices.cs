@@ -86,7 +86,12 @@ public static class TrackerServices
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<SendDigestsJob>());
         services.AddSingleton<JobLock>();
         services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<JobLock>());
+        services.AddSingleton<JobQueues>();
+        services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<JobQueues>());
+        services.AddTableStore<JobRunPortfolioStore>();
+        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobQueueConsumer>();
 
         services.AddSingleton<HealthHandlers>();
         services.AddSingleton<OpenApiHandlers>();

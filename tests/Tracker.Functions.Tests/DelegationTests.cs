@@ -1,7 +1,10 @@
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -143,6 +146,47 @@ public sealed class DelegationTests : IAsyncLifetime
     }
 
     /// <summary>The route values the host would bind: each {parameter} of the template read off the sample path.</summary>
+    /// <summary>
+    /// The job functions as the Functions host calls them: the timer only enqueues (one message per portfolio on the
+    /// job's queue, base64 as the queue trigger reads it); the queue function, handed each message as the host receives
+    /// it, processes that portfolio; a message that is not a work item throws, so the host retries and then poisons it.
+    /// </summary>
+    [Fact]
+    public async Task TheTimerEnqueuesAndTheQueueFunctionProcessesEachPortfolio()
+    {
+        var api = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        foreach (var id in new[] { "p-one", "p-two" })
+        {
+            Assert.Equal(201, (await InvokeAsync(api, "CreatePortfolio", "POST", "/api/portfolios", new { }, $$"""{"id":"{{id}}","name":"{{id}}"}""")).Status);
+        }
+        var jobs = ActivatorUtilities.CreateInstance<JobFunctions>(_host.Services);
+
+        await jobs.ComputeMetrics(new TimerInfo(), default);
+
+        var queue = new QueueClient(_azurite.ConnectionString, Metrics.ComputeMetricsJob.QueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        QueueMessage[] messages = await queue.ReceiveMessagesAsync(32);
+        Assert.Equal(["p-one", "p-two"], messages.Select(m => Jobs.PortfolioWork.Parse(m.Body)!.PortfolioId).Order());
+        var runId = Jobs.PortfolioWork.Parse(messages[0].Body)!.RunId;
+        var run = (await _host.Services.GetRequiredService<Jobs.JobRunner>().FindAsync("ComputeMetrics", runId, default))!;
+        Assert.Equal((Jobs.JobOutcome.Running, "timer", 2), (run.Outcome, run.Trigger, run.Portfolios.Pending));
+
+        foreach (var message in messages)
+        {
+            await jobs.ComputeMetricsWork(message, default);
+        }
+        run = (await _host.Services.GetRequiredService<Jobs.JobRunner>().FindAsync("ComputeMetrics", runId, default))!;
+        Assert.Equal((Jobs.JobOutcome.Succeeded, 2), (run.Outcome, run.Portfolios.Completed));
+        var snapshots = _host.Services.GetRequiredService<Metrics.Snapshots>();
+        foreach (var id in new[] { "p-one", "p-two" })
+        {
+            Assert.NotNull(await snapshots.LatestDayAsync(id, DateOnly.MinValue, default));
+        }
+
+        await queue.SendMessageAsync("not a work item");
+        var bad = Assert.Single((await queue.ReceiveMessagesAsync(32)).Value);
+        await Assert.ThrowsAsync<FormatException>(() => jobs.ComputeMetricsWork(bad, default));
+    }
+
     private static Dictionary<string, string> RouteValues(string template, string path)
     {
         var values = new Dictionary<string, string>();

@@ -22,6 +22,9 @@ public sealed class FunctionTableTests
     private static TimerTriggerAttribute? TimerTrigger(MethodInfo method) =>
         method.GetParameters().Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).FirstOrDefault(a => a is not null);
 
+    private static QueueTriggerAttribute? QueueTrigger(MethodInfo method) =>
+        method.GetParameters().Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).FirstOrDefault(a => a is not null);
+
     [Fact]
     public void EveryRouteHasExactlyOneFunctionWithItsRouteAndVerb()
     {
@@ -40,12 +43,24 @@ public sealed class FunctionTableTests
     [Fact]
     public void EveryJobHasOneTimerFunctionOnItsScheduleSetting()
     {
-        foreach (var (name, setting) in JobTable.All)
+        foreach (var (name, setting, _) in JobTable.All)
         {
             var timer = Assert.Single(Functions(), f => f.Name == name);
             Assert.Equal($"%{setting}%", TimerTrigger(timer.Method)!.Schedule);
         }
         Assert.Equal(JobTable.All.Count, Functions().Count(f => TimerTrigger(f.Method) is not null));
+    }
+
+    [Fact]
+    public void EveryJobHasOneQueueFunctionOnItsQueue()
+    {
+        foreach (var (name, _, queue) in JobTable.All)
+        {
+            var work = Assert.Single(Functions(), f => QueueTrigger(f.Method)?.QueueName == queue);
+            Assert.Equal(name + "Work", work.Name);
+            Assert.Equal(JobFunctions.QueueConnection, QueueTrigger(work.Method)!.Connection);
+        }
+        Assert.Equal(JobTable.All.Count, Functions().Count(f => QueueTrigger(f.Method) is not null));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed partial class FunctionsMetadataTests
     {
         var local = LocalSettings();
         var azure = Infra.AppSettingNames();
-        foreach (var (name, setting) in JobTable.All)
+        foreach (var (name, setting, _) in JobTable.All)
         {
             var timer = Assert.Single(Functions, f => f.Name == name);
             Assert.Equal("timerTrigger", timer.TriggerType);
@@ -65,6 +65,43 @@ public sealed partial class FunctionsMetadataTests
                 Assert.True(azure.Contains(setting), $"{function.Name} uses %{setting}%, missing from the app settings of infra/main.bicep");
             }
         }
+    }
+
+    /// <summary>
+    /// What the Functions host reads to run the fan-out: per job one queueTrigger on the job's queue, through the
+    /// JobQueue connection, which local.settings.json.example gives as a connection string and infra/ as the identity-based
+    /// <c>JobQueue__queueServiceUri</c> (with the managed identity's credential and client id).
+    /// </summary>
+    [Fact]
+    public void EveryJobHasOneQueueTriggerOnItsQueueThroughTheJobQueueConnection()
+    {
+        foreach (var (name, _, queue) in JobTable.All)
+        {
+            var work = Assert.Single(Functions, f => f.TriggerType == "queueTrigger" && f.QueueName == queue);
+            Assert.Equal(name + "Work", work.Name);
+            Assert.Equal("JobQueue", work.Connection);
+        }
+        Assert.Equal(JobTable.All.Count, Functions.Count(f => f.TriggerType == "queueTrigger"));
+        Assert.Contains("JobQueue", LocalSettings());
+        var azure = Infra.AppSettingNames();
+        Assert.All(new[] { "JobQueue__queueServiceUri", "JobQueue__credential", "JobQueue__clientId" }, s => Assert.Contains(s, azure));
+        Assert.DoesNotContain("JobQueue", azure); // no connection string in Azure
+    }
+
+    /// <summary>host.json's queue settings are the server consumer's defaults, so both hosts retry and give up alike.</summary>
+    [Fact]
+    public void HostJsonQueueSettingsAreTheServerConsumersDefaults()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(RepoFiles.PathOf("host.json")));
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+        var defaults = new Jobs.JobQueueOptions();
+        Assert.Equal(defaults.BatchSize, queues.GetProperty("batchSize").GetInt32());
+        Assert.Equal(defaults.MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal(defaults.RetryDelay, TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(defaults.MaxPollingInterval, TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        // A whole batch (and the next, fetched at newBatchThreshold) fits the function timeout many times over.
+        Assert.True(queues.GetProperty("newBatchThreshold").GetInt32() < defaults.BatchSize);
     }
 
     private static IEnumerable<string> Settings(string value) => SettingReference().Matches(value).Select(m => m.Groups[1].Value);

@@ -77,10 +77,11 @@ public sealed class InfraTests
             problems.Add("the roles are not granted to the user-assigned identity's principal");
         }
         var assignments = resources.Where(r => Type(r) == "Microsoft.Authorization/roleAssignments").ToList();
-        if (assignments.Count != 4)
+        if (assignments.Count != 5)
         {
-            problems.Add($"{assignments.Count} role assignments; expected blob owner, table contributor, secrets user, metrics publisher");
+            problems.Add($"{assignments.Count} role assignments; expected blob owner, table contributor, secrets user, metrics publisher and the queue roles");
         }
+        problems.AddRange(QueueProblems(resources, rolesModule));
         foreach (var assignment in assignments.Where(a => !Text(a["name"]).Contains("parameters('principalId')", StringComparison.Ordinal)))
         {
             problems.Add("a role assignment name does not derive from the principal id: " + Text(assignment["name"]));
@@ -135,6 +136,51 @@ public sealed class InfraTests
             problems.Add("always-ready instances are on by default");
         }
         return problems;
+    }
+
+    /// <summary>A copy of infra/ that grants Queue Data Contributor (more than the app needs) fails the check.</summary>
+    [Fact]
+    public void ABroaderQueueRoleIsCaught()
+    {
+        var broken = BrokenCopy("roles.bicep", "storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'",
+            "storageQueueDataMessageSender: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'");
+        Assert.Contains(Problems(broken), p => p.Contains("queue role", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The job queues: each job's queue and poison queue exist (so the app needs no right to create one), the app
+    /// reaches them with its identity, and its queue roles are exactly those the Functions docs list for a queue
+    /// trigger and for sending: Reader, Message Processor, Message Sender.
+    /// </summary>
+    private static IEnumerable<string> QueueProblems(List<JsonObject> resources, JsonObject rolesModule)
+    {
+        var expected = JobTable.All.SelectMany(j => new[] { j.Queue, j.Queue + Jobs.JobQueues.PoisonSuffix }).Order().ToList();
+        var declared = resources.Where(r => Type(r) == "Microsoft.Resources/deployments")
+            .Select(r => r["properties"]?["template"]?["variables"]?["jobQueues"]).OfType<JsonArray>()
+            .SelectMany(a => a.Select(Text)).Order().ToList();
+        if (!declared.SequenceEqual(expected))
+        {
+            yield return $"the template creates queues [{string.Join(", ", declared)}]; the jobs use [{string.Join(", ", expected)}]";
+        }
+        if (!resources.Any(r => Type(r) == "Microsoft.Storage/storageAccounts/queueServices/queues" && Text(r["name"]).Contains("jobQueues", StringComparison.Ordinal)))
+        {
+            yield return "no queue resource is created from jobQueues";
+        }
+        var roleIds = rolesModule["properties"]!["template"]!["variables"]!["roleIds"]!.AsObject();
+        var queueRoles = roleIds.Where(r => r.Key.StartsWith("storageQueue", StringComparison.Ordinal)).Select(r => Text(r.Value)).Order().ToList();
+        string[] allowed = ["19e7f393-937e-4f77-808e-94535e297925", "8a0f0c08-91a1-4084-bc3d-661d67233fed", "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a"];
+        if (!queueRoles.SequenceEqual(allowed.Order()))
+        {
+            yield return $"the queue roles are [{string.Join(", ", queueRoles)}]; expected Reader, Message Processor and Message Sender only";
+        }
+        var settings = resources.Single(r => Type(r) == "Microsoft.Web/sites/config" && Text(r["name"]).Contains("appsettings", StringComparison.Ordinal))["properties"]!.AsObject();
+        foreach (var name in new[] { "Storage__QueueEndpoint", "JobQueue__queueServiceUri", "JobQueue__credential", "JobQueue__clientId" })
+        {
+            if (!settings.ContainsKey(name))
+            {
+                yield return $"{name} is missing: the job queues are reached with the app's identity";
+            }
+        }
     }
 
     private static JsonObject BrokenCopy(string file, string find, string replace)

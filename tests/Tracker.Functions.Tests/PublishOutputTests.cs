@@ -31,10 +31,13 @@ public sealed class PublishOutputTests
         Assert.Equal(File.ReadAllText(RepoFiles.PathOf("host.json")), File.ReadAllText(Path.Combine(dir, "host.json")));
         using var extensions = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "extensions.json")));
         Assert.Contains(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == "Startup");
+        // The host-side queue extension the queue triggers need, shipped in the package it points to.
+        var queues = Assert.Single(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == "AzureStorageQueues");
+        Assert.True(File.Exists(Path.Combine(dir, queues.GetProperty("hintPath").GetString()!)), "the queue extension's assembly is missing");
 
         // The published metadata is the built metadata: the routing tests' proof holds for what is deployed.
-        Assert.Equal(RepoFiles.FunctionsMetadata().Select(f => (f.Name, f.Route, string.Join(",", f.Methods), f.Schedule)),
-            RepoFiles.FunctionsMetadata(dir).Select(f => (f.Name, f.Route, string.Join(",", f.Methods), f.Schedule)));
+        Assert.Equal(RepoFiles.FunctionsMetadata().Select(f => (f.Name, f.Route, string.Join(",", f.Methods), f.Schedule, f.QueueName, f.Connection)),
+            RepoFiles.FunctionsMetadata(dir).Select(f => (f.Name, f.Route, string.Join(",", f.Methods), f.Schedule, f.QueueName, f.Connection)));
     }
 
     [Fact]

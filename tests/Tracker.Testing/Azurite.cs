@@ -13,20 +13,24 @@ public sealed class Azurite : IAsyncDisposable
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process _process;
 
-    private Azurite(Process process, int blobPort, int tablePort)
+    private Azurite(Process process, int blobPort, int tablePort, int queuePort)
     {
         _process = process;
         BlobPort = blobPort;
         TablePort = tablePort;
+        QueuePort = queuePort;
     }
 
     public int BlobPort { get; }
 
     public int TablePort { get; }
 
+    public int QueuePort { get; }
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;";
 
     public static async Task<Azurite> StartAsync()
     {
@@ -58,9 +62,10 @@ public sealed class Azurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new Azurite(process, blobPort, tablePort);
+        var azurite = new Azurite(process, blobPort, tablePort, queuePort);
         await WaitForPortAsync(tablePort, process);
         await WaitForPortAsync(blobPort, process);
+        await WaitForPortAsync(queuePort, process);
         return azurite;
     }
 

@@ -148,7 +148,7 @@ public sealed class DemoSeederService(DemoSeeder seeder, StorageInitializer stor
         }
         if (await seeder.SeedAsync(stoppingToken))
         {
-            await runner.RunAsync(digests, "demo", null, stoppingToken);
+            await runner.EnqueueAsync(digests, "demo", null, stoppingToken);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
-using Azure;
-using Azure.Data.Tables;
+using System.Runtime.CompilerServices;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
@@ -13,7 +12,7 @@ using Tracker.Portfolios;
 namespace Tracker.Digests;
 
 /// <summary>
-/// SendDigests: every hour, each active subscription whose local send time has come (within 12 hours, and after it
+/// SendDigests: every hour, one queue message per portfolio; each active subscription whose local send time has come (within 12 hours, and after it
 /// subscribed) gets its portfolio's digest, once per period. The DigestLog row is claimed before sending and marked
 /// sent after: a second run finds the claim and sends nothing. A claim never confirmed within Mail:ClaimTimeout (the
 /// run died around the send) is taken over by a later run and sent again with the same Message-ID, counted as resent
@@ -26,6 +25,7 @@ public sealed partial class SendDigestsJob(
     IOptions<MailOptions> mailOptions, TimeProvider time, ILogger<SendDigestsJob> logger) : IJob
 {
     public const string JobName = "SendDigests";
+    public const string QueueName = "send-digests";
     public static readonly TimeSpan MaxLateness = TimeSpan.FromHours(12);
 
     public string Name => JobName;
@@ -34,31 +34,32 @@ public sealed partial class SendDigestsJob(
 
     public string DefaultSchedule => "0 0 * * * *";
 
-    public async Task<JobCounts> RunAsync(IProgress<string>? progress, CancellationToken ct)
+    public string Queue => QueueName;
+
+    /// <summary>Every portfolio (each looks at its own subscriptions); none when no mail transport is configured.</summary>
+    public async IAsyncEnumerable<PlannedWork> PlanAsync([EnumeratorCancellation] CancellationToken ct)
     {
         if (!mail.IsConfigured)
         {
             LogNoMail();
-            return JobCounts.None;
+            yield break;
         }
-        int portfolioCount = 0, sent = 0, failed = 0, resent = 0;
-        string? token = null;
-        do
+        await foreach (var portfolio in portfolios.EveryAsync(ct))
         {
-            var (page, next) = await portfolios.ListAsync(100, token, null, ct);
-            foreach (var portfolio in page)
-            {
-                var (s, f, r) = await SendPortfolioAsync(portfolio, ct);
-                portfolioCount++;
-                sent += s;
-                failed += f;
-                resent += r;
-                progress?.Report(portfolio.RowKey);
-            }
-            token = next;
+            yield return new PlannedWork(portfolio.RowKey, []);
         }
-        while (token is not null);
-        return new JobCounts(portfolioCount, 0, 0, sent, failed, resent);
+    }
+
+    /// <summary>Sends the digests of the message's portfolio that are due now and not yet sent in their period.</summary>
+    public async Task<JobCounts> ProcessAsync(PortfolioWork work, CancellationToken ct)
+    {
+        var portfolio = await portfolios.FindAsync(work.PortfolioId, ct);
+        if (portfolio is null || !mail.IsConfigured)
+        {
+            return new JobCounts(1, 0, 0);
+        }
+        var (sent, failed, resent) = await SendPortfolioAsync(portfolio, ct);
+        return new JobCounts(1, 0, 0, sent, failed, resent);
     }
 
     public static bool IsDue(SubscriptionEntity subscription, DigestPeriod period, DateTimeOffset now) =>

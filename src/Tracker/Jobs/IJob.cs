@@ -5,11 +5,17 @@ namespace Tracker.Jobs;
 public sealed record JobCounts(int Portfolios, int Days, int Snapshots, int Sent = 0, int Failed = 0, int Resent = 0)
 {
     public static readonly JobCounts None = new(0, 0, 0);
+
+    public JobCounts Add(JobCounts other) =>
+        new(Portfolios + other.Portfolios, Days + other.Days, Snapshots + other.Snapshots, Sent + other.Sent, Failed + other.Failed, Resent + other.Resent);
 }
 
 /// <summary>
-/// A timer job. Both hosts run it through <see cref="JobRunner"/>: the Functions host from a TimerTrigger on
-/// <see cref="ScheduleSetting"/>, the server from its scheduler on the same NCRONTAB setting.
+/// A daily job, fanned out per portfolio. A run (from a TimerTrigger on <see cref="ScheduleSetting"/> in the Functions
+/// host, from the server's scheduler on the same NCRONTAB setting, or by hand) asks the job for its
+/// <see cref="PlanAsync">plan</see> and puts one message per portfolio on <see cref="Queue"/>; whoever takes a
+/// message off the queue (a QueueTrigger function, or the server's consumer) calls <see cref="ProcessAsync"/>.
+/// Processing must be idempotent: a queue delivers at least once.
 /// </summary>
 public interface IJob
 {
@@ -20,6 +26,12 @@ public interface IJob
 
     string DefaultSchedule { get; }
 
-    /// <param name="progress">told each portfolio id when it is done, so a run can be watched (or stopped) part way.</param>
-    Task<JobCounts> RunAsync(IProgress<string>? progress, CancellationToken ct);
+    /// <summary>The storage queue of the job's work items (its poison queue adds <c>-poison</c>).</summary>
+    string Queue { get; }
+
+    /// <summary>The portfolios due now, with the days due for each.</summary>
+    IAsyncEnumerable<PlannedWork> PlanAsync(CancellationToken ct);
+
+    /// <summary>Does one portfolio's work; what it did, for the run's history (Portfolios = 1).</summary>
+    Task<JobCounts> ProcessAsync(PortfolioWork work, CancellationToken ct);
 }

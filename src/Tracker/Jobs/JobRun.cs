@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Runtime.Serialization;
+using System.Text.Json.Serialization;
 using Tracker.Common;
 using Tracker.Storage;
 
@@ -11,10 +12,30 @@ public enum JobOutcome
     Failed,
 }
 
-/// <summary>One run of a job on the wire.</summary>
+/// <summary>
+/// One run of a job on the wire. <see cref="Counts"/> add up the portfolios completed so far; its <see cref="RunProgress"/>
+/// says where the enqueued portfolios stand, and <see cref="Failures"/> names each that failed (or is being retried) and why.
+/// </summary>
 public sealed record JobRun(
     string Job, string Id, string Trigger, DateTimeOffset? ScheduledFor, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
-    JobOutcome Outcome, JobCounts Counts, string? Error, string Instance);
+    JobOutcome Outcome, JobCounts Counts, RunProgress Portfolios, IReadOnlyList<PortfolioFailure> Failures, string? Error, string Instance);
+
+/// <summary>How many portfolios a run enqueued, and how many of them are pending, completed, being retried or failed for good.</summary>
+public sealed record RunProgress(int Enqueued, int Pending, int Completed, int Retrying, int Failed)
+{
+    public static RunProgress Of(IReadOnlyCollection<JobRunPortfolioEntity> items) => new(
+        items.Count,
+        items.Count(i => i.WorkState == WorkState.Enqueued),
+        items.Count(i => i.WorkState == WorkState.Completed),
+        items.Count(i => i.WorkState == WorkState.Retrying),
+        items.Count(i => i.WorkState == WorkState.Failed));
+
+    [JsonIgnore]
+    public bool Finished => Pending == 0 && Retrying == 0;
+}
+
+/// <summary>A portfolio whose work failed: for good (its message is in the poison queue) or so far (retrying).</summary>
+public sealed record PortfolioFailure(string PortfolioId, WorkState State, int Attempts, string? Error);
 
 /// <summary>A run as stored: PartitionKey the job name, RowKey inverted start ticks and the run id (newest first).</summary>
 public sealed class JobRunEntity : TableRow
@@ -41,6 +62,16 @@ public sealed class JobRunEntity : TableRow
 
     public int Failed { get; set; }
 
+    /// <summary>Portfolios put on the queue; set when the last message is sent (null while enqueuing).</summary>
+    public int? Enqueued { get; set; }
+
+    public DateTimeOffset? EnqueuedAt { get; set; }
+
+    /// <summary>Portfolios completed and failed for good, once the run has finished.</summary>
+    public int Completed { get; set; }
+
+    public int FailedPortfolios { get; set; }
+
     /// <summary>Digests whose earlier claim was never confirmed sent, sent again with the same Message-ID.</summary>
     public int Resent { get; set; }
 
@@ -48,7 +79,13 @@ public sealed class JobRunEntity : TableRow
 
     public string Instance { get; set; } = "";
 
-    public JobRun ToApi() => new(
-        PartitionKey, RunId, Trigger, ScheduledFor, StartedAt, FinishedAt,
-        Common.TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed, new JobCounts(Portfolios, Days, Snapshots, Sent, Failed, Resent), Error, Instance);
+    [IgnoreDataMember]
+    public JobOutcome RunOutcome => TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed;
+
+    [IgnoreDataMember]
+    public JobCounts Counts => new(Portfolios, Days, Snapshots, Sent, Failed, Resent);
+
+    /// <summary>The run on the wire, with where its portfolios stand and the failures among them.</summary>
+    public JobRun ToApi(RunProgress progress, IReadOnlyList<PortfolioFailure> failures) => new(
+        PartitionKey, RunId, Trigger, ScheduledFor, StartedAt, FinishedAt, RunOutcome, Counts, progress, failures, Error, Instance);
 }

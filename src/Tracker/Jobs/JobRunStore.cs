@@ -24,6 +24,10 @@ public sealed class JobRunStore(TrackerTables tables) : TableStore<JobRunEntity>
 
     public Task UpdateAsync(JobRunEntity run, CancellationToken ct) => ReplaceAsync(run, Azure.ETag.All, $"Run '{run.RowKey}' of {run.PartitionKey}", ct);
 
+    /// <summary>A run by its id (a scan of the job's runs, newest first: for tests, benchmarks and tools, not for requests).</summary>
+    public Task<JobRunEntity?> FindAsync(string job, string runId, CancellationToken ct) =>
+        ReadFirstAsync<JobRunEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)} and RunId eq {runId}"), ct);
+
     /// <summary>The newest runs of a job first.</summary>
     public Task<(IReadOnlyList<JobRunEntity> Items, string? Token)> ListAsync(string job, int limit, string? token, CancellationToken ct) =>
         ReadPageAsync(KeyFilter.Partition(Partition(job)), limit, token, ct);

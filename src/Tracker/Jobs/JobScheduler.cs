@@ -8,9 +8,9 @@ using Tracker.Storage;
 namespace Tracker.Jobs;
 
 /// <summary>
-/// The self-hosted server's timer: runs each job on the same NCRONTAB setting the Functions host uses
-/// (<c>MetricsSchedule</c>, ...), through <see cref="JobRunner"/> (lease + JobRuns), and at start catches up the
-/// latest occurrence if no run covered it while the server was down.
+/// The self-hosted server's timer: starts each job on the same NCRONTAB setting the Functions host uses
+/// (<c>MetricsSchedule</c>, ...), through <see cref="JobRunner.EnqueueAsync"/> (lease + JobRuns + one queue message
+/// per portfolio), and at start catches up the latest occurrence if no run covered it while the server was down.
 /// </summary>
 public sealed partial class JobScheduler(JobRunner runner, JobRunStore runs, StorageInitializer storage, IConfiguration configuration, TimeProvider time, ILogger<JobScheduler> logger)
     : BackgroundService
@@ -48,7 +48,7 @@ public sealed partial class JobScheduler(JobRunner runner, JobRunStore runs, Sto
             var last = LastOccurrence(schedule, time.GetUtcNow());
             if (last is { } missed && !await runs.CoveredAsync(job.Name, missed, ct))
             {
-                await runner.RunAsync(job, "catchUp", missed, ct);
+                await runner.EnqueueAsync(job, "catchUp", missed, ct);
             }
         }, ct);
         while (!ct.IsCancellationRequested)
@@ -59,7 +59,7 @@ public sealed partial class JobScheduler(JobRunner runner, JobRunStore runs, Sto
                 var wait = next - time.GetUtcNow();
                 await Task.Delay(wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, time, ct);
             }
-            await GuardAsync(job, () => runner.RunAsync(job, "schedule", next, ct), ct);
+            await GuardAsync(job, () => runner.EnqueueAsync(job, "schedule", next, ct), ct);
         }
     }
 
@@ -93,12 +93,19 @@ public sealed partial class JobScheduler(JobRunner runner, JobRunStore runs, Sto
 
 public static class JobSchedulerRegistration
 {
-    /// <summary>The server's scheduler; off when <c>Jobs:SchedulerEnabled</c> is false (tests that run jobs themselves).</summary>
+    /// <summary>
+    /// The server's scheduler (off when <c>Jobs:SchedulerEnabled</c> is false: tests that start runs themselves) and its
+    /// queue consumer (off when <c>Jobs:Queues:ConsumerEnabled</c> is false: tests that drain the queues themselves).
+    /// </summary>
     public static IServiceCollection AddJobScheduler(this IServiceCollection services, IConfiguration configuration)
     {
         if (configuration.GetValue(JobScheduler.EnabledSetting, true))
         {
             services.AddHostedService<JobScheduler>();
+        }
+        if (configuration.GetValue(JobQueueOptions.Section + ":" + nameof(JobQueueOptions.ConsumerEnabled), true))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<JobQueueConsumer>());
         }
         return services;
     }

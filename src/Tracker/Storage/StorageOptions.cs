@@ -13,6 +13,9 @@ public sealed class StorageOptions : IValidatableObject
 
     public Uri? BlobEndpoint { get; set; }
 
+    /// <summary>The queue service (job work items) when reached with DefaultAzureCredential.</summary>
+    public Uri? QueueEndpoint { get; set; }
+
     /// <summary>How many times the SDK retries a failed storage call before the request answers 503.</summary>
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
@@ -29,6 +32,11 @@ public sealed class StorageOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "Set Storage:BlobEndpoint next to Storage:TableEndpoint: job locks are blob leases.", [nameof(BlobEndpoint)]);
+        }
+        if (string.IsNullOrWhiteSpace(ConnectionString) && QueueEndpoint is null)
+        {
+            yield return new ValidationResult(
+                "Set Storage:QueueEndpoint next to Storage:TableEndpoint: the jobs hand out their work on queues.", [nameof(QueueEndpoint)]);
         }
     }
 }

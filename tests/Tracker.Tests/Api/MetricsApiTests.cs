@@ -55,10 +55,18 @@ public sealed class MetricsApiTests(ApiFixture api)
         var computed = await before.Content.ReadAsStringAsync();
         Assert.Equal("computed", before.Headers.GetValues("Metrics-Source").Single());
 
-        var run = await HttpAssert.JsonAsync(await api.Admin.PostAsync("/api/jobs/ComputeMetrics:run", null), 200);
-        Assert.Equal("succeeded", run.GetProperty("outcome").GetString());
+        // The run is enqueued (one message per portfolio) and answered at once; the server's consumer works it off.
+        var started = await api.Admin.PostAsync("/api/jobs/ComputeMetrics:run", null);
+        var run = await HttpAssert.JsonAsync(started, 202);
+        Assert.Equal("/api/jobs?job=ComputeMetrics", started.Headers.Location?.OriginalString);
         Assert.Equal("manual", run.GetProperty("trigger").GetString());
-        Assert.True(run.GetProperty("counts").GetProperty("portfolios").GetInt32() >= 1);
+        var enqueued = run.GetProperty("portfolios").GetProperty("enqueued").GetInt32();
+        Assert.True(enqueued >= 1);
+        var finished = await FinishedAsync(run.GetProperty("id").GetString()!);
+        Assert.Equal("succeeded", finished.GetProperty("outcome").GetString());
+        Assert.Equal(enqueued, finished.GetProperty("portfolios").GetProperty("completed").GetInt32());
+        Assert.Equal(enqueued, finished.GetProperty("counts").GetProperty("portfolios").GetInt32());
+        Assert.Empty(finished.GetProperty("failures").EnumerateArray());
 
         var after = await api.Admin.GetAsync($"/api/portfolios/{portfolio}/metrics");
         Assert.Equal("snapshot", after.Headers.GetValues("Metrics-Source").Single());
@@ -72,6 +80,22 @@ public sealed class MetricsApiTests(ApiFixture api)
         Assert.Contains(jobs.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetString() == run.GetProperty("id").GetString());
         var all = await HttpAssert.JsonAsync(await api.Admin.GetAsync("/api/jobs"), 200);
         Assert.NotEmpty(all.GetProperty("items").EnumerateArray());
+    }
+
+    /// <summary>The run as GET /api/jobs lists it, once every portfolio it enqueued has completed or failed.</summary>
+    private async Task<JsonElement> FinishedAsync(string runId)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var jobs = await HttpAssert.JsonAsync(await api.Admin.GetAsync("/api/jobs?job=ComputeMetrics"), 200);
+            var run = jobs.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetString() == runId);
+            if (run.GetProperty("outcome").GetString() != "running")
+            {
+                return run;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"run {runId} did not finish within 30 s");
     }
 
     [Fact]

@@ -35,12 +35,13 @@ public sealed class SendDigestsJobTests
         }
     }
 
-    private static async Task<World> StartAsync(DateTimeOffset now, Action<IServiceCollection>? services = null)
+    private static async Task<World> StartAsync(DateTimeOffset now, Action<IServiceCollection>? services = null, int maxDequeueCount = 5)
     {
         var azurite = await Azurite.StartAsync();
         var mail = await Maildev.StartAsync();
         var host = await JobHost.StartAsync(azurite.ConnectionString, now, settings: new Dictionary<string, string?>
         {
+            ["Jobs:Queues:MaxDequeueCount"] = maxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Smtp:Security"] = "None",
@@ -71,8 +72,7 @@ public sealed class SendDigestsJobTests
         return id;
     }
 
-    private static Task<JobRun?> RunAsync(World world) =>
-        world.Host.Get<JobRunner>().RunAsync(world.Host.Get<SendDigestsJob>(), "manual", null, default);
+    private static Task<JobRun?> RunAsync(World world) => world.Host.RunJobAsync(world.Host.Get<SendDigestsJob>());
 
     private static async Task<List<string>> RecipientsAsync(World world) =>
         [.. (await world.Mail.EmailsAsync()).SelectMany(Maildev.Recipients).Order(StringComparer.Ordinal)];
@@ -125,11 +125,12 @@ public sealed class SendDigestsJobTests
     public async Task ACrashBetweenSendingAndRecordingIsResentOnceWithTheSameMessageId()
     {
         var crash = new CrashAfterFirstSend();
+        // One attempt per message: the crash ends the run's only attempt (its message goes to the poison queue).
         await using var world = await StartAsync(MondayMorning, services => services.AddSingleton<IMailSender>(sp =>
         {
             crash.Inner = new SmtpMailSender(sp.GetRequiredService<IOptions<SmtpOptions>>());
             return crash;
-        }));
+        }), maxDequeueCount: 1);
         await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
 
         var crashed = await RunAsync(world);
@@ -259,7 +260,7 @@ public sealed class SendDigestsJobTests
             ["Smtp:Security"] = "None",
             ["Mail:RetryDelay"] = "00:00:00.020",
         });
-        var running = down.Get<JobRunner>().RunAsync(down.Get<SendDigestsJob>(), "manual", null, default);
+        var running = down.RunJobAsync(down.Get<SendDigestsJob>());
         for (var i = 0; i < 500 && !running.IsCompleted; i++)
         {
             down.Time.Advance(TimeSpan.FromMilliseconds(50)); // the back-off waits on the (fake) clock

@@ -13,7 +13,8 @@ namespace Tracker.Tests.Jobs;
 
 /// <summary>
 /// The application's services (the same <c>AddTracker()</c> both hosts use) on a real Azurite, with a fake clock, and
-/// optionally the server's scheduler. Two of these over one Azurite behave like two instances of the server.
+/// optionally the server's scheduler and queue consumer. Two of these over one Azurite behave like two instances of the
+/// server. Without them, <see cref="RunJobAsync"/> starts a run and works its queue off in this host.
 /// </summary>
 public sealed class JobHost : IAsyncDisposable
 {
@@ -48,6 +49,8 @@ public sealed class JobHost : IAsyncDisposable
             ["Storage:MaxRetries"] = "1",
             ["Tracker:BootstrapAdminKey"] = "job-host-admin-key-0123456789abcdef0123",
             [JobScheduler.EnabledSetting] = scheduler.ToString(),
+            ["Jobs:Queues:ConsumerEnabled"] = scheduler.ToString(),
+            ["Jobs:Queues:RetryDelay"] = "00:00:00", // a failed message comes back at once
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
@@ -100,8 +103,50 @@ public sealed class JobHost : IAsyncDisposable
         }
     }
 
-    public Task<JobRun?> RunMetricsAsync(string trigger = "manual", DateTimeOffset? occurrence = null, CancellationToken ct = default, IProgress<string>? progress = null) =>
-        Get<JobRunner>().RunAsync(Get<ComputeMetricsJob>(), trigger, occurrence, ct, progress);
+    public Task<JobRun?> RunMetricsAsync(string trigger = "manual", DateTimeOffset? occurrence = null, CancellationToken ct = default) =>
+        RunJobAsync(Get<ComputeMetricsJob>(), trigger, occurrence, ct);
+
+    /// <summary>
+    /// Starts a run as the timer does (one queue message per portfolio), works the job's queue off in this host as the
+    /// consumer does, and answers with the run as GET /api/jobs shows it then; null when the run was skipped.
+    /// </summary>
+    public async Task<JobRun?> RunJobAsync(IJob job, string trigger = "manual", DateTimeOffset? occurrence = null, CancellationToken ct = default)
+    {
+        var run = await Get<JobRunner>().EnqueueAsync(job, trigger, occurrence, ct);
+        if (run is null)
+        {
+            return null;
+        }
+        await Get<JobQueueConsumer>().DrainAsync(job, ct);
+        return await Get<JobRunner>().FindAsync(job.Name, run.Id, ct);
+    }
+
+    /// <summary>Every run of a job, newest first, as GET /api/jobs shows them.</summary>
+    public async Task<IReadOnlyList<JobRun>> RunsAsync(string job)
+    {
+        var runs = new List<JobRun>();
+        foreach (var run in (await Get<JobRunStore>().ListAsync(job, 100, null, default)).Items)
+        {
+            runs.Add(await Get<JobRunner>().DescribeAsync(run, default));
+        }
+        return runs;
+    }
+
+    /// <summary>Every snapshot row without its timestamps (by default), in key order, for comparing two runs.</summary>
+    public async Task<List<string>> SnapshotRowsAsync(bool withTimestamps = false)
+    {
+        var rows = new List<string>();
+        foreach (var table in new[] { Table(ProjectSnapshotStore.Name), Table(PortfolioSnapshotStore.Name) })
+        {
+            await foreach (var e in table.QueryAsync<Azure.Data.Tables.TableEntity>())
+            {
+                rows.Add(string.Join(";", e.Where(kv => withTimestamps || kv.Key is not ("Timestamp" or "odata.etag" or "ComputedAt"))
+                    .OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
+            }
+        }
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
 
     /// <summary>What the engine gives for a day, from what storage holds now.</summary>
     public async Task<MetricsResult> RecomputeAsync(string portfolioId, DateOnly day)
