@@ -11,6 +11,15 @@ if ! cmp -s package-lock.json node_modules/.tracker-lock 2>/dev/null; then
   cp package-lock.json node_modules/.tracker-lock
 fi
 
+# The update form's browser test drives Debian's chromium (Playwright for .NET, ExecutablePath /usr/bin/chromium).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> Installing chromium with apt (the browser test needs it)"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium > /tmp/tracker-chromium.log 2>&1 \
+    || { cat /tmp/tracker-chromium.log; echo "FAILED: apt-get install chromium" >&2; exit 1; }
+fi
+
 solution=Tracker.sln
 echo "==> Restoring (the Azure Functions worker packages included)"
 if ! dotnet restore "$solution" --nologo -v quiet > /tmp/tracker-restore.log 2>&1; then

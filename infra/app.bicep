@@ -10,6 +10,7 @@ param tags object
 param bootstrapAdminKey string
 param metricsSchedule string
 param digestSchedule string
+param updateRequestSchedule string
 param smtpHost string
 param smtpPort int
 param smtpSecurity string
@@ -61,7 +62,7 @@ resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
 
 // The job queues (one per job, and the poison queue the Functions host moves a message to after maxDequeueCount
 // attempts). Created here so that the app's identity needs no right to create queues.
-var jobQueues = ['compute-metrics', 'compute-metrics-poison', 'send-digests', 'send-digests-poison']
+var jobQueues = ['compute-metrics', 'compute-metrics-poison', 'send-digests', 'send-digests-poison', 'request-updates', 'request-updates-poison']
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: storage
@@ -183,6 +184,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Tracker__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${app.properties.defaultHostName}' : publicBaseUrl
     MetricsSchedule: metricsSchedule
     DigestSchedule: digestSchedule
+    UpdateRequestSchedule: updateRequestSchedule
     Smtp__Host: smtpHost
     Smtp__Port: string(smtpPort)
     Smtp__Security: smtpSecurity

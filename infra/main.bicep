@@ -27,6 +27,9 @@ param metricsSchedule string = '0 0 2 * * *'
 @description('NCRONTAB (with seconds, UTC) of the SendDigests job.')
 param digestSchedule string = '0 0 * * * *'
 
+@description('NCRONTAB (with seconds, UTC) of the RequestUpdates job; each portfolio sends at its own local time.')
+param updateRequestSchedule string = '0 0 * * * *'
+
 @description('SMTP relay for digests; empty leaves mail unconfigured.')
 param smtpHost string = ''
 
@@ -92,6 +95,7 @@ module app 'app.bicep' = {
     bootstrapAdminKey: bootstrapAdminKey
     metricsSchedule: metricsSchedule
     digestSchedule: digestSchedule
+    updateRequestSchedule: updateRequestSchedule
     smtpHost: smtpHost
     smtpPort: smtpPort
     smtpSecurity: smtpSecurity

@@ -11,6 +11,7 @@ using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
 using Tracker.Spreadsheets;
+using Tracker.UpdateRequests;
 using Tracker.Updates;
 
 namespace Tracker.Functions;
@@ -23,7 +24,7 @@ namespace Tracker.Functions;
 public sealed class ApiFunctions(
     ApiDispatcher api, HealthHandlers health, BaselineHandlers baselines, PortfolioHandlers portfolios, ProjectHandlers projects, UpdateHandlers updates,
     KeyHandlers keys, MetricsHandlers metrics, JobHandlers jobs, FeedHandlers feed, OpenApiHandlers openApi, DigestHandlers digests, UnmatchedRoutes unmatched,
-    SpreadsheetHandlers sheets)
+    SpreadsheetHandlers sheets, UpdateRequestHandlers requests)
 {
     [Function("Health")]
     public Task<ApiResponse> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest req) => api.RunAsync("Health", req, health.Get);
@@ -123,6 +124,24 @@ public sealed class ApiFunctions(
 
     [Function("Unsubscribe")]
     public Task<ApiResponse> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Unsubscribe)] HttpRequest req) => api.RunAsync("Unsubscribe", req, digests.UnsubscribeNow);
+
+    [Function("PreviewUpdateRequests")]
+    public Task<ApiResponse> PreviewUpdateRequests([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UpdateRequestsPreview)] HttpRequest req, string portfolioId) => api.RunAsync("PreviewUpdateRequests", req, requests.Preview, portfolioId);
+
+    [Function("SendUpdateRequests")]
+    public Task<ApiResponse> SendUpdateRequests([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UpdateRequestsSend)] HttpRequest req, string portfolioId) => api.RunAsync("SendUpdateRequests", req, requests.Send, portfolioId);
+
+    [Function("UpdateForm")]
+    public Task<ApiResponse> UpdateForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.UpdateForm)] HttpRequest req) => api.RunAsync("UpdateForm", req, requests.Form);
+
+    [Function("SubmitUpdateForm")]
+    public Task<ApiResponse> SubmitUpdateForm([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UpdateForm)] HttpRequest req) => api.RunAsync("SubmitUpdateForm", req, requests.Submit);
+
+    [Function("UpdateRequestsUnsubscribePage")]
+    public Task<ApiResponse> UpdateRequestsUnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.UpdateRequestsUnsubscribe)] HttpRequest req) => api.RunAsync("UpdateRequestsUnsubscribePage", req, requests.OptOutPage);
+
+    [Function("UpdateRequestsUnsubscribe")]
+    public Task<ApiResponse> UpdateRequestsUnsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UpdateRequestsUnsubscribe)] HttpRequest req) => api.RunAsync("UpdateRequestsUnsubscribe", req, requests.OptOut);
 
     [Function("PreviewDigest")]
     public Task<ApiResponse> PreviewDigest([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.DigestPreview)] HttpRequest req, string portfolioId) => api.RunAsync("PreviewDigest", req, digests.Preview, portfolioId);

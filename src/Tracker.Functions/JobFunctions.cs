@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Tracker.Digests;
 using Tracker.Jobs;
 using Tracker.Metrics;
+using Tracker.UpdateRequests;
 
 namespace Tracker.Functions;
 
@@ -13,7 +14,7 @@ namespace Tracker.Functions;
 /// attempts before the host moves a message to <c>{queue}-poison</c>. The queue connection is the <c>JobQueue</c>
 /// setting: a connection string locally, <c>JobQueue__queueServiceUri</c> with the app's managed identity in Azure.
 /// </summary>
-public sealed class JobFunctions(JobRunner runner, ComputeMetricsJob computeMetrics, SendDigestsJob sendDigests)
+public sealed class JobFunctions(JobRunner runner, ComputeMetricsJob computeMetrics, SendDigestsJob sendDigests, RequestUpdatesJob requestUpdates)
 {
     public const string QueueConnection = "JobQueue";
 
@@ -22,6 +23,13 @@ public sealed class JobFunctions(JobRunner runner, ComputeMetricsJob computeMetr
 
     [Function(ComputeMetricsJob.JobName)]
     public Task ComputeMetrics([TimerTrigger("%MetricsSchedule%")] TimerInfo timer, CancellationToken ct) => runner.EnqueueAsync(computeMetrics, "timer", null, ct);
+
+    [Function(RequestUpdatesJob.JobName)]
+    public Task RequestUpdates([TimerTrigger("%UpdateRequestSchedule%")] TimerInfo timer, CancellationToken ct) => runner.EnqueueAsync(requestUpdates, "timer", null, ct);
+
+    [Function(RequestUpdatesJob.JobName + "Work")]
+    public Task RequestUpdatesWork([QueueTrigger(RequestUpdatesJob.QueueName, Connection = QueueConnection)] QueueMessage message, CancellationToken ct) =>
+        ProcessAsync(message, ct);
 
     [Function(SendDigestsJob.JobName + "Work")]
     public Task SendDigestsWork([QueueTrigger(SendDigestsJob.QueueName, Connection = QueueConnection)] QueueMessage message, CancellationToken ct) =>

@@ -10,6 +10,7 @@ using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
 using Tracker.Spreadsheets;
+using Tracker.UpdateRequests;
 using Tracker.Updates;
 
 namespace Tracker.Server;
@@ -118,6 +119,22 @@ public static class ApiEndpoints
         api.MapPost(Routes.Unsubscribe, (HttpRequest r, ApiDispatcher api, DigestHandlers h) => api.RunAsync("Unsubscribe", r, h.UnsubscribeNow))
             .Describe("Unsubscribe", "One-click unsubscribe (RFC 8058; no key; signed token)").Produces(200, contentType: "text/html")
             .NoApiKey().Query("token", "The signed token from the digest's link.");
+        api.MapPost(Routes.UpdateRequestsPreview, (HttpRequest r, string portfolioId, ApiDispatcher api, UpdateRequestHandlers h) => api.RunAsync("PreviewUpdateRequests", r, h.Preview, portfolioId))
+            .Describe("PreviewUpdateRequests", "What each project owner would be asked now: the projects that need an update, grouped by owner (writer)").Produces<UpdateRequestPreview>();
+        api.MapPost(Routes.UpdateRequestsSend, (HttpRequest r, string portfolioId, ApiDispatcher api, UpdateRequestHandlers h) => api.RunAsync("SendUpdateRequests", r, h.Send, portfolioId))
+            .Describe("SendUpdateRequests", "Send this period's update requests now, whatever the time, once per owner and period as the job does (writer)").Produces<UpdateRequestOutcome>().ProducesProblem(409);
+        api.MapGet(Routes.UpdateForm, (HttpRequest r, ApiDispatcher api, UpdateRequestHandlers h) => api.RunAsync("UpdateForm", r, h.Form))
+            .Describe("UpdateForm", "The update form of one project, from the button in an update-request mail (no key, signed token). A 403 page when the link is altered, expired or not the owner's")
+            .Produces(200, contentType: "text/html").Produces(403, contentType: "text/html").NoApiKey().Query("token", "The signed token from the link.");
+        api.MapPost(Routes.UpdateForm, (HttpRequest r, ApiDispatcher api, UpdateRequestHandlers h) => api.RunAsync("SubmitUpdateForm", r, h.Submit))
+            .Describe("SubmitUpdateForm", "Submit the update form: a progress update, recorded once per loaded form (no key, signed token)")
+            .Produces(200, contentType: "text/html").Produces(400, contentType: "text/html").Produces(403, contentType: "text/html").NoApiKey().Query("token", "The signed token from the link.");
+        api.MapGet(Routes.UpdateRequestsUnsubscribe, (HttpRequest r, ApiDispatcher api, UpdateRequestHandlers h) => api.RunAsync("UpdateRequestsUnsubscribePage", r, h.OptOutPage))
+            .Describe("UpdateRequestsUnsubscribePage", "The opt-out link of an update-request mail: a confirmation page (no key, signed token)")
+            .Produces(200, contentType: "text/html").Produces(403, contentType: "text/html").NoApiKey().Query("token", "The signed token from the link.");
+        api.MapPost(Routes.UpdateRequestsUnsubscribe, (HttpRequest r, ApiDispatcher api, UpdateRequestHandlers h) => api.RunAsync("UpdateRequestsUnsubscribe", r, h.OptOut))
+            .Describe("UpdateRequestsUnsubscribe", "One-click opt-out of a portfolio's update requests (RFC 8058, no key, signed token)")
+            .Produces(200, contentType: "text/html").Produces(403, contentType: "text/html").NoApiKey().Query("token", "The signed token from the link.");
         api.MapPost(Routes.DigestPreview, (HttpRequest r, string portfolioId, ApiDispatcher api, DigestHandlers h) => api.RunAsync("PreviewDigest", r, h.Preview, portfolioId))
             .Describe("PreviewDigest", "The digest as it would be sent now (?cadence=weekly|daily; reader)").Produces<DigestPreview>()
             .Query<Cadence>("cadence", "Which digest: weekly (default) or daily.");

@@ -4,6 +4,7 @@ using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
 using Tracker.Spreadsheets;
+using Tracker.UpdateRequests;
 using Tracker.Updates;
 
 namespace Tracker;
@@ -56,6 +57,12 @@ public static class RouteTable
         new("UnsubscribePage", "GET", Routes.Unsubscribe, null),
         new("Unsubscribe", "POST", Routes.Unsubscribe, null),
         new("PreviewDigest", "POST", Routes.DigestPreview, Reader),
+        new("PreviewUpdateRequests", "POST", Routes.UpdateRequestsPreview, Writer),
+        new("SendUpdateRequests", "POST", Routes.UpdateRequestsSend, Writer),
+        new("UpdateForm", "GET", Routes.UpdateForm, null),
+        new("SubmitUpdateForm", "POST", Routes.UpdateForm, null, RouteBody.Form<UpdateFormFields>(64 * 1024)),
+        new("UpdateRequestsUnsubscribePage", "GET", Routes.UpdateRequestsUnsubscribe, null),
+        new("UpdateRequestsUnsubscribe", "POST", Routes.UpdateRequestsUnsubscribe, null),
         new("FeedServiceDocument", "GET", Routes.FeedServiceDocument, Reader),
         new("FeedMetadata", "GET", Routes.FeedMetadata, Reader),
         new("FeedEntitySet", "GET", Routes.FeedEntitySet, Reader),

@@ -16,6 +16,7 @@ using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Security;
 using Tracker.Storage;
+using Tracker.UpdateRequests;
 using Tracker.Updates;
 
 namespace Tracker;
@@ -82,8 +83,15 @@ public static class TrackerServices
         services.AddSingleton<SmtpMailSender>();
         services.AddSingleton<FileOutboxSender>();
         services.TryAddMailSender();
+        services.AddSingleton<MailDelivery>();
         services.AddSingleton<SendDigestsJob>();
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<SendDigestsJob>());
+        services.AddTableStore<UpdateRequestStore>();
+        services.AddSingleton<UpdateRequestTokens>();
+        services.AddSingleton<UpdateRequestService>();
+        services.AddSingleton<UpdateRequestHandlers>();
+        services.AddSingleton<RequestUpdatesJob>();
+        services.AddSingleton<IJob>(sp => sp.GetRequiredService<RequestUpdatesJob>());
         services.AddSingleton<JobLock>();
         services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<JobLock>());
         services.AddSingleton<JobQueues>();

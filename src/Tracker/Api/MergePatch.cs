@@ -71,6 +71,40 @@ public sealed class MergePatch
 
     public bool Has(string field) => _fields.ContainsKey(field);
 
+    /// <summary>
+    /// Applies a present object field as a merge patch of its own (RFC 7386): its members replace those of
+    /// <paramref name="current"/>, a null member removes one, and null for the whole field removes it.
+    /// </summary>
+    public MergePatch Merge<T>(string field, T? current, Action<T?> apply) where T : class
+    {
+        if (!_fields.TryGetValue(field, out var element))
+        {
+            return this;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return Set(field, apply);
+        }
+        var merged = current is null ? new System.Text.Json.Nodes.JsonObject() : JsonSerializer.SerializeToNode(current, TrackerJson.Options)!.AsObject();
+        foreach (var member in element.EnumerateObject())
+        {
+            merged[member.Name] = member.Value.ValueKind == JsonValueKind.Null ? null : System.Text.Json.Nodes.JsonNode.Parse(member.Value.GetRawText());
+            if (member.Value.ValueKind == JsonValueKind.Null)
+            {
+                merged.Remove(member.Name);
+            }
+        }
+        try
+        {
+            apply(merged.Deserialize<T>(TrackerJson.Options));
+        }
+        catch (JsonException e)
+        {
+            Errors.Add(field, $"The value of '{field}' is not valid: {e.Message}");
+        }
+        return this;
+    }
+
     /// <summary>Applies a present field to <paramref name="apply"/>; absent fields leave the target alone.</summary>
     public MergePatch Set<T>(string field, Action<T?> apply)
     {

@@ -58,6 +58,11 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
     /// <summary>The body, parsed and validated: a 400 names every bad field.</summary>
     public async Task<T> ReadJsonAsync<T>() where T : class, IRequestBody => RequestBody.ParseJson<T>(await ReadBodyAsync(typeof(T)), Identity.At);
 
+    /// <summary>The fields of a form post the route declares as <see cref="RouteBody.Form{T}"/> (the last value of a repeated field).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadFormAsync<T>() =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(await ReadBodyAsync(typeof(T))))
+            .ToDictionary(f => f.Key, f => f.Value.LastOrDefault() ?? "", StringComparer.Ordinal);
+
     /// <summary>The raw body of a file upload.</summary>
     public Task<byte[]> ReadFileAsync() => ReadBodyAsync(typeof(string));
 

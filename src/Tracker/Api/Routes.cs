@@ -32,6 +32,10 @@ public static class Routes
     public const string Subscription = "portfolios/{portfolioId}/subscriptions/{subscriptionId}";
     public const string Unsubscribe = "digests/unsubscribe";
     public const string DigestPreview = "portfolios/{portfolioId}/digests:preview";
+    public const string UpdateRequestsPreview = "portfolios/{portfolioId}/update-requests:preview";
+    public const string UpdateRequestsSend = "portfolios/{portfolioId}/update-requests:send";
+    public const string UpdateForm = "update-form";
+    public const string UpdateRequestsUnsubscribe = "update-requests/unsubscribe";
     public const string Feed = "odata";
     public const string FeedServiceDocument = "odata/";
     public const string FeedMetadata = "odata/$metadata";
@@ -85,6 +89,9 @@ public sealed record RouteBody(Type Type, IReadOnlyList<string> MediaTypes, long
     public static RouteBody Patch<T>() where T : IRequestBody => new(typeof(T), MergePatch.MediaTypes);
 
     public static RouteBody File(string mediaType, long limit) => new(typeof(string), [mediaType], limit);
+
+    /// <summary>An HTML form post (application/x-www-form-urlencoded) of the fields of <typeparamref name="T"/>.</summary>
+    public static RouteBody Form<T>(long limit) => new(typeof(T), ["application/x-www-form-urlencoded"], limit);
 }
 
 /// <summary>The routes of the app (the composition root's <c>RouteTable</c>), by name and by path.</summary>

@@ -29,6 +29,21 @@ public sealed partial class Ids(TimeProvider time)
         return new string(id);
     }
 
+    /// <summary>When a server-generated id was made (its first 10 characters), or null when it is not one.</summary>
+    public static DateTimeOffset? TimeOf(string? id)
+    {
+        if (id is not { Length: 26 } || id.Any(c => !Alphabet.Contains(c, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+        long ms = 0;
+        foreach (var c in id[..10])
+        {
+            ms = (ms << 5) | (long)Alphabet.IndexOf(c, StringComparison.Ordinal);
+        }
+        return ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
     /// <summary>What a client may choose as an id: lower-case letters, digits and '-', 1 to 63 characters.</summary>
     public static bool IsValid(string? id) => id is not null && ClientId().IsMatch(id);
 

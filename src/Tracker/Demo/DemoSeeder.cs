@@ -8,6 +8,7 @@ using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
 using Tracker.Storage;
+using Tracker.UpdateRequests;
 using Tracker.Updates;
 
 namespace Tracker.Demo;
@@ -56,7 +57,7 @@ public sealed partial class DemoSeeder(
                 Category = plan.Category,
                 Status = ProjectStatus.Active,
                 Priority = plan.Priority,
-                Owner = "lead@example.com",
+                Owner = $"{TrackerJson.Name(plan.Category)}.lead@example.com",
                 StartDate = today.AddDays(-7 * plan.StartWeeksAgo),
                 TargetDate = today.AddDays(7 * plan.TargetWeeksAhead),
                 Budget = plan.Budget,
@@ -77,6 +78,7 @@ public sealed partial class DemoSeeder(
             Owner = "pmo@example.com",
             TimeZone = "Europe/Amsterdam",
             Currency = "EUR",
+            RequestSettings = new UpdateRequestSettings { Enabled = true, Cadence = RequestCadence.Weekly, Weekday = Weekday.Monday, SendTime = "09:00" },
             CreatedAt = now.AddDays(-7 * 13),
             UpdatedAt = now,
         }, ct);
@@ -133,7 +135,9 @@ public sealed partial class DemoSeeder(
 }
 
 /// <summary>Seeds the demo portfolio after start when <c>Tracker:SeedDemoData</c> is true.</summary>
-public sealed class DemoSeederService(DemoSeeder seeder, StorageInitializer storage, JobRunner runner, SendDigestsJob digests, IOptions<TrackerOptions> options)
+public sealed class DemoSeederService(
+    DemoSeeder seeder, StorageInitializer storage, JobRunner runner, SendDigestsJob digests, UpdateRequestService requests, PortfolioStore portfolios,
+    IOptions<TrackerOptions> options)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -149,6 +153,8 @@ public sealed class DemoSeederService(DemoSeeder seeder, StorageInitializer stor
         if (await seeder.SeedAsync(stoppingToken))
         {
             await runner.EnqueueAsync(digests, "demo", null, stoppingToken);
+            // The owner of the project that went quiet is asked for an update now (one request in the outbox).
+            await requests.SendAsync(await portfolios.GetAsync(DemoSeeder.PortfolioId, stoppingToken), anyTime: true, null, stoppingToken);
         }
     }
 }

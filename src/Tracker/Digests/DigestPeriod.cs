@@ -15,10 +15,16 @@ public sealed record DigestPeriod(string Key, DateTimeOffset SendAt, DateOnly Lo
         var time = SendTimes.TryParse(subscription.SendTime) ?? new TimeOnly(8, 0);
         var weekly = TrackerJson.Parse<Cadence>(subscription.Cadence) == Cadence.Weekly;
         var weekday = TrackerJson.Parse<Weekday>(subscription.Weekday) ?? Weekday.Monday;
+        return Latest(zone, time, day => !weekly || ToWeekday(day.DayOfWeek) == weekday, now);
+    }
+
+    /// <summary>The latest send moment at or before now: <paramref name="time"/> local on a day <paramref name="isSendDay"/> accepts.</summary>
+    public static DigestPeriod Latest(TimeZoneInfo zone, TimeOnly time, Func<DateOnly, bool> isSendDay, DateTimeOffset now)
+    {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         for (var day = today; ; day = day.AddDays(-1))
         {
-            if (weekly && ToWeekday(day.DayOfWeek) != weekday)
+            if (!isSendDay(day))
             {
                 continue;
             }
@@ -41,5 +47,5 @@ public sealed record DigestPeriod(string Key, DateTimeOffset SendAt, DateOnly Lo
         return new DateTimeOffset(local, offset);
     }
 
-    private static Weekday ToWeekday(DayOfWeek day) => day == DayOfWeek.Sunday ? Weekday.Sunday : (Weekday)((int)day - 1);
+    public static Weekday ToWeekday(DayOfWeek day) => day == DayOfWeek.Sunday ? Weekday.Sunday : (Weekday)((int)day - 1);
 }

@@ -1,10 +1,6 @@
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using MailKit;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using Tracker.Common;
 using Tracker.Jobs;
 using Tracker.Portfolios;
@@ -21,7 +17,7 @@ namespace Tracker.Digests;
 /// and the other recipients still get theirs.
 /// </summary>
 public sealed partial class SendDigestsJob(
-    PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, IMailSender mail, DigestLogStore log,
+    PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, IMailSender mail, MailDelivery delivery, DigestLogStore log,
     IOptions<MailOptions> mailOptions, TimeProvider time, ILogger<SendDigestsJob> logger) : IJob
 {
     public const string JobName = "SendDigests";
@@ -107,7 +103,7 @@ public sealed partial class SendDigestsJob(
             {
                 prepared[cadence] = digest = digests.Prepare(source, cadence); // metrics and chart once per cadence
             }
-            var outcome = await SendWithRetriesAsync(
+            var outcome = await delivery.SendAsync(
                 () => DigestService.Message(digest.For(unsubscribe), mail.From, subscription.Email, unsubscribe, claim.MessageId), ct);
             switch (outcome)
             {
@@ -155,42 +151,6 @@ public sealed partial class SendDigestsJob(
         claim.MessageId = existing.MessageId ?? claim.MessageId;
         claim.Error = $"claimed {existing.ClaimedAt:O} and never confirmed sent; sent again";
         return await log.TryTakeOverAsync(claim, existing.ETag, ct);
-    }
-
-    private sealed record Failure(bool Permanent, string Error);
-
-    private async Task<Failure?> SendWithRetriesAsync(Func<MimeMessage> build, CancellationToken ct)
-    {
-        MimeMessage message;
-        try
-        {
-            message = build();
-        }
-        catch (ParseException e)
-        {
-            return new Failure(true, "Invalid address: " + e.Message);
-        }
-        var delay = mailOptions.Value.RetryDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await mail.SendAsync(message, ct);
-                return null;
-            }
-            catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
-            {
-                return new Failure(true, $"SMTP {(int)e.StatusCode}: {e.Message}");
-            }
-            catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or SocketException or IOException or TimeoutException)
-            {
-                if (attempt == 3)
-                {
-                    return new Failure(false, e.GetType().Name + ": " + e.Message);
-                }
-                await Task.Delay(delay * (1 << (attempt - 1)), time, ct);
-            }
-        }
     }
 
     [LoggerMessage(LogLevel.Information, "No mail transport configured (Smtp:Host or Mail:OutboxPath); digests not sent")]

@@ -7,7 +7,8 @@ namespace Tracker.Portfolios;
 
 /// <summary>A portfolio on the wire.</summary>
 public sealed record Portfolio(
-    string Id, string Name, string? Owner, string TimeZone, string Currency, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string Id, string Name, string? Owner, string TimeZone, string Currency, UpdateRequestSettings? UpdateRequests, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
 
 public sealed record CreatePortfolioRequest : IRequestBody
 {
@@ -21,12 +22,21 @@ public sealed record CreatePortfolioRequest : IRequestBody
 
     public string? Currency { get; init; }
 
-    public void Validate(Validation v, DateTimeOffset now) => v
-        .Id("id", Id)
-        .Text("name", Name, 200, required: true)
-        .Email("owner", Owner)
-        .TimeZone("timeZone", TimeZone)
-        .Currency("currency", Currency);
+    /// <summary>Asking project owners for their progress by mail; absent or enabled false: off.</summary>
+    public UpdateRequestSettings? UpdateRequests { get; init; }
+
+    public void Validate(Validation v, DateTimeOffset now)
+    {
+        v.Id("id", Id)
+            .Text("name", Name, 200, required: true)
+            .Email("owner", Owner)
+            .TimeZone("timeZone", TimeZone)
+            .Currency("currency", Currency);
+        if (UpdateRequests is { Enabled: true } settings)
+        {
+            settings.Validate(v, "updateRequests");
+        }
+    }
 }
 
 /// <summary>The stored row (keys: <see cref="PortfolioStore"/>).</summary>
@@ -49,7 +59,17 @@ public sealed class PortfolioEntity : TableRow
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    public Portfolio ToApi() => new(RowKey, Name, Owner, TimeZone, Currency, CreatedAt, UpdatedAt);
+    /// <summary>The update-request settings as JSON (<see cref="UpdateRequestSettings"/>), or null: off.</summary>
+    public string? UpdateRequests { get; set; }
+
+    [IgnoreDataMember]
+    public UpdateRequestSettings? RequestSettings
+    {
+        get => UpdateRequestSettings.FromJson(UpdateRequests);
+        set => UpdateRequests = value?.ToJson();
+    }
+
+    public Portfolio ToApi() => new(RowKey, Name, Owner, TimeZone, Currency, RequestSettings, CreatedAt, UpdatedAt);
 
     [IgnoreDataMember]
     public TimeZoneInfo Zone => TimeZones.TryFind(TimeZone) ?? TimeZoneInfo.Utc;

@@ -22,6 +22,7 @@ public sealed class PortfolioHandlers(PortfolioStore portfolios, ProjectStore pr
             Owner = body.Owner,
             TimeZone = body.TimeZone ?? "UTC",
             Currency = body.Currency ?? "EUR",
+            RequestSettings = body.UpdateRequests,
             CreatedAt = now,
             UpdatedAt = now,
         }, call.Aborted);
@@ -45,18 +46,27 @@ public sealed class PortfolioHandlers(PortfolioStore portfolios, ProjectStore pr
     public async Task<ApiResponse> Patch(Call call)
     {
         var portfolioId = call.Route("portfolioId");
-        var patch = await call.ReadMergePatchAsync("name", "owner", "timeZone", "currency");
+        var patch = await call.ReadMergePatchAsync("name", "owner", "timeZone", "currency", "updateRequests");
         var entity = await portfolios.GetAsync(portfolioId, call.Aborted);
-        var changed = new CreatePortfolioRequest { Name = entity.Name, Owner = entity.Owner, TimeZone = entity.TimeZone, Currency = entity.Currency };
+        var changed = new CreatePortfolioRequest
+        {
+            Name = entity.Name,
+            Owner = entity.Owner,
+            TimeZone = entity.TimeZone,
+            Currency = entity.Currency,
+            UpdateRequests = entity.RequestSettings,
+        };
         patch.Set<string>("name", v => changed = changed with { Name = v })
             .Set<string>("owner", v => changed = changed with { Owner = v })
             .Set<string>("timeZone", v => changed = changed with { TimeZone = v ?? "UTC" })
-            .Set<string>("currency", v => changed = changed with { Currency = v ?? "EUR" });
+            .Set<string>("currency", v => changed = changed with { Currency = v ?? "EUR" })
+            .Merge("updateRequests", changed.UpdateRequests, v => changed = changed with { UpdateRequests = v });
         call.Validate(changed, patch);
         entity.Name = changed.Name!;
         entity.Owner = changed.Owner;
         entity.TimeZone = changed.TimeZone!;
         entity.Currency = changed.Currency!;
+        entity.RequestSettings = changed.UpdateRequests;
         entity.UpdatedAt = time.GetUtcNow();
         var ifMatch = call.RequireMatch(entity.ETag, $"Portfolio '{portfolioId}'");
         entity = await portfolios.ReplaceAsync(entity, ifMatch, call.Aborted);

@@ -34,8 +34,11 @@ public sealed class SettingsStore(TrackerTables tables) : TableStore<TableEntity
 /// </summary>
 public sealed class SigningKeys(SettingsStore settings)
 {
-    /// <summary>Unsubscribe and update-request links in mails.</summary>
+    /// <summary>Unsubscribe links of digests.</summary>
     public const string Unsubscribe = "unsubscribe";
+
+    /// <summary>The links of update-request mails: the form of one project, and the owner's opt-out.</summary>
+    public const string UpdateRequests = "updateRequests";
 
     /// <summary>Continuation tokens of lists and $skiptoken of the feed.</summary>
     public const string Tokens = "tokens";

@@ -96,7 +96,14 @@ public sealed class HostApiTests(ApiFixture api)
             {
                 var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(route.Method), path));
                 // Without a key, every mapped route answers 401 from the shared pipeline (an unmapped one would be 404/405);
-                // the unsubscribe link needs no key but a signed token, so without one it is a 400.
+                // the unsubscribe link needs no key but a signed token, so without one it is a 400; the pages of
+                // update-request links (form, opt-out) answer a 403 page that says the link is not valid.
+                if (route.Template is Routes.UpdateForm or Routes.UpdateRequestsUnsubscribe)
+                {
+                    Assert.Equal((System.Net.HttpStatusCode.Forbidden, "text/html"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+                    Assert.Contains("This link is not valid", await response.Content.ReadAsStringAsync());
+                    continue;
+                }
                 await HttpAssert.ProblemAsync(response, route.Template == Routes.Unsubscribe ? 400 : 401);
             }
         }
