@@ -147,6 +147,37 @@ public sealed class DelegationTests : IAsyncLifetime
 
     /// <summary>The route values the host would bind: each {parameter} of the template read off the sample path.</summary>
     /// <summary>
+    /// The Functions host runs no response-compression middleware: the response compresses itself. A body over 1 KiB is
+    /// gzip or br as Accept-Encoding asks (Power BI sends gzip, deflate), and decodes to the same bytes.
+    /// </summary>
+    [Fact]
+    public async Task AFunctionsResponseIsCompressedAsTheClientAccepts()
+    {
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        var plain = await InvokeAsync(functions, "OpenApi", "GET", "/api/openapi.json", new { });
+        Assert.Equal("", plain.ContentEncoding);
+
+        var gzip = await InvokeAsync(functions, "OpenApi", "GET", "/api/openapi.json", new { }, acceptEncoding: "gzip, deflate");
+        Assert.Equal("gzip", gzip.ContentEncoding);
+        Assert.True(gzip.Body.Length * 5 < plain.Body.Length, $"{gzip.Body.Length} of {plain.Body.Length} bytes");
+        using (var decoded = new System.IO.Compression.GZipStream(new MemoryStream(gzip.Body), System.IO.Compression.CompressionMode.Decompress))
+        {
+            using var copy = new MemoryStream();
+            await decoded.CopyToAsync(copy);
+            Assert.Equal(plain.Body, copy.ToArray());
+        }
+
+        var br = await InvokeAsync(functions, "OpenApi", "GET", "/api/openapi.json", new { }, acceptEncoding: "gzip;q=0.5, br");
+        Assert.Equal("br", br.ContentEncoding);
+        using (var decoded = new System.IO.Compression.BrotliStream(new MemoryStream(br.Body), System.IO.Compression.CompressionMode.Decompress))
+        {
+            using var copy = new MemoryStream();
+            await decoded.CopyToAsync(copy);
+            Assert.Equal(plain.Body, copy.ToArray());
+        }
+    }
+
+    /// <summary>
     /// The job functions as the Functions host calls them: the timer only enqueues (one message per portfolio on the
     /// job's queue, base64 as the queue trigger reads it); the queue function, handed each message as the host receives
     /// it, processes that portfolio; a message that is not a work item throws, so the host retries and then poisons it.
@@ -204,10 +235,10 @@ public sealed class DelegationTests : IAsyncLifetime
     }
 
     /// <summary>What the caller receives once the worker has executed the function's result.</summary>
-    private sealed record Received(int Status, byte[] Body, string? ContentType);
+    private sealed record Received(int Status, byte[] Body, string? ContentType, string ContentEncoding = "");
 
     private async Task<Received> InvokeAsync(ApiFunctions functions, string name, string method, string path, object routeValues, string? body = null,
-        bool withHost = true, IServiceProvider? services = null)
+        bool withHost = true, IServiceProvider? services = null, string? acceptEncoding = null)
     {
         var context = new DefaultHttpContext { RequestServices = services ?? _host.Services };
         var request = context.Request;
@@ -221,6 +252,10 @@ public sealed class DelegationTests : IAsyncLifetime
             request.Host = new HostString("tracker.example");
         }
         request.Headers["x-api-key"] = AdminKey;
+        if (acceptEncoding is not null)
+        {
+            request.Headers.AcceptEncoding = acceptEncoding;
+        }
         if (body is not null)
         {
             var bytes = Encoding.UTF8.GetBytes(body);
@@ -238,7 +273,7 @@ public sealed class DelegationTests : IAsyncLifetime
         var received = new MemoryStream();
         context.Response.Body = received;
         await result.ExecuteAsync(context);
-        return new Received(context.Response.StatusCode, received.ToArray(), context.Response.ContentType);
+        return new Received(context.Response.StatusCode, received.ToArray(), context.Response.ContentType, context.Response.Headers.ContentEncoding.ToString());
     }
 }
 

@@ -98,13 +98,43 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         {
             return;
         }
+        var encoding = Stream is not null || Body.Length >= ResponseCompression.MinBytes ? ResponseCompression.Choose(httpContext.Request) : null;
+        if (encoding is null)
+        {
+            await WriteBodyAsync(httpContext);
+            return;
+        }
+        // Compressed as it is written (the feed streams through the encoder page by page), in both hosts.
+        response.Headers.ContentEncoding = encoding;
+        response.Headers.Vary = "Accept-Encoding";
+        var wire = response.Body;
+        await using (var encoder = ResponseCompression.Wrap(wire, encoding))
+        {
+            response.Body = encoder;
+            try
+            {
+                await WriteBodyAsync(httpContext);
+            }
+            finally
+            {
+                response.Body = wire;
+            }
+        }
+    }
+
+    private async Task WriteBodyAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
         if (Stream is not null)
         {
             await Stream(httpContext);
             return;
         }
         response.ContentType = ContentType;
-        response.ContentLength = Body.Length;
+        if (response.Headers.ContentEncoding.Count == 0)
+        {
+            response.ContentLength = Body.Length;
+        }
         await response.Body.WriteAsync(Body, httpContext.RequestAborted);
     }
 }

@@ -78,7 +78,8 @@ public sealed partial class DemoSeeder(
             Owner = "pmo@example.com",
             TimeZone = "Europe/Amsterdam",
             Currency = "EUR",
-            RequestSettings = new UpdateRequestSettings { Enabled = true, Cadence = RequestCadence.Weekly, Weekday = Weekday.Monday, SendTime = "09:00" },
+            // Fortnightly requests: the weekly updaters are never due, the project that went quiet is.
+            RequestSettings = new UpdateRequestSettings { Enabled = true, Cadence = RequestCadence.EveryDays, EveryDays = 14, SendTime = "09:00" },
             CreatedAt = now.AddDays(-7 * 13),
             UpdatedAt = now,
         }, ct);
