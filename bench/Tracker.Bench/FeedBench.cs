@@ -39,6 +39,134 @@ public static partial class FeedBench
         Console.WriteLine($"  raw SDK scan, {large:N0} rows: {rawSeconds:F2} s");
         Console.WriteLine($"feed throughput {large / largeSeconds:N0} rows/s, raw scan {large / rawSeconds:N0} rows/s, ratio {rawSeconds / largeSeconds:F2} (goal >= 0.50)");
         Console.WriteLine($"peak working set {large:N0} vs {small:N0} rows: {100.0 * (largePeak - smallPeak) / smallPeak:+0.0;-0.0}% (goal within 20%)");
+
+        // Compression, in one warm server process: the same rows as they are, gzip (what Power BI asks for) and br.
+        var passes = await EncodingPassesAsync(azurite.ConnectionString, "p-large", [null, "gzip", "br"]);
+        var identity = passes[0];
+        foreach (var pass in passes)
+        {
+            if (pass.Rows != large)
+            {
+                throw new InvalidOperationException($"{pass.Encoding ?? "identity"}: {pass.Rows} rows");
+            }
+            Console.WriteLine($"  {pass.Encoding ?? "identity",-8} {large:N0} rows: {pass.Bytes / 1048576.0,7:F1} MiB on the wire ({(double)pass.Bytes / identity.Bytes:P0}), " +
+                $"{pass.Seconds:F2} s, server CPU {pass.CpuSeconds * 1e6 / large:F1} us per row ({pass.CpuSeconds / identity.CpuSeconds - 1:+0%;-0%} vs identity)");
+        }
+        var gzip = passes[1];
+        Console.WriteLine($"gzip: {(double)gzip.Bytes / identity.Bytes:F3} of the bytes (goal <= 0.200), server CPU per row {gzip.CpuSeconds / identity.CpuSeconds:F2}x identity (goal <= 1.10)");
+    }
+
+    private sealed record EncodingPass(string? Encoding, long Rows, long Bytes, double Seconds, double CpuSeconds);
+
+    /// <summary>Streams the portfolio's rows once to warm up, then once per encoding, measuring wire bytes, time and the server's CPU.</summary>
+    private static async Task<List<EncodingPass>> EncodingPassesAsync(string connectionString, string portfolio, string?[] encodings)
+    {
+        using var server = StartServer(connectionString, out var port);
+        try
+        {
+            using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.None })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+                Timeout = TimeSpan.FromMinutes(10),
+            };
+            http.DefaultRequestHeaders.Add("x-api-key", AdminKey);
+            await WaitForHealthAsync(http);
+            await StreamPassAsync(http, server.Id, portfolio, null); // warm-up: JIT, Azurite's caches
+            var passes = new List<EncodingPass>();
+            foreach (var encoding in encodings)
+            {
+                passes.Add(await StreamPassAsync(http, server.Id, portfolio, encoding));
+            }
+            return passes;
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<EncodingPass> StreamPassAsync(HttpClient http, int pid, string portfolio, string? encoding)
+    {
+        var cpu = CpuSeconds(pid);
+        var stopwatch = Stopwatch.StartNew();
+        var url = $"/api/odata/Updates?$filter={Uri.EscapeDataString($"PortfolioId eq '{portfolio}'")}";
+        long rows = 0, bytes = 0;
+        while (url is not null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (encoding is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", encoding);
+            }
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            var wire = await response.Content.ReadAsByteArrayAsync();
+            bytes += wire.Length;
+            var page = Decode(wire, response.Content.Headers.ContentEncoding.SingleOrDefault());
+            rows += IdProperty().Count(page);
+            var next = NextLink().Match(page);
+            url = next.Success ? Regex.Unescape(next.Groups[1].Value) : null;
+        }
+        return new EncodingPass(encoding, rows, bytes, stopwatch.Elapsed.TotalSeconds, CpuSeconds(pid) - cpu);
+    }
+
+    private static string Decode(byte[] wire, string? encoding)
+    {
+        using Stream decoder = encoding switch
+        {
+            "gzip" => new System.IO.Compression.GZipStream(new MemoryStream(wire), System.IO.Compression.CompressionMode.Decompress),
+            "br" => new System.IO.Compression.BrotliStream(new MemoryStream(wire), System.IO.Compression.CompressionMode.Decompress),
+            _ => new MemoryStream(wire),
+        };
+        using var reader = new StreamReader(decoder);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>A process's own CPU time so far, user + system, from /proc/&lt;pid&gt;/stat (clock ticks of 1/100 s).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the command: state is field 3, so utime (14) and stime (15) are at indexes 11 and 12.
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static Process StartServer(string connectionString, out int port)
+    {
+        port = Azurite.FreePort();
+        var dll = Path.Combine(RepoRoot.Find(), "src", "Tracker.Server", "bin", "Release", "net10.0", "Tracker.Server.dll");
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Storage__ConnectionString"] = connectionString;
+        start.Environment["Tracker__BootstrapAdminKey"] = AdminKey;
+        start.Environment["Jobs__SchedulerEnabled"] = "false";
+        start.Environment["Jobs__Queues__ConsumerEnabled"] = "false";
+        start.Environment["RateLimits__Enabled"] = "false"; // a benchmark measures throughput, not the limits
+        var server = Process.Start(start) ?? throw new InvalidOperationException("server did not start");
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        return server;
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient http)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (i < 100)
+            {
+            }
+            await Task.Delay(200);
+        }
     }
 
     private static async Task SeedAsync(TableClient table, string portfolio, int rows)
@@ -76,37 +204,12 @@ public static partial class FeedBench
 
     private static async Task<(long Rows, double Seconds, long PeakBytes)> StreamThroughServerAsync(string connectionString, string portfolio)
     {
-        var port = Azurite.FreePort();
-        var dll = Path.Combine(RepoRoot.Find(), "src", "Tracker.Server", "bin", "Release", "net10.0", "Tracker.Server.dll");
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage__ConnectionString"] = connectionString;
-        start.Environment["Tracker__BootstrapAdminKey"] = AdminKey;
-        start.Environment["Jobs__SchedulerEnabled"] = "false";
-        start.Environment["RateLimits__Enabled"] = "false"; // a benchmark measures throughput, not the limits
-        using var server = Process.Start(start) ?? throw new InvalidOperationException("server did not start");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        using var server = StartServer(connectionString, out var port);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
             http.DefaultRequestHeaders.Add("x-api-key", AdminKey);
-            for (var i = 0; ; i++)
-            {
-                try
-                {
-                    if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException) when (i < 100)
-                {
-                }
-                await Task.Delay(200);
-            }
+            await WaitForHealthAsync(http);
             // Power BI loads the metadata first; do the same so the peak includes it.
             (await http.GetAsync("/api/odata/$metadata")).EnsureSuccessStatusCode();
             var stopwatch = Stopwatch.StartNew();
@@ -131,6 +234,7 @@ public static partial class FeedBench
 
     private static async Task<(long Rows, double Seconds)> RawScanAsync(TableClient table, string portfolio)
     {
+        var cpu = CpuSeconds(Environment.ProcessId);
         var stopwatch = Stopwatch.StartNew();
         long rows = 0;
         var (from, before) = UpdateStore.PortfolioPartitions(portfolio);
@@ -139,7 +243,9 @@ public static partial class FeedBench
         {
             rows++;
         }
-        return (rows, stopwatch.Elapsed.TotalSeconds);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        Console.WriteLine($"  raw SDK scan: this process's CPU {(CpuSeconds(Environment.ProcessId) - cpu) * 1e6 / rows:F1} us per row");
+        return (rows, seconds);
     }
 
     /// <summary>VmHWM: the process's peak resident set size, in bytes.</summary>

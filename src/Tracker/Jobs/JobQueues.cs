@@ -31,16 +31,15 @@ public sealed class JobQueues : IStorageResource
 
     public QueueClient Poison(IJob job) => _service.GetQueueClient(job.Queue + PoisonSuffix);
 
+    /// <summary>One listing of the account's queues, then the missing ones created (reading needs only Queue Data Reader).</summary>
     public async Task CreateAsync(CancellationToken ct)
     {
-        foreach (var name in _names)
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var queue in _service.GetQueuesAsync(cancellationToken: ct))
         {
-            var queue = _service.GetQueueClient(name);
-            if (!await queue.ExistsAsync(ct))
-            {
-                await queue.CreateIfNotExistsAsync(cancellationToken: ct);
-            }
+            existing.Add(queue.Name);
         }
+        await Task.WhenAll(_names.Where(n => !existing.Contains(n)).Select(n => _service.GetQueueClient(n).CreateIfNotExistsAsync(cancellationToken: ct)));
     }
 
     /// <summary>Sends one message per work item, a few at a time.</summary>

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace Tracker.Storage;
 
 /// <summary>
-/// Creates the tables (one per store) and the job-lock container on start. When storage is unreachable the host still starts (health and every request answer
+/// Creates what is missing of the tables (one per store), the job-lock container and the job queues on start: one
+/// listing of the tables, then the missing resources at once, so a start over existing storage costs a few calls. When storage is unreachable the host still starts (health and every request answer
 /// 503) and creation is retried in the background until it succeeds.
 /// </summary>
-public sealed partial class StorageInitializer(IEnumerable<IStorageResource> resources, TimeProvider time, ILogger<StorageInitializer> logger)
+public sealed partial class StorageInitializer(IEnumerable<IStorageResource> resources, TrackerTables tables, TimeProvider time, ILogger<StorageInitializer> logger)
     : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,14 +35,11 @@ public sealed partial class StorageInitializer(IEnumerable<IStorageResource> res
     {
         try
         {
-            var count = 0;
-            foreach (var resource in resources)
-            {
-                await resource.CreateAsync(ct);
-                count++;
-            }
+            var existing = await tables.NamesAsync(ct);
+            var missing = resources.Where(r => r is not ITableStore store || !existing.Contains(store.TableName)).ToList();
+            await Task.WhenAll(missing.Select(r => r.CreateAsync(ct)));
             _ready.TrySetResult();
-            LogReady(count);
+            LogReady(missing.Count(r => r is ITableStore), existing.Count);
         }
         catch (Exception e) when (StorageFailures.IsUnavailable(e))
         {
@@ -49,8 +47,8 @@ public sealed partial class StorageInitializer(IEnumerable<IStorageResource> res
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Storage ready: {ResourceCount} tables and containers present")]
-    private partial void LogReady(int resourceCount);
+    [LoggerMessage(LogLevel.Information, "Storage ready: {CreatedTables} tables created, {ExistingTables} there already; container and queues checked")]
+    private partial void LogReady(int createdTables, int existingTables);
 
     [LoggerMessage(LogLevel.Warning, "Table storage unreachable at start ({Reason}); retrying every 5 s, requests answer 503 meanwhile")]
     private partial void LogUnavailable(string reason);

@@ -35,4 +35,15 @@ public sealed class TrackerTables
     }
 
     internal TableClient Client(string tableName) => _service.GetTableClient(tableName);
+
+    /// <summary>The names of the account's tables: one listing, so that a start creates only the missing ones.</summary>
+    internal async Task<HashSet<string>> NamesAsync(CancellationToken ct)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await foreach (var table in _service.QueryAsync(cancellationToken: ct))
+        {
+            names.Add(table.Name);
+        }
+        return names;
+    }
 }
