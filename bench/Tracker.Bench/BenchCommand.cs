@@ -15,12 +15,13 @@ public static class BenchCommand
             Console.WriteLine("       Tracker.Bench job [--projects P=2000] [--updates U=50] [--rounds R=3]");
             Console.WriteLine("       Tracker.Bench fanout [--portfolios N=200] [--projects P=50] [--updates U=10] [--rounds R=2]");
             Console.WriteLine("       Tracker.Bench startup [--rounds R=5]");
+            Console.WriteLine("       Tracker.Bench functions-start [--rounds R=5]");
             Console.WriteLine("       Tracker.Bench cpu [--warmup W=3000] [--count N=2000]");
             Console.WriteLine("       Tracker.Bench csv [--projects P=5000] [--updates U=20000] [--clients C=16]");
             Console.WriteLine("       Tracker.Bench load [--writers W=16] [--seconds S=60] [--projects P=8]");
             return args.Length == 0 ? 2 : 0;
         }
-        var options = Options(args.Skip(1).ToArray());
+        var options = args[0] == FunctionsStartBench.ChildCommand ? [] : Options(args.Skip(1).ToArray());
         switch (args[0])
         {
             case "updates":
@@ -35,6 +36,11 @@ public static class BenchCommand
             case "fanout":
                 await FanoutBench.RunAsync(Get(options, "portfolios", 200), Get(options, "projects", 50), Get(options, "updates", 10), Get(options, "rounds", 2));
                 return 0;
+            case "functions-start":
+                await FunctionsStartBench.RunAsync(Get(options, "rounds", 5));
+                return 0;
+            case FunctionsStartBench.ChildCommand:
+                return await FunctionsStartBench.ChildAsync(args[1]);
             case "cpu":
                 await CpuBench.RunAsync(Get(options, "warmup", 3000), Get(options, "count", 2000));
                 return 0;
@@ -51,7 +57,7 @@ public static class BenchCommand
                 await FeedBench.RunAsync(Get(options, "small", 10_000), Get(options, "large", 100_000));
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job, fanout, feed, startup, cpu, load, csv");
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job, fanout, feed, startup, functions-start, cpu, load, csv");
                 return 2;
         }
     }

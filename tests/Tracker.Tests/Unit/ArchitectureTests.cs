@@ -48,7 +48,10 @@ public sealed partial class ArchitectureTests
             .Where(t => t.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).SelectMany(c => c.GetParameters()).Any(p => tableTypes.Contains(p.ParameterType))
                 || t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static).Any(f => tableTypes.Contains(f.FieldType))
                 || t.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static).Any(p => tableTypes.Contains(p.PropertyType)))
-            .Where(t => !typeof(ITableStore).IsAssignableFrom(t) && t != typeof(TrackerTables))
+            // TrackerTables itself (and its compiler-made state machines), and StorageInitializer, which only asks it for the
+            // names of the tables that exist, so that a start creates just the missing ones: neither reads a table's rows.
+            .Where(t => !typeof(ITableStore).IsAssignableFrom(t) && t != typeof(TrackerTables) && t.DeclaringType != typeof(TrackerTables)
+                && t != typeof(StorageInitializer))
             .Select(t => t.FullName)
             .ToList();
         Assert.Empty(holders);
