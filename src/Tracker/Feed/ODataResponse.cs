@@ -3,8 +3,11 @@ using Microsoft.OData;
 
 namespace Tracker.Feed;
 
-/// <summary>The ASP.NET Core response as an OData message: headers are set (never appended), the body streams.</summary>
-public sealed class ODataResponse(HttpResponse response) : IODataResponseMessageAsync
+/// <summary>
+/// The ASP.NET Core response as an OData message: headers are set (never appended), the body streams — to the response,
+/// or to <paramref name="body"/>, a buffer the caller copies to the response itself.
+/// </summary>
+public sealed class ODataResponse(HttpResponse response, Stream? body = null) : IODataResponseMessageAsync
 {
     public IEnumerable<KeyValuePair<string, string>> Headers => response.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()));
 
@@ -18,7 +21,7 @@ public sealed class ODataResponse(HttpResponse response) : IODataResponseMessage
 
     public void SetHeader(string headerName, string headerValue) => response.Headers[headerName] = headerValue;
 
-    public Stream GetStream() => response.Body;
+    public Stream GetStream() => body ?? response.Body;
 
-    public Task<Stream> GetStreamAsync() => Task.FromResult(response.Body);
+    public Task<Stream> GetStreamAsync() => Task.FromResult(body ?? response.Body);
 }
