@@ -103,6 +103,31 @@ public sealed class SendDigestsJobTests
         Assert.Equal("image/png", chart.ContentType.MimeType);
     }
 
+    /// <summary>
+    /// At-least-once delivery: the same portfolio's message delivered again is taken, found completed and dropped, and
+    /// even worked on a second time (two deliveries at once) it sends no second digest: the DigestLog claim holds.
+    /// </summary>
+    [Fact]
+    public async Task AMessageDeliveredTwiceSendsNoSecondDigest()
+    {
+        await using var world = await StartAsync(MondayMorning);
+        await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
+        var job = world.Host.Get<SendDigestsJob>();
+        var run = (await world.Host.Get<JobRunner>().EnqueueAsync(job, "manual", null, default))!;
+        var queue = new Azure.Storage.Queues.QueueClient(world.Azurite.ConnectionString, SendDigestsJob.QueueName,
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        var message = (await queue.PeekMessagesAsync(1)).Value.Single();
+        Assert.Equal(1, await world.Host.Get<JobQueueConsumer>().DrainAsync(job, default));
+
+        await queue.SendMessageAsync(message.Body);
+        Assert.Equal(1, await world.Host.Get<JobQueueConsumer>().DrainAsync(job, default));
+        Assert.Equal(0, (await job.ProcessAsync(PortfolioWork.Parse(message.Body)!, default)).Sent);
+
+        Assert.Single(await RecipientsAsync(world));
+        var done = (await world.Host.Get<JobRunner>().FindAsync(job.Name, run.Id, default))!;
+        Assert.Equal((JobOutcome.Succeeded, 1), (done.Outcome, done.Counts.Sent));
+    }
+
     [Fact]
     public async Task ASecondRunInThePeriodSendsNothingMore()
     {
