@@ -21,26 +21,12 @@ public static class CpuBench
     {
         Console.WriteLine($"CPU benchmark: {count:N0} requests of each kind after {warmup:N0} warm-up, {Environment.ProcessorCount} cores");
         await using var azurite = await Azurite.StartAsync();
-        var port = Azurite.FreePort();
-        var dll = Path.Combine(RepoRoot.Find(), "src", "Tracker.Server", "bin", "Release", "net10.0", "Tracker.Server.dll");
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage__ConnectionString"] = azurite.ConnectionString;
-        start.Environment["Tracker__BootstrapAdminKey"] = AdminKey;
-        start.Environment["Jobs__SchedulerEnabled"] = "false";
-        start.Environment["Jobs__Queues__ConsumerEnabled"] = "false";
-        start.Environment["RateLimits__Enabled"] = "false";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var server = Process.Start(start) ?? throw new InvalidOperationException("server did not start");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        using var server = ServerProcess.Start(azurite.ConnectionString, AdminKey, out var port, settings: new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             http.DefaultRequestHeaders.Add("x-api-key", AdminKey);
-            await WaitAsync(http);
+            await ServerProcess.WaitForHealthAsync(http);
             (await http.PostAsJsonAsync("/api/portfolios", new { id = "p-cpu", name = "CPU" })).EnsureSuccessStatusCode();
             (await http.PostAsJsonAsync("/api/portfolios/p-cpu/projects", new { id = "api", name = "Through the API", category = "cloud", startDate = "2026-01-01" })).EnsureSuccessStatusCode();
             var raw = new RawTables(azurite.ConnectionString);
@@ -98,12 +84,12 @@ public static class CpuBench
         {
             (await request(i)).EnsureSuccessStatusCode();
         }
-        var before = FeedBench.CpuSeconds(pid);
+        var before = ServerProcess.CpuSeconds(pid);
         for (var i = 0; i < count; i++)
         {
             (await request(warmup + i)).EnsureSuccessStatusCode();
         }
-        return (FeedBench.CpuSeconds(pid) - before) / count;
+        return (ServerProcess.CpuSeconds(pid) - before) / count;
     }
 
     private static async Task<double> ClientCpuAsync(int warmup, int count, Func<int, Task> operation)
@@ -112,30 +98,11 @@ public static class CpuBench
         {
             await operation(i);
         }
-        var before = FeedBench.CpuSeconds(Environment.ProcessId);
+        var before = ServerProcess.CpuSeconds(Environment.ProcessId);
         for (var i = 0; i < count; i++)
         {
             await operation(warmup + i);
         }
-        return (FeedBench.CpuSeconds(Environment.ProcessId) - before) / count;
-    }
-
-    private static async Task WaitAsync(HttpClient http)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("the server did not answer /api/health");
+        return (ServerProcess.CpuSeconds(Environment.ProcessId) - before) / count;
     }
 }

@@ -61,7 +61,7 @@ public static partial class FeedBench
     /// <summary>Streams the portfolio's rows once to warm up, then once per encoding, measuring wire bytes, time and the server's CPU.</summary>
     private static async Task<List<EncodingPass>> EncodingPassesAsync(string connectionString, string portfolio, string?[] encodings)
     {
-        using var server = StartServer(connectionString, out var port);
+        using var server = ServerProcess.Start(connectionString, AdminKey, out var port);
         try
         {
             using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.None })
@@ -70,7 +70,7 @@ public static partial class FeedBench
                 Timeout = TimeSpan.FromMinutes(10),
             };
             http.DefaultRequestHeaders.Add("x-api-key", AdminKey);
-            await WaitForHealthAsync(http);
+            await ServerProcess.WaitForHealthAsync(http);
             await StreamPassAsync(http, server.Id, portfolio, null); // warm-up: JIT, Azurite's caches
             var passes = new List<EncodingPass>();
             foreach (var encoding in encodings)
@@ -88,7 +88,7 @@ public static partial class FeedBench
 
     private static async Task<EncodingPass> StreamPassAsync(HttpClient http, int pid, string portfolio, string? encoding)
     {
-        var cpu = CpuSeconds(pid);
+        var cpu = ServerProcess.CpuSeconds(pid);
         var stopwatch = Stopwatch.StartNew();
         var url = $"/api/odata/Updates?$filter={Uri.EscapeDataString($"PortfolioId eq '{portfolio}'")}";
         long rows = 0, bytes = 0;
@@ -108,7 +108,7 @@ public static partial class FeedBench
             var next = NextLink().Match(page);
             url = next.Success ? Regex.Unescape(next.Groups[1].Value) : null;
         }
-        return new EncodingPass(encoding, rows, bytes, stopwatch.Elapsed.TotalSeconds, CpuSeconds(pid) - cpu);
+        return new EncodingPass(encoding, rows, bytes, stopwatch.Elapsed.TotalSeconds, ServerProcess.CpuSeconds(pid) - cpu);
     }
 
     private static string Decode(byte[] wire, string? encoding)
@@ -123,51 +123,6 @@ public static partial class FeedBench
         return reader.ReadToEnd();
     }
 
-    /// <summary>A process's own CPU time so far, user + system, from /proc/&lt;pid&gt;/stat (clock ticks of 1/100 s).</summary>
-    public static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // After the command: state is field 3, so utime (14) and stime (15) are at indexes 11 and 12.
-        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static Process StartServer(string connectionString, out int port)
-    {
-        port = Azurite.FreePort();
-        var dll = Path.Combine(RepoRoot.Find(), "src", "Tracker.Server", "bin", "Release", "net10.0", "Tracker.Server.dll");
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage__ConnectionString"] = connectionString;
-        start.Environment["Tracker__BootstrapAdminKey"] = AdminKey;
-        start.Environment["Jobs__SchedulerEnabled"] = "false";
-        start.Environment["Jobs__Queues__ConsumerEnabled"] = "false";
-        start.Environment["RateLimits__Enabled"] = "false"; // a benchmark measures throughput, not the limits
-        var server = Process.Start(start) ?? throw new InvalidOperationException("server did not start");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        return server;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http)
-    {
-        for (var i = 0; ; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (i < 100)
-            {
-            }
-            await Task.Delay(200);
-        }
-    }
 
     private static async Task SeedAsync(TableClient table, string portfolio, int rows)
     {
@@ -204,12 +159,12 @@ public static partial class FeedBench
 
     private static async Task<(long Rows, double Seconds, long PeakBytes)> StreamThroughServerAsync(string connectionString, string portfolio)
     {
-        using var server = StartServer(connectionString, out var port);
+        using var server = ServerProcess.Start(connectionString, AdminKey, out var port);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
             http.DefaultRequestHeaders.Add("x-api-key", AdminKey);
-            await WaitForHealthAsync(http);
+            await ServerProcess.WaitForHealthAsync(http);
             // Power BI loads the metadata first; do the same so the peak includes it.
             (await http.GetAsync("/api/odata/$metadata")).EnsureSuccessStatusCode();
             var stopwatch = Stopwatch.StartNew();
@@ -234,7 +189,7 @@ public static partial class FeedBench
 
     private static async Task<(long Rows, double Seconds)> RawScanAsync(TableClient table, string portfolio)
     {
-        var cpu = CpuSeconds(Environment.ProcessId);
+        var cpu = ServerProcess.CpuSeconds(Environment.ProcessId);
         var stopwatch = Stopwatch.StartNew();
         long rows = 0;
         var (from, before) = UpdateStore.PortfolioPartitions(portfolio);
@@ -244,7 +199,7 @@ public static partial class FeedBench
             rows++;
         }
         var seconds = stopwatch.Elapsed.TotalSeconds;
-        Console.WriteLine($"  raw SDK scan: this process's CPU {(CpuSeconds(Environment.ProcessId) - cpu) * 1e6 / rows:F1} us per row");
+        Console.WriteLine($"  raw SDK scan: this process's CPU {(ServerProcess.CpuSeconds(Environment.ProcessId) - cpu) * 1e6 / rows:F1} us per row");
         return (rows, seconds);
     }
 

@@ -18,7 +18,7 @@ public static class StartupBench
         Console.WriteLine($"start-up benchmark: {rounds} cold starts of Tracker.Server (Release), {Environment.ProcessorCount} cores");
         await using var azurite = await Azurite.StartAsync();
         var root = RepoRoot.Find();
-        var built = Path.Combine(root, "src", "Tracker.Server", "bin", "Release", "net10.0", "Tracker.Server.dll");
+        var built = ServerProcess.BuiltDll;
         var readyToRun = Path.Combine(root, "artifacts", "server-readytorun");
         Publish(root, readyToRun);
         // One start creates the storage; the measured ones start over storage that exists, as every start but the first does.
@@ -70,12 +70,12 @@ public static class StartupBench
 
     private static async Task<double> CpuOfRequestsAsync(Server server, int count)
     {
-        var before = FeedBench.CpuSeconds(server.Process.Id);
+        var before = ServerProcess.CpuSeconds(server.Process.Id);
         for (var i = 0; i < count; i++)
         {
             (await server.Http.GetAsync("/api/baselines")).EnsureSuccessStatusCode();
         }
-        return FeedBench.CpuSeconds(server.Process.Id) - before;
+        return ServerProcess.CpuSeconds(server.Process.Id) - before;
     }
 
     private sealed class Server(Process process, HttpClient http, double startMilliseconds) : IAsyncDisposable
@@ -97,33 +97,13 @@ public static class StartupBench
 
     private static async Task<Server> StartAsync(string connectionString, string dll)
     {
-        var port = Azurite.FreePort();
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage__ConnectionString"] = connectionString;
-        start.Environment["Tracker__BootstrapAdminKey"] = AdminKey;
-        start.Environment["RateLimits__Enabled"] = "false";
+        var stopwatch = Stopwatch.StartNew();
+        // As deployed: the scheduler and the queue consumer start with it.
+        var process = ServerProcess.Start(connectionString, AdminKey, out var port, dll,
+            new Dictionary<string, string> { ["Jobs__SchedulerEnabled"] = "true", ["Jobs__Queues__ConsumerEnabled"] = "true" });
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Add("x-api-key", AdminKey);
-        var stopwatch = Stopwatch.StartNew();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
-                {
-                    return new Server(process, http, stopwatch.Elapsed.TotalMilliseconds);
-                }
-            }
-            catch (HttpRequestException) when (stopwatch.Elapsed < TimeSpan.FromSeconds(30))
-            {
-            }
-            await Task.Delay(10);
-        }
+        await ServerProcess.WaitForHealthAsync(http, pollMilliseconds: 10);
+        return new Server(process, http, stopwatch.Elapsed.TotalMilliseconds);
     }
 }

@@ -20,37 +20,30 @@ public static class ResponseCompression
         {
             return null;
         }
-        double br = 0, gzip = 0, any = 0;
-        var anySeen = false;
+        // Each coding's q-value: named explicitly, else that of "*", else not accepted.
+        double? br = null, gzip = null, any = null;
         foreach (var value in StringWithQualityHeaderValue.ParseList(header))
         {
             var q = value.Quality ?? 1;
             if (value.Value.Equals("br", StringComparison.OrdinalIgnoreCase))
             {
-                br = Math.Max(br, q);
+                br = Math.Max(br ?? 0, q);
             }
             else if (value.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase))
             {
-                gzip = Math.Max(gzip, q);
+                gzip = Math.Max(gzip ?? 0, q);
             }
             else if (value.Value == "*")
             {
-                (any, anySeen) = (q, true);
+                any = q;
             }
         }
-        if (anySeen)
-        {
-            br = br == 0 && !Named(header, "br") ? any : br;
-            gzip = gzip == 0 && !Named(header, "gzip") ? any : gzip;
-        }
-        return br <= 0 && gzip <= 0 ? null : br >= gzip ? "br" : "gzip";
+        var (brQ, gzipQ) = (br ?? any ?? 0, gzip ?? any ?? 0);
+        return brQ <= 0 && gzipQ <= 0 ? null : brQ >= gzipQ ? "br" : "gzip";
     }
 
     /// <summary>A stream that encodes into <paramref name="body"/> at the fastest level (the feed is CPU-bound, the wire is not).</summary>
     public static Stream Wrap(Stream body, string encoding) => encoding == "br"
         ? new BrotliStream(body, CompressionLevel.Fastest, leaveOpen: true)
         : new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true);
-
-    private static bool Named(Microsoft.Extensions.Primitives.StringValues header, string coding) =>
-        header.Any(h => h is not null && h.Contains(coding, StringComparison.OrdinalIgnoreCase));
 }

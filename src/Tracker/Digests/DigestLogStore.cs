@@ -4,7 +4,7 @@ using Tracker.Storage;
 namespace Tracker.Digests;
 
 /// <summary>One row per mail per period: the idempotency of sending.</summary>
-public sealed class DigestLogEntity : TableRow
+public sealed class DigestLogEntity : TableRow, IMailClaim
 {
     public string SubscriptionId { get; set; } = "";
 

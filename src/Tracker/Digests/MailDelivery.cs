@@ -50,3 +50,45 @@ public sealed class MailDelivery(IMailSender mail, IOptions<MailOptions> options
         }
     }
 }
+
+/// <summary>A mail's claim row (DigestLog, UpdateRequests): claimed before sending, then marked sent or failed, or released.</summary>
+public interface IMailClaim
+{
+    /// <summary>sending (claimed), sent, or failed (permanently).</summary>
+    string State { get; set; }
+
+    DateTimeOffset ClaimedAt { get; }
+
+    DateTimeOffset? SentAt { get; set; }
+
+    string? Error { get; set; }
+}
+
+/// <summary>The rules of a mail claim, the same for digests and update requests.</summary>
+public static class MailClaims
+{
+    /// <summary>Whether a claim found in place may be taken over: still sending after the timeout, so its run died around the send.</summary>
+    public static bool IsStale(IMailClaim existing, DateTimeOffset now, TimeSpan timeout) =>
+        existing.State == "sending" && now - existing.ClaimedAt >= timeout;
+
+    /// <summary>
+    /// Writes a send's outcome on the claim: sent, or failed for good. False when the failure is transient: the claim is
+    /// then to be released, so that the next run tries again.
+    /// </summary>
+    public static bool Settle(IMailClaim claim, MailFailure? failure, DateTimeOffset now)
+    {
+        switch (failure)
+        {
+            case null:
+                claim.State = "sent";
+                claim.SentAt = now;
+                return true;
+            case { Permanent: true }:
+                claim.State = "failed";
+                claim.Error = failure.Error;
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -105,36 +105,39 @@ public sealed partial class SendDigestsJob(
             }
             var outcome = await delivery.SendAsync(
                 () => DigestService.Message(digest.For(unsubscribe), mail.From, subscription.Email, unsubscribe, claim.MessageId), ct);
-            switch (outcome)
+            if (MailClaims.Settle(claim, outcome, time.GetUtcNow()))
             {
-                case null:
-                    claim.State = "sent";
-                    claim.SentAt = time.GetUtcNow();
-                    await log.MarkAsync(claim, CancellationToken.None);
-                    sent++;
-                    if (again)
-                    {
-                        resent++;
-                        LogResent(portfolio.RowKey, subscription.RowKey, period.Key, claim.MessageId!);
-                    }
-                    else
-                    {
-                        LogSent(portfolio.RowKey, subscription.RowKey, period.Key);
-                    }
-                    break;
-                case { Permanent: true }:
-                    claim.State = "failed";
-                    claim.Error = outcome.Error;
-                    await log.MarkAsync(claim, CancellationToken.None);
-                    failed++;
+                await log.MarkAsync(claim, CancellationToken.None);
+            }
+            else
+            {
+                // Still failing after the retries: release the claim so the next run tries again.
+                await log.ReleaseAsync(claim, CancellationToken.None);
+            }
+            if (outcome is null)
+            {
+                sent++;
+                if (again)
+                {
+                    resent++;
+                    LogResent(portfolio.RowKey, subscription.RowKey, period.Key, claim.MessageId!);
+                }
+                else
+                {
+                    LogSent(portfolio.RowKey, subscription.RowKey, period.Key);
+                }
+            }
+            else
+            {
+                failed++;
+                if (outcome.Permanent)
+                {
                     LogFailed(portfolio.RowKey, subscription.RowKey, outcome.Error);
-                    break;
-                default:
-                    // Still failing after the retries: release the claim so the next run tries again.
-                    await log.ReleaseAsync(claim, CancellationToken.None);
-                    failed++;
+                }
+                else
+                {
                     LogDeferred(portfolio.RowKey, subscription.RowKey, outcome.Error);
-                    break;
+                }
             }
         }
         return (sent, failed, resent);
@@ -144,7 +147,7 @@ public sealed partial class SendDigestsJob(
     private async Task<bool> TakeOverStaleClaimAsync(DigestLogEntity claim, DateTimeOffset now, CancellationToken ct)
     {
         var existing = await log.FindAsync(claim.PartitionKey, claim.Period, claim.SubscriptionId, ct);
-        if (existing is null || existing.State != "sending" || now - existing.ClaimedAt < mailOptions.Value.ClaimTimeout)
+        if (existing is null || !MailClaims.IsStale(existing, now, mailOptions.Value.ClaimTimeout))
         {
             return false;
         }

@@ -129,14 +129,7 @@ public sealed partial class JobRunner(
             LogAlreadyDone(job.Name, work.RunId, work.PortfolioId);
             return null;
         }
-        var row = new JobRunPortfolioEntity
-        {
-            PartitionKey = JobRunPortfolioStore.Partition(work.RunId),
-            RowKey = JobRunPortfolioStore.RowKey(work.PortfolioId),
-            Job = job.Name,
-            Attempts = (int)Math.Min(dequeueCount, int.MaxValue),
-            Instance = Instance,
-        };
+        var row = Row(work, dequeueCount);
         JobCounts counts;
         try
         {
@@ -174,18 +167,22 @@ public sealed partial class JobRunner(
         {
             return;
         }
-        await items.TryRecordAsync(new JobRunPortfolioEntity
-        {
-            PartitionKey = JobRunPortfolioStore.Partition(work.RunId),
-            RowKey = JobRunPortfolioStore.RowKey(work.PortfolioId),
-            Job = work.Job,
-            State = TrackerJson.Name(WorkState.Failed),
-            Attempts = (int)Math.Min(dequeueCount, int.MaxValue),
-            Error = $"Taken {dequeueCount} times and never answered (the process stopped while working on it).",
-            UpdatedAt = time.GetUtcNow(),
-            Instance = Instance,
-        }, before?.ETag, ct);
+        var row = Row(work, dequeueCount);
+        row.State = TrackerJson.Name(WorkState.Failed);
+        row.Error = $"Taken {dequeueCount} times and never answered (the process stopped while working on it).";
+        row.UpdatedAt = time.GetUtcNow();
+        await items.TryRecordAsync(row, before?.ETag, ct);
     }
+
+    /// <summary>The row of a message's portfolio in its run, as this instance's attempt number <paramref name="dequeueCount"/> leaves it.</summary>
+    private static JobRunPortfolioEntity Row(PortfolioWork work, long dequeueCount) => new()
+    {
+        PartitionKey = JobRunPortfolioStore.Partition(work.RunId),
+        RowKey = JobRunPortfolioStore.RowKey(work.PortfolioId),
+        Job = work.Job,
+        Attempts = (int)Math.Min(dequeueCount, int.MaxValue),
+        Instance = Instance,
+    };
 
     /// <summary>
     /// A run on the wire. A finished run is read from its row; an unfinished one (or one with failures) from its

@@ -116,26 +116,22 @@ public sealed partial class UpdateRequestService(
             claim.CopiedOwner = cc is not null;
             var optOutUrl = Url(request, Routes.UpdateRequestsUnsubscribe, await tokens.OptOutAsync(portfolio.RowKey, owner, ct));
             var failure = await delivery.SendAsync(() => Message(portfolio, owner, cc, items, optOutUrl, claim.MessageId!), ct);
-            if (failure is null)
+            if (MailClaims.Settle(claim, failure, time.GetUtcNow()))
             {
-                claim.State = "sent";
-                claim.SentAt = time.GetUtcNow();
                 await log.MarkAsync(claim, CancellationToken.None);
-                sent++;
-                resent += again ? 1 : 0;
-                LogSent(portfolio.RowKey, period.Key, items.Count, cc is not null);
-            }
-            else if (failure.Permanent)
-            {
-                claim.State = "failed";
-                claim.Error = failure.Error;
-                await log.MarkAsync(claim, CancellationToken.None);
-                failed++;
-                LogFailed(portfolio.RowKey, period.Key, failure.Error);
             }
             else
             {
                 await log.ReleaseAsync(claim, CancellationToken.None);
+            }
+            if (failure is null)
+            {
+                sent++;
+                resent += again ? 1 : 0;
+                LogSent(portfolio.RowKey, period.Key, items.Count, cc is not null);
+            }
+            else
+            {
                 failed++;
                 LogFailed(portfolio.RowKey, period.Key, failure.Error);
             }
@@ -181,7 +177,7 @@ public sealed partial class UpdateRequestService(
     private async Task<bool> TakeOverStaleClaimAsync(UpdateRequestEntity claim, DateTimeOffset now, CancellationToken ct)
     {
         var existing = await log.FindAsync(portfolioId: claim.PartitionKey, claim.Period, claim.Email, ct);
-        if (existing is null || existing.State != "sending" || now - existing.ClaimedAt < mailOptions.Value.ClaimTimeout)
+        if (existing is null || !MailClaims.IsStale(existing, now, mailOptions.Value.ClaimTimeout))
         {
             return false;
         }

@@ -6,7 +6,7 @@ using Tracker.Storage;
 namespace Tracker.UpdateRequests;
 
 /// <summary>One request mail to one owner in one period: claimed before sending, marked after (the DigestLog pattern).</summary>
-public sealed class UpdateRequestEntity : TableRow
+public sealed class UpdateRequestEntity : TableRow, Digests.IMailClaim
 {
     public string Email { get; set; } = "";
 
