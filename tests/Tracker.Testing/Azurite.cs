@@ -32,7 +32,27 @@ public sealed class Azurite : IAsyncDisposable
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;";
 
+    /// <summary>
+    /// Starts Azurite on three free ports. A port found free can be taken by another test's process before Azurite binds
+    /// it (Azurite then exits at once): that start is tried again on fresh ports, up to three times.
+    /// </summary>
     public static async Task<Azurite> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync();
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private sealed class AzuriteExitedException(int code) : InvalidOperationException($"Azurite exited with code {code} before listening.");
+
+    private static async Task<Azurite> StartOnFreePortsAsync()
     {
         var root = RepoRoot.Find();
         var script = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -83,7 +103,7 @@ public sealed class Azurite : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before listening.");
+                throw new AzuriteExitedException(process.ExitCode);
             }
             try
             {
