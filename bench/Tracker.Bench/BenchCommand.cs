@@ -54,7 +54,7 @@ public static class BenchCommand
                 await LoadBench.RunAsync(Get(options, "writers", 16), Get(options, "seconds", 60), Get(options, "projects", 8));
                 return 0;
             case "feed":
-                await FeedBench.RunAsync(Get(options, "small", 10_000), Get(options, "large", 100_000));
+                await FeedBench.RunAsync(Get(options, "small", 10_000), Get(options, "large", 100_000), Get(options, "rounds", 3));
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job, fanout, feed, startup, functions-start, cpu, load, csv");

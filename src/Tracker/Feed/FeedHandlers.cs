@@ -79,7 +79,8 @@ public sealed partial class FeedHandlers(
 
         // Resume where the token says, or start and skip $skip matching rows; the first storage call happens
         // here, before any byte is written, so an outage is still a clean 503.
-        var rows = reader.ScanAsync(query, plan, call.Caller.Portfolios, state, call.Aborted).GetAsyncEnumerator(call.Aborted);
+        var take = (state is null ? query.Skip ?? 0 : 0) + Math.Min(PageSize, remaining);
+        var rows = reader.ScanAsync(query, plan, call.Caller.Portfolios, state, take, call.Aborted).GetAsyncEnumerator(call.Aborted);
         var hasRow = await rows.MoveNextAsync();
         for (var skipped = 0L; state is null && hasRow && skipped < (query.Skip ?? 0); skipped++)
         {
@@ -91,37 +92,21 @@ public sealed partial class FeedHandlers(
     private async Task WriteAsync(HttpContext context, FeedQuery query, Uri root, long? count, IAsyncEnumerable<RowAt> rows, Uri? nextLink,
         IAsyncEnumerator<RowAt>? source, long emitted, byte[] key)
     {
-        var set = query.Set;
-        var entitySet = model.Model.EntityContainer.FindEntitySet(set.Name);
-        var settings = Settings(root);
-        settings.ODataUri = new ODataUri { ServiceRoot = root, SelectAndExpand = query.Select, Path = new ODataPath(new EntitySetSegment(entitySet)) };
-        var columns = query.Columns();
-        var typeName = FeedModel.Namespace + "." + set.EntityType;
-        // The OData writer writes synchronously into a buffer that is copied to the response every 500 rows: its
-        // asynchronous API costs a state machine per call, several per row (docs/performance.md, the feed).
-        using var buffer = new MemoryStream();
-        var messageWriter = new ODataMessageWriter(new ODataResponse(context.Response, buffer), settings, model.Model);
+        // The rows are written synchronously into the writer's buffer, which goes to the response every 500 rows.
+        context.Response.ContentType = FeedJsonWriter.ContentType;
+        var writer = new FeedJsonWriter(context.Response.Body, query.Set, query.Columns());
         try
         {
-            var writer = messageWriter.CreateODataResourceSetWriter(entitySet, entitySet.EntityType);
-            var resourceSet = new ODataResourceSet { Count = count };
-            writer.WriteStart(resourceSet);
+            writer.WriteStart(FeedJsonWriter.ContextUrl(root, query), count);
             var written = 0;
             RowAt? last = null;
             await foreach (var row in rows)
             {
-                var properties = new ODataProperty[columns.Count];
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    properties[i] = new ODataProperty { Name = set.Properties[columns[i]].Name, Value = row.Row[columns[i]] };
-                }
-                writer.WriteStart(new ODataResource { TypeName = typeName, Properties = properties });
-                writer.WriteEnd();
+                writer.WriteRow(row.Row);
                 last = row;
                 if (++written % 500 == 0)
                 {
-                    writer.Flush();
-                    await CopyAsync(buffer, context);
+                    await FlushAsync(writer, context);
                 }
             }
             if (nextLink is null && source is not null && last is not null && written == PageSize && !last.Last
@@ -131,15 +116,13 @@ public sealed partial class FeedHandlers(
                 // further page that holds no match, that next page is empty and ends the feed.)
                 nextLink = NextLink(root, query, last.ResumeAfter(query.Fingerprint, emitted + written), key);
             }
-            resourceSet.NextPageLink = nextLink;
-            writer.WriteEnd();
-            writer.Flush();
-            await CopyAsync(buffer, context);
+            writer.WriteEnd(nextLink);
+            await FlushAsync(writer, context);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The status line is gone: all that is left is to log and let the client see a cut-off body.
-            LogStreamFailed(e, set.Name);
+            LogStreamFailed(e, query.Set.Name);
             throw;
         }
         finally
@@ -148,22 +131,18 @@ public sealed partial class FeedHandlers(
             {
                 await source.DisposeAsync();
             }
-            await messageWriter.DisposeAsync();
+            await writer.DisposeAsync();
         }
+    }
+
+    /// <summary>Moves what the writer has buffered to the response (and through it to the client).</summary>
+    private static async Task FlushAsync(FeedJsonWriter writer, HttpContext context)
+    {
+        await writer.FlushAsync(context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
     /// <summary>At most one page (and no more than $top leaves) of the primed enumerator.</summary>
-    /// <summary>Moves what the writer has buffered to the response, and empties the buffer.</summary>
-    private static async Task CopyAsync(MemoryStream buffer, HttpContext context)
-    {
-        if (buffer.Length > 0)
-        {
-            await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            buffer.SetLength(0);
-        }
-    }
-
     private static async IAsyncEnumerable<RowAt> Rest(IAsyncEnumerator<RowAt> rows, bool hasRow, long remaining)
     {
         var take = Math.Min(PageSize, remaining);
@@ -189,7 +168,7 @@ public sealed partial class FeedHandlers(
     private async Task<long> CountAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, CancellationToken ct)
     {
         var count = 0L;
-        await foreach (var _ in reader.ScanAsync(query, plan, scope, null, ct))
+        await foreach (var _ in reader.ScanAsync(query, plan, scope, null, long.MaxValue, ct))
         {
             count++;
         }
@@ -199,7 +178,7 @@ public sealed partial class FeedHandlers(
     private async Task<List<object?[]>> SortedAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, CancellationToken ct)
     {
         var rows = new List<object?[]>();
-        await foreach (var row in reader.ScanAsync(query, plan, scope, null, ct))
+        await foreach (var row in reader.ScanAsync(query, plan, scope, null, long.MaxValue, ct))
         {
             rows.Add(row.Row);
             if (rows.Count > MaxSortedRows)
@@ -257,7 +236,8 @@ public sealed partial class FeedHandlers(
         Validations = ValidationKinds.None,
     };
 
-    private static ApiResponse Streamed(Func<HttpContext, Task> write) => new(200, [], "application/json") { Stream = write };
+    /// <summary>A streamed answer; the writer sets its content type (ODL picks its format from a Content-Type already set).</summary>
+    private static ApiResponse Streamed(Func<HttpContext, Task> write) => new(200, [], "application/json") { Stream = write, Headers = ODataVersionHeader };
 
     [LoggerMessage(LogLevel.Error, "Streaming {EntitySet} failed after the response started")]
     private partial void LogStreamFailed(Exception exception, string entitySet);

@@ -25,8 +25,11 @@ public sealed class FeedReader
 {
     public const int StoragePage = 1000;
 
+    /// <param name="take">how many matching rows the caller will take at most: no storage page is fetched ahead
+    /// once the rows at hand could be enough (a feed page ends on a storage page's end, and a page fetched for nothing
+    /// would cost storage as much as one that is written; docs/performance.md, the feed).</param>
     public async IAsyncEnumerable<RowAt> ScanAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, SkipState? from,
-        [EnumeratorCancellation] CancellationToken ct)
+        long take, [EnumeratorCancellation] CancellationToken ct)
     {
         var set = query.Set;
         var filter = query.Filter?.Expression;
@@ -44,6 +47,7 @@ public sealed class FeedReader
         }
         var store = set.Source!;
         var portfolioColumn = set.ScopeColumn;
+        var yielded = 0L;
         for (var q = from?.Q ?? 0; q < plan.Filters.Count; q++)
         {
             var token = q == from?.Q ? from.T : null;
@@ -58,9 +62,10 @@ public sealed class FeedReader
                 while (hasPage)
                 {
                     var page = pages.Current;
-                    // Ask storage for the next page now, so it answers while this one is filtered and written.
-                    prefetch = page.ContinuationToken is null ? null : pages.MoveNextAsync().AsTask();
                     var count = page.Values.Count;
+                    // Ask storage for the next page now, so it answers while this one is filtered and written, unless
+                    // this page may hold all the rows still to take.
+                    prefetch = page.ContinuationToken is not null && yielded + (count - start) < take ? pages.MoveNextAsync().AsTask() : null;
                     for (var i = start; i < count; i++)
                     {
                         var row = set.ToRow(page.Values[i]);
@@ -71,12 +76,13 @@ public sealed class FeedReader
                         if (filter is null || FilterSupport.Matches(filter, set, row))
                         {
                             var end = i == count - 1;
+                            yielded++;
                             yield return new RowAt(row, q, token, i, page.ContinuationToken, end, end && lastQuery && page.ContinuationToken is null);
                         }
                     }
                     start = 0;
                     token = page.ContinuationToken;
-                    hasPage = prefetch is not null && await prefetch;
+                    hasPage = prefetch is not null ? await prefetch : token is not null && yielded < take && await pages.MoveNextAsync();
                     prefetch = null;
                 }
             }

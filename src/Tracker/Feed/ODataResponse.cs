@@ -4,10 +4,10 @@ using Microsoft.OData;
 namespace Tracker.Feed;
 
 /// <summary>
-/// The ASP.NET Core response as an OData message: headers are set (never appended), the body streams — to the response,
-/// or to <paramref name="body"/>, a buffer the caller copies to the response itself.
+/// The ASP.NET Core response as an OData message (the service and metadata documents): headers are set (never
+/// appended), the body streams to the response.
 /// </summary>
-public sealed class ODataResponse(HttpResponse response, Stream? body = null) : IODataResponseMessageAsync
+public sealed class ODataResponse(HttpResponse response) : IODataResponseMessageAsync
 {
     public IEnumerable<KeyValuePair<string, string>> Headers => response.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()));
 
@@ -21,7 +21,7 @@ public sealed class ODataResponse(HttpResponse response, Stream? body = null) : 
 
     public void SetHeader(string headerName, string headerValue) => response.Headers[headerName] = headerValue;
 
-    public Stream GetStream() => body ?? response.Body;
+    public Stream GetStream() => response.Body;
 
-    public Task<Stream> GetStreamAsync() => Task.FromResult(body ?? response.Body);
+    public Task<Stream> GetStreamAsync() => Task.FromResult(response.Body);
 }

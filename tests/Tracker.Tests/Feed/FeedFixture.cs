@@ -31,10 +31,13 @@ public sealed class FeedFixture : IAsyncLifetime
 
     public TableServiceClient Tables { get; private set; } = null!;
 
+    /// <summary>The server's own table calls.</summary>
+    public StorageCalls StorageCalls { get; } = new();
+
     public async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
-        Server = await TestServer.StartAsync(Azurite.ConnectionString, AdminKey);
+        Server = await TestServer.StartAsync(Azurite.ConnectionString, AdminKey, services: s => s.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(StorageCalls));
         Admin = Server.CreateClient(AdminKey);
         Tables = new TableServiceClient(Azurite.ConnectionString);
         var start = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);

@@ -82,6 +82,24 @@ public sealed class FeedTests(FeedFixture feed)
     }
 
     [Fact]
+    public async Task AFeedPageQueriesStorageForTheRowsItWritesAndNotOnePageMore()
+    {
+        // 12,000 updates in storage pages of 1,000: feed pages of 5,000 end on a storage page's end, so the three feed
+        // pages take exactly twelve queries. Reading ahead past a feed page's last row would cost storage one more query
+        // per feed page, for rows the next request fetches again.
+        var model = await feed.MetadataAsync();
+        feed.StorageCalls.Reset();
+        var result = await feed.ReadAllAsync(model, "Updates");
+        Assert.Equal(3, result.Pages);
+        Assert.Equal(12, feed.StorageCalls.Count("GET", UpdateStore.Name + "()"));
+
+        feed.StorageCalls.Reset();
+        var topped = await feed.ReadAllAsync(model, "Updates?$top=2500&$skip=1500");
+        Assert.Equal(2500, topped.Rows.Count);
+        Assert.Equal(4, feed.StorageCalls.Count("GET", UpdateStore.Name + "()")); // rows 1,500 to 4,000 lie in storage pages 2 to 4
+    }
+
+    [Fact]
     public async Task BaselinesAreServedWithTheirSources()
     {
         var result = await feed.ReadAllAsync(await feed.MetadataAsync(), "Baselines");

@@ -1,0 +1,47 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Tracker.Testing;
+
+/// <summary>Counts the calls the app's own table clients make (registered as an HttpPipelinePolicy), by method and table.</summary>
+public sealed class StorageCalls : HttpPipelinePolicy
+{
+    private readonly List<(string Method, string Path)> _calls = [];
+
+    /// <summary>How many calls with this method went to this table (a query is a GET on <c>/{table}()</c>).</summary>
+    public int Count(string method, string table)
+    {
+        lock (_calls)
+        {
+            return _calls.Count(c => c.Method == method && c.Path.Contains("/" + table, StringComparison.Ordinal));
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_calls)
+        {
+            _calls.Clear();
+        }
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Record(message);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Record(message);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    private void Record(HttpMessage message)
+    {
+        lock (_calls)
+        {
+            _calls.Add((message.Request.Method.Method, message.Request.Uri.Path));
+        }
+    }
+}
