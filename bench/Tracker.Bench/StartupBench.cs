@@ -17,34 +17,16 @@ public static class StartupBench
     {
         Console.WriteLine($"start-up benchmark: {rounds} cold starts of Tracker.Server (Release), {Environment.ProcessorCount} cores");
         await using var azurite = await Azurite.StartAsync();
-        var root = RepoRoot.Find();
         var built = ServerProcess.BuiltDll;
-        var readyToRun = Path.Combine(root, "artifacts", "server-readytorun");
-        Publish(root, readyToRun);
+        var readyToRun = ServerProcess.PublishReadyToRun();
         // One start creates the storage; the measured ones start over storage that exists, as every start but the first does.
         await using (await StartAsync(azurite.ConnectionString, built))
         {
         }
-        foreach (var (name, dll) in new[] { ("build output (JIT)", built), ("ReadyToRun publish", Path.Combine(readyToRun, "Tracker.Server.dll")) })
+        foreach (var (name, dll) in new[] { ("build output (JIT)", built), ("ReadyToRun publish", readyToRun) })
         {
             Console.WriteLine($"{name}:");
             await MeasureAsync(azurite.ConnectionString, dll, rounds);
-        }
-    }
-
-    /// <summary>The server published with ReadyToRun (precompiled code for linux-x64; the JIT then only tiers up hot methods).</summary>
-    private static void Publish(string root, string output)
-    {
-        using var publish = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "publish", Path.Combine(root, "src", "Tracker.Server"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-nologo", "-v", "quiet" },
-            RedirectStandardOutput = true,
-        }) ?? throw new InvalidOperationException("dotnet publish did not start");
-        publish.StandardOutput.ReadToEnd();
-        publish.WaitForExit();
-        if (publish.ExitCode != 0)
-        {
-            throw new InvalidOperationException("dotnet publish -p:PublishReadyToRun=true failed");
         }
     }
 

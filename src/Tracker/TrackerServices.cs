@@ -112,6 +112,7 @@ public static class TrackerServices
         services.AddSingleton<FeedModel>();
         services.AddSingleton<FeedPlanner>();
         services.AddSingleton<FeedReader>();
+        services.AddSingleton<FeedReadAhead>();
         services.AddSingleton<FeedHandlers>();
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<DigestHandlers>();

@@ -21,6 +21,9 @@ public sealed class Azurite : IAsyncDisposable
         QueuePort = queuePort;
     }
 
+    /// <summary>The Azurite (node) process id, for benchmarks that read its CPU time.</summary>
+    public int ProcessId => _process.Id;
+
     public int BlobPort { get; }
 
     public int TablePort { get; }

@@ -80,7 +80,7 @@ public sealed partial class FeedHandlers(
         // Resume where the token says, or start and skip $skip matching rows; the first storage call happens
         // here, before any byte is written, so an outage is still a clean 503.
         var take = (state is null ? query.Skip ?? 0 : 0) + Math.Min(PageSize, remaining);
-        var rows = reader.ScanAsync(query, plan, call.Caller.Portfolios, state, take, call.Aborted).GetAsyncEnumerator(call.Aborted);
+        var rows = reader.ScanAsync(query, plan, call.Caller.Portfolios, state, take, remaining > PageSize, call.Aborted).GetAsyncEnumerator(call.Aborted);
         var hasRow = await rows.MoveNextAsync();
         for (var skipped = 0L; state is null && hasRow && skipped < (query.Skip ?? 0); skipped++)
         {
@@ -168,7 +168,7 @@ public sealed partial class FeedHandlers(
     private async Task<long> CountAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, CancellationToken ct)
     {
         var count = 0L;
-        await foreach (var _ in reader.ScanAsync(query, plan, scope, null, long.MaxValue, ct))
+        await foreach (var _ in reader.ScanAsync(query, plan, scope, null, long.MaxValue, false, ct))
         {
             count++;
         }
@@ -178,7 +178,7 @@ public sealed partial class FeedHandlers(
     private async Task<List<object?[]>> SortedAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, CancellationToken ct)
     {
         var rows = new List<object?[]>();
-        await foreach (var row in reader.ScanAsync(query, plan, scope, null, long.MaxValue, ct))
+        await foreach (var row in reader.ScanAsync(query, plan, scope, null, long.MaxValue, false, ct))
         {
             rows.Add(row.Row);
             if (rows.Count > MaxSortedRows)

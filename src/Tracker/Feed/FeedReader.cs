@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using Azure;
 using Azure.Data.Tables;
-using Tracker.Api;
 using Tracker.Common;
+using Tracker.Storage;
 
 namespace Tracker.Feed;
 
@@ -21,15 +22,18 @@ public sealed record RowAt(object?[] Row, int Query, string? Page, int Index, st
 /// Runs a plan: each key-range query in turn, page by page (1,000 rows), keeping the rows the whole $filter matches
 /// and the caller's key may see. It can resume after any row, which is what a $skiptoken records.
 /// </summary>
-public sealed class FeedReader
+public sealed class FeedReader(FeedReadAhead readAhead)
 {
     public const int StoragePage = 1000;
 
     /// <param name="take">how many matching rows the caller will take at most: no storage page is fetched ahead
     /// once the rows at hand could be enough (a feed page ends on a storage page's end, and a page fetched for nothing
     /// would cost storage as much as one that is written; docs/performance.md, the feed).</param>
+    /// <param name="continues">whether the caller will ask for the rows after those it takes (a feed page that ends
+    /// with a next link): the storage page that follows is then fetched ahead for that request
+    /// (<see cref="FeedReadAhead"/>).</param>
     public async IAsyncEnumerable<RowAt> ScanAsync(FeedQuery query, FeedPlan plan, IReadOnlySet<string>? scope, SkipState? from,
-        long take, [EnumeratorCancellation] CancellationToken ct)
+        long take, bool continues, [EnumeratorCancellation] CancellationToken ct)
     {
         var set = query.Set;
         var filter = query.Filter?.Expression;
@@ -54,18 +58,27 @@ public sealed class FeedReader
             var start = q == from?.Q ? from.I + 1 : 0;
             var storageFilter = plan.Filters[q].Length == 0 ? null : plan.Filters[q];
             var lastQuery = q == plan.Filters.Count - 1;
-            var pages = store.ScanAsync(storageFilter, StoragePage, plan.Columns, token, ct).GetAsyncEnumerator(ct);
-            Task<bool>? prefetch = null;
+            Task<Page<TableEntity>>? next = PageAsync(store, storageFilter, plan.Columns, token, ct);
             try
             {
-                var hasPage = await pages.MoveNextAsync();
-                while (hasPage)
+                while (next is not null)
                 {
-                    var page = pages.Current;
+                    var page = await next;
+                    next = null;
                     var count = page.Values.Count;
-                    // Ask storage for the next page now, so it answers while this one is filtered and written, unless
-                    // this page may hold all the rows still to take.
-                    prefetch = page.ContinuationToken is not null && yielded + (count - start) < take ? pages.MoveNextAsync().AsTask() : null;
+                    if (page.ContinuationToken is { } following)
+                    {
+                        if (yielded + (count - start) < take)
+                        {
+                            // Ask storage for the next page now, so it answers while this one is filtered and written.
+                            next = PageAsync(store, storageFilter, plan.Columns, following, ct);
+                        }
+                        else if (continues)
+                        {
+                            // This page may complete the feed page: the next page is for the client's next request.
+                            readAhead.Start(store, storageFilter, plan.Columns, following);
+                        }
+                    }
                     for (var i = start; i < count; i++)
                     {
                         var row = set.ToRow(page.Values[i]);
@@ -82,26 +95,44 @@ public sealed class FeedReader
                     }
                     start = 0;
                     token = page.ContinuationToken;
-                    hasPage = prefetch is not null ? await prefetch : token is not null && yielded < take && await pages.MoveNextAsync();
-                    prefetch = null;
+                    if (next is null && token is not null && yielded < take)
+                    {
+                        next = PageAsync(store, storageFilter, plan.Columns, token, ct); // rows were left out by the filter
+                    }
                 }
             }
             finally
             {
-                if (prefetch is not null)
+                if (next is not null)
                 {
-                    // The reader stopped early (a full feed page): let the pending fetch finish before disposing.
+                    // The reader stopped early (a full feed page): let the pending fetch finish before leaving.
                     try
                     {
-                        await prefetch;
+                        await next;
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
                     }
                 }
-                await pages.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The page at <paramref name="token"/>: the one read ahead for this request if there is one, else from storage.</summary>
+    private async Task<Page<TableEntity>> PageAsync(IFeedSource store, string? filter, IReadOnlyList<string>? columns, string? token, CancellationToken ct)
+    {
+        if (token is not null && readAhead.Take(store, filter, columns, token) is { } ahead)
+        {
+            try
+            {
+                return await ahead;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && !ct.IsCancellationRequested)
+            {
+                // It failed or timed out in the background: read it now, and let this request see any failure.
+            }
+        }
+        return await FeedReadAhead.FetchAsync(store, filter, columns, token, ct);
     }
 }
 
