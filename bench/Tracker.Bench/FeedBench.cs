@@ -9,8 +9,9 @@ namespace Tracker.Bench;
 
 /// <summary>
 /// Streams Updates rows through the Power BI feed of a separate Tracker.Server process, next to a raw SDK scan of the
-/// same entities in the same run, and reads the server's peak working set (VmHWM) after 10,000 and after 100,000
-/// rows, each in a fresh server process.
+/// same entities in the same run on the same Azurite: cold (a fresh process per pass, build output and ReadyToRun
+/// publish, with the peak working set (VmHWM) after 10,000 and after 100,000 rows) and warm (one process, feed and scan
+/// taking turns, with the CPU of the server, the scan and Azurite), then the same rows gzip and br.
 /// </summary>
 public static partial class FeedBench
 {
