@@ -11,27 +11,8 @@ public static class ServerProcess
 {
     public static string BuiltDll => Path.Combine(RepoRoot.Find(), "src", "Tracker.Server", "bin", "Release", "net10.0", "Tracker.Server.dll");
 
-    /// <summary>
-    /// Publishes the server with ReadyToRun (precompiled code for linux-x64; the JIT then only tiers up hot methods), as a
-    /// runtime-specific publish is, into artifacts/server-readytorun; returns its Tracker.Server.dll.
-    /// </summary>
-    public static string PublishReadyToRun()
-    {
-        var root = RepoRoot.Find();
-        var output = Path.Combine(root, "artifacts", "server-readytorun");
-        using var publish = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "publish", Path.Combine(root, "src", "Tracker.Server"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-nologo", "-v", "quiet" },
-            RedirectStandardOutput = true,
-        }) ?? throw new InvalidOperationException("dotnet publish did not start");
-        publish.StandardOutput.ReadToEnd();
-        publish.WaitForExit();
-        if (publish.ExitCode != 0)
-        {
-            throw new InvalidOperationException("dotnet publish -r linux-x64 (ReadyToRun) failed");
-        }
-        return Path.Combine(output, "Tracker.Server.dll");
-    }
+    /// <summary>The server published with ReadyToRun, as any runtime-specific publish of it is; returns its Tracker.Server.dll.</summary>
+    public static string PublishReadyToRun() => ReadyToRun.Publish(Path.Combine("src", "Tracker.Server"), "server-readytorun", "Tracker.Server.dll");
 
     public static Process Start(string connectionString, string adminKey, out int port, string? dll = null, IDictionary<string, string>? settings = null)
     {
