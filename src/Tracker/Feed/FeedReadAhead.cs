@@ -38,7 +38,13 @@ public sealed class FeedReadAhead(TimeProvider time)
         var cancel = new CancellationTokenSource(Lifetime);
         var page = FetchAsync(store, filter, columns, token, cancel.Token);
         // Observed here, so that a page nobody takes fails quietly; the request that takes it sees the failure itself.
-        _ = page.ContinueWith(_ => cancel.Dispose(), TaskScheduler.Default);
+        _ = page.ContinueWith(
+            done =>
+            {
+                _ = done.Exception;
+                cancel.Dispose();
+            },
+            TaskScheduler.Default);
         _pages.TryAdd(Key(store, filter, columns, token), new Entry(page, now + Lifetime));
     }
 

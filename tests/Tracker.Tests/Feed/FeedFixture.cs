@@ -34,10 +34,14 @@ public sealed class FeedFixture : IAsyncLifetime
     /// <summary>The server's own table calls.</summary>
     public StorageCalls StorageCalls { get; } = new();
 
+    /// <summary>Storage failures on cue, for the server's own table calls (none unless a test starts them).</summary>
+    public StorageFaults StorageFaults { get; } = new();
+
     public async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
-        Server = await TestServer.StartAsync(Azurite.ConnectionString, AdminKey, services: s => s.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(StorageCalls));
+        Server = await TestServer.StartAsync(Azurite.ConnectionString, AdminKey, services: s => s.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(StorageCalls)
+            .AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(StorageFaults));
         Admin = Server.CreateClient(AdminKey);
         Tables = new TableServiceClient(Azurite.ConnectionString);
         var start = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);

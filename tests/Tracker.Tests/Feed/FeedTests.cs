@@ -2,9 +2,11 @@
 #pragma warning disable CS0618
 using System.Net.Http.Json;
 using Microsoft.OData.Edm;
+using Tracker.Feed;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Projects;
+using Tracker.Testing;
 using Tracker.Tests.Api;
 using Tracker.Updates;
 
@@ -107,6 +109,38 @@ public sealed class FeedTests(FeedFixture feed)
         var topped = await feed.ReadAllAsync(model, "Updates?$top=2500&$skip=1500");
         Assert.Equal(2500, topped.Rows.Count);
         Assert.Equal(4, await StorageQueriesAsync(4)); // rows 1,500 to 4,000 lie in storage pages 2 to 4
+    }
+
+    [Fact]
+    public async Task APageReadAheadThatFailedIsReadAgainByTheRequestThatNeedsIt()
+    {
+        // Storage fails right after the first feed page's five pages: the page read ahead for the next request fails
+        // in the background. Storage is back before the client follows the next link, which must still get its rows.
+        var queries = 0;
+        feed.StorageFaults.Fails = m => StorageFaults.Is(m, "GET", UpdateStore.Name + "()");
+        feed.StorageFaults.StartAfter(m => StorageFaults.Is(m, "GET", UpdateStore.Name + "()") && ++queries == 5);
+        string next;
+        try
+        {
+            using var first = await feed.Admin.GetAsync("/api/odata/Updates?$select=Id");
+            using var page = System.Text.Json.JsonDocument.Parse(await first.Content.ReadAsStringAsync());
+            Assert.Equal(FeedHandlers.PageSize, page.RootElement.GetProperty("value").GetArrayLength());
+            next = page.RootElement.GetProperty("@odata.nextLink").GetString()!;
+            for (var wait = 0; wait < 100 && feed.StorageFaults.Failed == 0; wait++)
+            {
+                await Task.Delay(50);
+            }
+            Assert.True(feed.StorageFaults.Failed > 0, "the read-ahead did not fail");
+        }
+        finally
+        {
+            feed.StorageFaults.End();
+        }
+        using var second = await feed.Admin.GetAsync(next);
+        Assert.Equal(System.Net.HttpStatusCode.OK, second.StatusCode);
+        using var rows = System.Text.Json.JsonDocument.Parse(await second.Content.ReadAsStringAsync());
+        var ids = rows.RootElement.GetProperty("value").EnumerateArray().Select(r => r.GetProperty("Id").GetString()).ToList();
+        Assert.Equal(FeedHandlers.PageSize, ids.Distinct().Count());
     }
 
     /// <summary>The server's queries of Updates so far, once <paramref name="expected"/> were seen or a moment passed (a read-ahead runs in the background).</summary>
