@@ -26,7 +26,7 @@ public sealed class DigestLogEntity : TableRow, IMailClaim
 /// The DigestLog table: PartitionKey the portfolio id, RowKey <c>{period}|{subscriptionId}</c>. A row is claimed
 /// (added) before a mail is sent and marked after, so a second run finds the claim and sends nothing.
 /// </summary>
-public sealed class DigestLogStore(TrackerTables tables) : TableStore<DigestLogEntity>(tables, Name)
+public sealed class DigestLogStore(TrackerTables tables) : TableStore<DigestLogEntity>(tables, Name), IMailClaimLog<DigestLogEntity>
 {
     public const string Name = "DigestLog";
 

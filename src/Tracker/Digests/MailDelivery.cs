@@ -64,6 +64,17 @@ public interface IMailClaim
     string? Error { get; set; }
 }
 
+/// <summary>The store of a kind of mail claim (DigestLog, UpdateRequests).</summary>
+public interface IMailClaimLog<in TClaim>
+    where TClaim : IMailClaim
+{
+    /// <summary>Writes the claim's outcome (sent, or failed for good).</summary>
+    Task MarkAsync(TClaim claim, CancellationToken ct);
+
+    /// <summary>Removes the claim, so that the mail is claimed and sent again.</summary>
+    Task ReleaseAsync(TClaim claim, CancellationToken ct);
+}
+
 /// <summary>The rules of a mail claim, the same for digests and update requests.</summary>
 public static class MailClaims
 {
@@ -72,23 +83,24 @@ public static class MailClaims
         existing.State == "sending" && now - existing.ClaimedAt >= timeout;
 
     /// <summary>
-    /// Writes a send's outcome on the claim: sent, or failed for good. False when the failure is transient: the claim is
-    /// then to be released, so that the next run tries again.
+    /// Records a send's outcome: the claim is marked sent, or failed for good; after a transient failure (still failing
+    /// after the retries) it is released, so that the next run tries again.
     /// </summary>
-    public static bool Settle(IMailClaim claim, MailFailure? failure, DateTimeOffset now)
+    public static Task SettleAsync<TClaim>(IMailClaimLog<TClaim> log, TClaim claim, MailFailure? failure, DateTimeOffset now)
+        where TClaim : IMailClaim
     {
         switch (failure)
         {
             case null:
                 claim.State = "sent";
                 claim.SentAt = now;
-                return true;
+                return log.MarkAsync(claim, CancellationToken.None);
             case { Permanent: true }:
                 claim.State = "failed";
                 claim.Error = failure.Error;
-                return true;
+                return log.MarkAsync(claim, CancellationToken.None);
             default:
-                return false;
+                return log.ReleaseAsync(claim, CancellationToken.None);
         }
     }
 }

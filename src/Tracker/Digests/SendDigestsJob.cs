@@ -105,15 +105,7 @@ public sealed partial class SendDigestsJob(
             }
             var outcome = await delivery.SendAsync(
                 () => DigestService.Message(digest.For(unsubscribe), mail.From, subscription.Email, unsubscribe, claim.MessageId), ct);
-            if (MailClaims.Settle(claim, outcome, time.GetUtcNow()))
-            {
-                await log.MarkAsync(claim, CancellationToken.None);
-            }
-            else
-            {
-                // Still failing after the retries: release the claim so the next run tries again.
-                await log.ReleaseAsync(claim, CancellationToken.None);
-            }
+            await MailClaims.SettleAsync(log, claim, outcome, time.GetUtcNow());
             if (outcome is null)
             {
                 sent++;

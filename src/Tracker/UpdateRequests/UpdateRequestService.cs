@@ -116,14 +116,7 @@ public sealed partial class UpdateRequestService(
             claim.CopiedOwner = cc is not null;
             var optOutUrl = Url(request, Routes.UpdateRequestsUnsubscribe, await tokens.OptOutAsync(portfolio.RowKey, owner, ct));
             var failure = await delivery.SendAsync(() => Message(portfolio, owner, cc, items, optOutUrl, claim.MessageId!), ct);
-            if (MailClaims.Settle(claim, failure, time.GetUtcNow()))
-            {
-                await log.MarkAsync(claim, CancellationToken.None);
-            }
-            else
-            {
-                await log.ReleaseAsync(claim, CancellationToken.None);
-            }
+            await MailClaims.SettleAsync(log, claim, failure, time.GetUtcNow());
             if (failure is null)
             {
                 sent++;

@@ -42,7 +42,7 @@ public sealed class UpdateRequestOptOutEntity : TableRow
 /// <c>optout|{owner}</c> for an opt-out, where owner is a hash of the lower-cased address (addresses may hold
 /// characters keys cannot).
 /// </summary>
-public sealed class UpdateRequestStore(TrackerTables tables) : TableStore<UpdateRequestEntity>(tables, Name)
+public sealed class UpdateRequestStore(TrackerTables tables) : TableStore<UpdateRequestEntity>(tables, Name), Digests.IMailClaimLog<UpdateRequestEntity>
 {
     public const string Name = "UpdateRequests";
 
