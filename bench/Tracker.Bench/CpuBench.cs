@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Azure;
 using Azure.Data.Tables;
-using Tracker.Projects;
+using Tracker.Portfolios;
 using Tracker.Testing;
-using Tracker.Updates;
 
 namespace Tracker.Bench;
 

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Tracker.Baselines;
 using Tracker.Metrics;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Bench;
 

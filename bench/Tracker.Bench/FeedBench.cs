@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Tracker.Testing;
-using Tracker.Updates;
+using Tracker.Portfolios;
 
 namespace Tracker.Bench;
 

@@ -7,9 +7,7 @@ using Microsoft.Extensions.Logging;
 using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
 using Tracker.Testing;
-using Tracker.Updates;
 
 namespace Tracker.Bench;
 

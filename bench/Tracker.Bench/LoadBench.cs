@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Tracker.Testing;
-using Tracker.Updates;
+using Tracker.Portfolios;
 
 namespace Tracker.Bench;
 

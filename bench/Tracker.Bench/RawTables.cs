@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using Tracker.Metrics;
-using Tracker.Projects;
-using Tracker.Updates;
+using Tracker.Portfolios;
 
 namespace Tracker.Bench;
 

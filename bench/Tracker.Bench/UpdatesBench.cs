@@ -3,9 +3,8 @@ using System.Net.Http.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using Tracker.Projects;
+using Tracker.Portfolios;
 using Tracker.Testing;
-using Tracker.Updates;
 
 namespace Tracker.Bench;
 

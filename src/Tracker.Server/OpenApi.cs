@@ -1,33 +1,13 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Tracker.Api;
 using Tracker.Security;
 
 namespace Tracker.Server;
 
-/// <summary>The request body an endpoint reads itself, for the OpenAPI document only.</summary>
-public sealed record RequestBodyMetadata(Type Type, string ContentType);
-
-/// <summary>A query parameter a route reads (type: string, integer, boolean or date; or the names of an enum).</summary>
-public sealed record QueryParameterMetadata(string Name, string Description, string Type = "string", Type? Enum = null);
-
-/// <summary>The route needs no API key (health, the unsubscribe link).</summary>
-public sealed record NoApiKeyMetadata;
-
-/// <summary>The route honours If-Match.</summary>
-public sealed record IfMatchMetadata;
-
-/// <summary>The route's success carries the resource's ETag.</summary>
-public sealed record ETagMetadata;
-
-/// <summary>The route's success says where metrics came from (Metrics-Source).</summary>
-public sealed record MetricsSourceMetadata;
-
-/// <summary>An example request body, from the README's calls.</summary>
-public sealed record ExampleMetadata(string Json);
-
 /// <summary>
-/// The OpenAPI document at /api/openapi.json, generated from the route declarations in ApiEndpoints (summary,
+/// The OpenAPI document at /api/openapi.json, generated from the route declarations of RouteTable (summary,
 /// results, parameters, headers, examples) and the rules every route shares (API key schemes, Idempotency-Key on
 /// POST, 429 and 503 with Retry-After, ProblemDetails for every error).
 /// </summary>
@@ -74,13 +54,14 @@ public static class OpenApi
             });
             options.AddOperationTransformer(async (operation, context, ct) =>
             {
-                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var route = context.Description.ActionDescriptor.EndpointMetadata.OfType<RouteSpec>().Single();
+                var doc = route.Doc!;
                 var document = context.Document!;
                 var path = "/" + context.Description.RelativePath;
                 var method = context.Description.HttpMethod ?? "GET";
                 operation.Description ??= operation.Summary + ".";
                 operation.Tags = new HashSet<OpenApiTagReference> { new(TagFor(path), document) };
-                operation.Security = metadata.OfType<NoApiKeyMetadata>().Any()
+                operation.Security = route.Role is null
                     ? []
                     :
                     [
@@ -89,7 +70,7 @@ public static class OpenApi
                     ];
 
                 operation.Parameters ??= [];
-                foreach (var query in metadata.OfType<QueryParameterMetadata>())
+                foreach (var query in doc.Queries)
                 {
                     operation.Parameters.Add(new OpenApiParameter { Name = query.Name, In = ParameterLocation.Query, Description = query.Description, Schema = Schema(query) });
                 }
@@ -98,21 +79,20 @@ public static class OpenApi
                     operation.Parameters.Add(Header("Idempotency-Key",
                         "Makes a retry safe: the same key and body replay the first answer (24 h) and write nothing more. 1-255 printable ASCII characters."));
                 }
-                if (metadata.OfType<IfMatchMetadata>().Any())
+                if (doc.IfMatch)
                 {
                     operation.Parameters.Add(Header("If-Match", "The ETag the resource had when read; when it changed since, nothing is written (412). * or absent: unconditional."));
                 }
 
-                var body = metadata.OfType<RequestBodyMetadata>().FirstOrDefault();
-                if (body is not null)
+                if (route.Body is { } body)
                 {
                     var schema = body.Type == typeof(string) ? new OpenApiSchema { Type = JsonSchemaType.String } : await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: ct);
                     var media = new OpenApiMediaType { Schema = schema };
-                    if (metadata.OfType<ExampleMetadata>().FirstOrDefault() is { } example)
+                    if (doc.Example is { } example)
                     {
-                        media.Example = JsonNode.Parse(example.Json);
+                        media.Example = JsonNode.Parse(example);
                     }
-                    operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { [body.ContentType] = media } };
+                    operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { [body.MediaTypes[0]] = media } };
                 }
 
                 operation.Responses ??= [];
@@ -136,11 +116,11 @@ public static class OpenApi
                     {
                         r.Headers["Location"] = ResponseHeader("The URL of what was created.");
                     }
-                    if (metadata.OfType<ETagMetadata>().Any() && status is "200" or "201")
+                    if (doc.ETag && status is "200" or "201")
                     {
                         r.Headers["ETag"] = ResponseHeader("The resource's version, for If-Match.");
                     }
-                    if (metadata.OfType<MetricsSourceMetadata>().Any())
+                    if (doc.MetricsSource)
                     {
                         r.Headers["Metrics-Source"] = ResponseHeader("snapshot (written by the daily job) or computed (no snapshot for that day).");
                     }
@@ -196,7 +176,7 @@ public static class OpenApi
         _ => "Service",
     };
 
-    private static OpenApiSchema Schema(QueryParameterMetadata query)
+    private static OpenApiSchema Schema(RouteQuery query)
     {
         if (query.Enum is { } type)
         {

@@ -20,7 +20,7 @@ public static class TrackerServer
             ApiResponse.Problem(Problems.Unexpected(), context.Request.Path.Value ?? "").ExecuteAsync(context)));
         app.MapOpenApi("/" + Routes.Prefix + "/" + Routes.OpenApi);
         app.MapGroup("/" + Routes.Prefix).MapTrackerApi();
-        app.MapFallback("{*path}", (HttpRequest r, ApiDispatcher api, UnmatchedRoutes h) => api.RunAsync(RouteTable.Fallback.Name, r, h.Answer)).ExcludeFromDescription();
+        app.MapFallback("{*path}", (HttpRequest r, ApiDispatcher api) => api.RunAsync(RouteTable.Fallback.Name, r)).ExcludeFromDescription();
         return app;
     }
 }

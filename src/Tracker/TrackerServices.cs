@@ -11,13 +11,12 @@ using Tracker.Digests;
 using Tracker.Feed;
 using Tracker.Health;
 using Tracker.Jobs;
+using Tracker.Mail;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
 using Tracker.Security;
 using Tracker.Storage;
 using Tracker.UpdateRequests;
-using Tracker.Updates;
 
 namespace Tracker;
 
@@ -30,12 +29,8 @@ public static class TrackerServices
         services.AddOptions<TrackerOptions>().BindConfiguration(TrackerOptions.Section).ValidateOnStart();
         services.AddOptions<BaselineOptions>().BindConfiguration(BaselineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).PostConfigure(SmtpOptions.TreatEmptyAsUnset)
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrackerOptions>, TrackerOptionsValidation>();
-        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidation>();
 
         // The hosting diagnostics log every request line, query string included, and ?code= carries an API key.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
@@ -80,10 +75,8 @@ public static class TrackerServices
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<ComputeMetricsJob>());
         services.AddSingleton<UnsubscribeTokens>();
         services.AddSingleton<DigestService>();
-        services.AddSingleton<SmtpMailSender>();
-        services.AddSingleton<FileOutboxSender>();
-        services.TryAddMailSender();
-        services.AddSingleton<MailDelivery>();
+        services.AddTrackerMail();
+        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidation>();
         services.AddSingleton<SendDigestsJob>();
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<SendDigestsJob>());
         services.AddTableStore<UpdateRequestStore>();
@@ -129,15 +122,6 @@ public static class TrackerServices
         services.AddSingleton<TStore>();
         services.AddSingleton<ITableStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IStorageResource>(sp => sp.GetRequiredService<TStore>());
-    }
-
-    /// <summary>The outbox-or-SMTP sender, unless a host registered its own IMailSender first.</summary>
-    private static void TryAddMailSender(this IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(IMailSender)))
-        {
-            services.AddSingleton<IMailSender, MailSender>();
-        }
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

@@ -26,6 +26,21 @@ public static class Query
     };
 
     /// <summary>
+    /// The <c>from</c> (inclusive) and <c>to</c> (exclusive) instants of a history query, dates read as days in
+    /// <paramref name="zone"/> (a date <c>to</c> includes its day); 400 when <c>to</c> is not after <c>from</c>.
+    /// </summary>
+    public static (DateTimeOffset? From, DateTimeOffset? To) Range(HttpRequest request, TimeZoneInfo zone)
+    {
+        var from = Instant(request, "from", zone, endOfDay: false);
+        var to = Instant(request, "to", zone, endOfDay: true);
+        if (from is not null && to is not null && from >= to)
+        {
+            throw Problems.Validation("to", "to must be after from.");
+        }
+        return (from, to);
+    }
+
+    /// <summary>
     /// An instant, from an ISO 8601 timestamp with offset, or a date read as a day in <paramref name="zone"/>:
     /// the start of that day, or with <paramref name="endOfDay"/> the start of the next one.
     /// </summary>

@@ -1,39 +1,32 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 
 namespace Tracker.Api;
 
 /// <summary>
-/// Every route template, once, without the <c>api/</c> prefix (the Functions host adds it from host.json's
-/// routePrefix, the server maps them under an <c>/api</c> group). Both hosts use these constants.
+/// The route templates that something else needs too — links in mails and answers, the feed, the catch-all — without
+/// the <c>api/</c> prefix (the Functions host adds it from host.json's routePrefix, the server maps the routes under
+/// an <c>/api</c> group). Every route itself is declared in the composition root's <c>RouteTable</c>.
 /// </summary>
 public static class Routes
 {
     public const string Prefix = "api";
     public const string Health = "health";
-    public const string Baselines = "baselines";
     public const string Portfolios = "portfolios";
     public const string Portfolio = "portfolios/{portfolioId}";
     public const string Projects = "portfolios/{portfolioId}/projects";
     public const string Project = "portfolios/{portfolioId}/projects/{projectId}";
     public const string Updates = "portfolios/{portfolioId}/projects/{projectId}/updates";
-    public const string ProjectsImport = "portfolios/{portfolioId}/projects:import";
-    public const string UpdatesImport = "portfolios/{portfolioId}/updates:import";
-    public const string PortfolioUpdates = "portfolios/{portfolioId}/updates";
     public const string Keys = "keys";
     public const string Key = "keys/{keyId}";
     public const string OpenApi = "openapi.json";
-    public const string PortfolioMetrics = "portfolios/{portfolioId}/metrics";
-    public const string MetricsHistory = "portfolios/{portfolioId}/metrics/history";
-    public const string ProjectMetrics = "portfolios/{portfolioId}/projects/{projectId}/metrics";
     public const string Jobs = "jobs";
     public const string RunJob = "jobs/{name}:run";
     public const string Subscriptions = "portfolios/{portfolioId}/subscriptions";
     public const string Subscription = "portfolios/{portfolioId}/subscriptions/{subscriptionId}";
     public const string Unsubscribe = "digests/unsubscribe";
-    public const string DigestPreview = "portfolios/{portfolioId}/digests:preview";
-    public const string UpdateRequestsPreview = "portfolios/{portfolioId}/update-requests:preview";
-    public const string UpdateRequestsSend = "portfolios/{portfolioId}/update-requests:send";
     public const string UpdateForm = "update-form";
     public const string UpdateRequestsUnsubscribe = "update-requests/unsubscribe";
     public const string Feed = "odata";
@@ -58,13 +51,28 @@ public static class Routes
 }
 
 /// <summary>
-/// One operation of the API and everything it demands, declared once: the name of its function in the Functions host,
-/// its verb and template, the role a key needs (null: no key), and the body it reads. A route whose template
-/// names <c>{portfolioId}</c> is scoped to that portfolio: a key limited to other portfolios gets 403. POST routes
-/// honour <c>Idempotency-Key</c>. <see cref="RequestPipeline"/> applies all of it before the handler runs.
+/// A route's handler, taken from the services when a request comes: <c>Handle&lt;ProjectHandlers&gt;(h =&gt; h.Get)</c>.
+/// </summary>
+public delegate Func<Call, Task<ApiResponse>> RouteHandler(IServiceProvider services);
+
+/// <summary>
+/// One operation of the API and everything about it, declared once (the composition root's <c>RouteTable</c>): the
+/// name of its function in the Functions host, its verb and template, the role a caller needs (null: no key), the body
+/// it reads, its handler, the handlers of other representations it serves by <c>Accept</c> (CSV), and its OpenAPI
+/// description. A route whose template names <c>{portfolioId}</c> is scoped to that portfolio: a key limited to other
+/// portfolios gets 403. POST routes honour <c>Idempotency-Key</c>. <see cref="RequestPipeline"/> applies all of it
+/// before the handler runs; the server maps the routes from it and the Functions classes are generated from it.
 /// </summary>
 public sealed record RouteSpec(string Name, string Method, string Template, Role? Role, RouteBody? Body = null)
 {
+    public RouteHandler? Handler { get; init; }
+
+    /// <summary>Other representations by media type: when the request's Accept names one, its handler answers instead.</summary>
+    public IReadOnlyList<(string MediaType, RouteHandler Handler)> Alternates { get; init; } = [];
+
+    /// <summary>How the OpenAPI document describes the route; null for the document's own route, which it does not list.</summary>
+    public RouteDoc? Doc { get; init; }
+
     /// <summary>The most bytes the route reads: its body's limit, else 1 MiB (an idempotent POST still reads its body).</summary>
     public long BodyLimit => Body?.Limit ?? RequestBody.JsonLimit;
 
@@ -74,6 +82,31 @@ public sealed record RouteSpec(string Name, string Method, string Template, Role
 
     /// <summary>Whether a POST to it honours Idempotency-Key: POST routes, and the catch-all (which answers 404/405 either way).</summary>
     public bool Idempotent => Method is "POST" or "*";
+
+    /// <summary>The route's handler on <typeparamref name="THandlers"/> (a service).</summary>
+    public RouteSpec Handle<THandlers>(Func<THandlers, Func<Call, Task<ApiResponse>>> handler) where THandlers : notnull =>
+        this with { Handler = services => handler(services.GetRequiredService<THandlers>()) };
+
+    /// <summary>Serves <paramref name="mediaType"/> too, from another handler, when the request's Accept names it.</summary>
+    public RouteSpec Serves<THandlers>(string mediaType, Func<THandlers, Func<Call, Task<ApiResponse>>> handler) where THandlers : notnull =>
+        this with { Alternates = [.. Alternates, (mediaType, services => handler(services.GetRequiredService<THandlers>()))] };
+
+    /// <summary>The route's OpenAPI description: its summary, and what <paramref name="more"/> adds (answers, parameters, headers).</summary>
+    public RouteSpec Describe(string summary, Func<RouteDoc, RouteDoc>? more = null) =>
+        this with { Doc = more is null ? new RouteDoc(summary) : more(new RouteDoc(summary)) };
+
+    /// <summary>The handler that answers this request: an alternate the Accept header names, else the route's own.</summary>
+    public Func<Call, Task<ApiResponse>> HandlerFor(HttpRequest request, IServiceProvider services)
+    {
+        foreach (var (mediaType, handler) in Alternates)
+        {
+            if (AcceptHeader.Names(request, mediaType))
+            {
+                return handler(services);
+            }
+        }
+        return (Handler ?? throw new InvalidOperationException($"Route {Name} declares no handler."))(services);
+    }
 }
 
 /// <summary>

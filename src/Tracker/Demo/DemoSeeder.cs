@@ -3,13 +3,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Common;
 using Tracker.Digests;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
 using Tracker.Storage;
 using Tracker.UpdateRequests;
-using Tracker.Updates;
 
 namespace Tracker.Demo;
 

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Metrics;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Digests;
 

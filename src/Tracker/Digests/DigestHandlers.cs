@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Portfolios;
 
 namespace Tracker.Digests;

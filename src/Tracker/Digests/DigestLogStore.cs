@@ -1,4 +1,5 @@
 using Azure;
+using Tracker.Mail;
 using Tracker.Storage;
 
 namespace Tracker.Digests;

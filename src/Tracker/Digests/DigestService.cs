@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
-using MimeKit;
 using Tracker.Api;
+using Tracker.Schedules;
+using Tracker.Mail;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
 
 namespace Tracker.Digests;
 
@@ -66,19 +66,11 @@ public sealed class DigestService(
     /// <summary>See <see cref="PublicBaseUrl"/>: the configured URL, Azure's host name, or the request's own.</summary>
     public string BaseUrl(HttpRequest? request) => publicBaseUrl.For(request);
 
-    public static MimeMessage Message(Digest digest, string from, string to, string unsubscribeUrl, string messageId)
-    {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(from));
-        message.To.Add(MailboxAddress.Parse(to));
-        message.Subject = digest.Content.Subject;
-        message.MessageId = messageId;
-        message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
-        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        var body = new BodyBuilder { TextBody = digest.Text, HtmlBody = digest.Html };
-        var chart = body.LinkedResources.Add("rates.png", digest.Chart, ContentType.Parse("image/png"));
-        chart.ContentId = Digest.ChartContentId;
-        message.Body = body.ToMessageBody();
-        return message;
-    }
+    /// <summary>The digest as a mail to one subscriber, with its one-click unsubscribe link and the chart inline.</summary>
+    public static OutgoingMail Mail(Digest digest, string to, string unsubscribeUrl, string messageId) =>
+        new(MailPurpose.Digest, to, digest.Content.Subject, messageId, digest.Text, digest.Html)
+        {
+            UnsubscribeUrl = unsubscribeUrl,
+            Images = [new MailImage(Digest.ChartContentId, "rates.png", "image/png", digest.Chart)],
+        };
 }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Jobs;
 using Tracker.Portfolios;
 
@@ -17,7 +19,7 @@ namespace Tracker.Digests;
 /// and the other recipients still get theirs.
 /// </summary>
 public sealed partial class SendDigestsJob(
-    PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, IMailSender mail, MailDelivery delivery, DigestLogStore log,
+    PortfolioStore portfolios, SubscriptionStore subscriptions, DigestService digests, MailDelivery delivery, DigestLogStore log,
     IOptions<MailOptions> mailOptions, TimeProvider time, ILogger<SendDigestsJob> logger) : IJob
 {
     public const string JobName = "SendDigests";
@@ -35,7 +37,7 @@ public sealed partial class SendDigestsJob(
     /// <summary>Every portfolio (each looks at its own subscriptions); none when no mail transport is configured.</summary>
     public async IAsyncEnumerable<PlannedWork> PlanAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        if (!mail.IsConfigured)
+        if (!delivery.IsConfigured)
         {
             LogNoMail();
             yield break;
@@ -50,7 +52,7 @@ public sealed partial class SendDigestsJob(
     public async Task<JobCounts> ProcessAsync(PortfolioWork work, CancellationToken ct)
     {
         var portfolio = await portfolios.FindAsync(work.PortfolioId, ct);
-        if (portfolio is null || !mail.IsConfigured)
+        if (portfolio is null || !delivery.IsConfigured)
         {
             return new JobCounts(1, 0, 0);
         }
@@ -58,7 +60,7 @@ public sealed partial class SendDigestsJob(
         return new JobCounts(1, 0, 0, sent, failed, resent);
     }
 
-    public static bool IsDue(SubscriptionEntity subscription, DigestPeriod period, DateTimeOffset now) =>
+    public static bool IsDue(SubscriptionEntity subscription, SendPeriod period, DateTimeOffset now) =>
         subscription.Active && period.SendAt >= subscription.CreatedAt && now - period.SendAt < MaxLateness;
 
     private async Task<(int Sent, int Failed, int Resent)> SendPortfolioAsync(PortfolioEntity portfolio, CancellationToken ct)
@@ -103,8 +105,7 @@ public sealed partial class SendDigestsJob(
             {
                 prepared[cadence] = digest = digests.Prepare(source, cadence); // metrics and chart once per cadence
             }
-            var outcome = await delivery.SendAsync(
-                () => DigestService.Message(digest.For(unsubscribe), mail.From, subscription.Email, unsubscribe, claim.MessageId), ct);
+            var outcome = await delivery.SendAsync(DigestService.Mail(digest.For(unsubscribe), subscription.Email, unsubscribe, claim.MessageId!), ct);
             await MailClaims.SettleAsync(log, claim, outcome, time.GetUtcNow());
             if (outcome is null)
             {

@@ -1,26 +1,11 @@
 using System.Globalization;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Storage;
 
 namespace Tracker.Digests;
-
-public enum Cadence
-{
-    Daily,
-    Weekly,
-}
-
-public enum Weekday
-{
-    Monday,
-    Tuesday,
-    Wednesday,
-    Thursday,
-    Friday,
-    Saturday,
-    Sunday,
-}
 
 /// <summary>A digest subscription on the wire: sendTime is local time in timeZone; weekday only for weekly.</summary>
 public sealed record Subscription(
@@ -44,16 +29,10 @@ public sealed record CreateSubscriptionRequest : IRequestBody
     public void Validate(Validation v, DateTimeOffset now) => v
         .Email("email", Email, required: true)
         .Require(Cadence is not null, "cadence", "cadence is required: daily or weekly.")
-        .Require(Cadence != Digests.Cadence.Weekly || Weekday is not null, "weekday", "weekday is required for a weekly digest (monday ... sunday).")
-        .Require(Cadence != Digests.Cadence.Daily || Weekday is null, "weekday", "weekday is only for weekly digests.")
+        .Require(Cadence != Schedules.Cadence.Weekly || Weekday is not null, "weekday", "weekday is required for a weekly digest (monday ... sunday).")
+        .Require(Cadence != Schedules.Cadence.Daily || Weekday is null, "weekday", "weekday is only for weekly digests.")
         .Require(SendTime is null || SendTimes.TryParse(SendTime) is not null, "sendTime", "sendTime must be a local time HH:mm, such as 08:00.")
         .TimeZone("timeZone", TimeZone);
-}
-
-public static class SendTimes
-{
-    public static TimeOnly? TryParse(string text) =>
-        TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
 }
 
 /// <summary>The stored row: PartitionKey the portfolio id, RowKey the subscription id.</summary>
@@ -76,6 +55,6 @@ public sealed class SubscriptionEntity : TableRow
     public DateTimeOffset? UnsubscribedAt { get; set; }
 
     public Subscription ToApi() => new(
-        RowKey, PartitionKey, Email, TrackerJson.Parse<Cadence>(Cadence) ?? Digests.Cadence.Weekly, TrackerJson.Parse<Weekday>(Weekday),
+        RowKey, PartitionKey, Email, TrackerJson.Parse<Cadence>(Cadence) ?? Schedules.Cadence.Weekly, TrackerJson.Parse<Weekday>(Weekday),
         SendTime, TimeZone, Active, CreatedAt);
 }

@@ -1,6 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Storage;
 
 namespace Tracker.Digests;

@@ -1,6 +1,8 @@
 using System.Text;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Storage;
 
 namespace Tracker.Digests;

@@ -7,8 +7,6 @@ using Microsoft.OData.Edm;
 using Tracker.Baselines;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
-using Tracker.Updates;
 using K = Microsoft.OData.Edm.EdmPrimitiveTypeKind;
 
 namespace Tracker.Feed;

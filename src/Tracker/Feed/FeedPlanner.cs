@@ -6,9 +6,7 @@ using Microsoft.OData.Edm;
 using Tracker.Api;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
 using Tracker.Storage;
-using Tracker.Updates;
 
 namespace Tracker.Feed;
 

@@ -1,6 +1,5 @@
 using Tracker.Common;
-using Tracker.Projects;
-using Tracker.Updates;
+using Tracker.Portfolios;
 
 namespace Tracker.Metrics;
 

@@ -1,6 +1,6 @@
 using Tracker.Baselines;
 using Tracker.Common;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Metrics;
 

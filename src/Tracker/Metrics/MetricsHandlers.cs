@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
 using Tracker.Portfolios;
-using Tracker.Projects;
 
 namespace Tracker.Metrics;
 

@@ -1,5 +1,5 @@
 using Tracker.Common;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Metrics;
 

@@ -1,5 +1,5 @@
 using Tracker.Baselines;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Metrics;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Tracker.Common;
-using Tracker.Projects;
+using Tracker.Portfolios;
 using Tracker.Storage;
 
 namespace Tracker.Metrics;
@@ -103,12 +103,12 @@ public sealed class ProjectSnapshotEntity : TableRow
     public ProjectMetrics ToMetrics() => new(
         RowKey, DateOnly.FromDateTime(Date.UtcDateTime), Active,
         TrackerJson.Parse<ProjectStatus>(Status) ?? ProjectStatus.Active,
-        TrackerJson.Parse<Projects.Priority>(Priority) ?? Projects.Priority.Medium,
-        TrackerJson.Parse<Projects.Category>(Category) ?? Projects.Category.Cloud,
+        TrackerJson.Parse<Portfolios.Priority>(Priority) ?? Portfolios.Priority.Medium,
+        TrackerJson.Parse<Portfolios.Category>(Category) ?? Portfolios.Category.Cloud,
         Budget, Spend, PercentComplete, PlannedPercent, ScheduleVariance, Velocity, PreviousVelocity, Accelerating,
         ForecastCompletion is { } f ? DateOnly.FromDateTime(f.UtcDateTime) : null,
         SlipDays, CostPerformance, PriorityRaised, InvestmentIncreased, DaysSinceUpdate,
-        TrackerJson.Parse<Projects.Rag>(Rag) ?? Projects.Rag.Green, AttentionScore);
+        TrackerJson.Parse<Portfolios.Rag>(Rag) ?? Portfolios.Rag.Green, AttentionScore);
 }
 
 /// <summary>
@@ -157,7 +157,7 @@ public static class PortfolioSnapshotEntity
             e.GetDouble(d.Column + "Value"), e.GetDouble(d.Column + "Baseline") ?? 0, e.GetDouble(d.Column + "GapPoints"),
             TrackerJson.Parse<Standing>(e.GetString(d.Column + "Standing")) ?? Standing.NoData)));
         var byStatus = Enum.GetValues<ProjectStatus>().Select(s => TrackerJson.Name(s)).ToDictionary(s => s, s => e.GetInt32("ByStatus" + Column(s)) ?? 0);
-        var byRag = Enum.GetValues<Projects.Rag>().Select(r => TrackerJson.Name(r)).ToDictionary(r => r, r => e.GetInt32("ByRag" + Column(r)) ?? 0);
+        var byRag = Enum.GetValues<Portfolios.Rag>().Select(r => TrackerJson.Name(r)).ToDictionary(r => r, r => e.GetInt32("ByRag" + Column(r)) ?? 0);
         return new PortfolioMetrics(
             e.PartitionKey, PortfolioSnapshotStore.DayOf(e.RowKey), e.GetInt32("ActiveProjects") ?? 0, rates,
             new PortfolioCounts(byStatus, byRag, e.GetInt32("Stale") ?? 0, e.GetInt32("Slipping") ?? 0),

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Portfolios;
 

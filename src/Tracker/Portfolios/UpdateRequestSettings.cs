@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Digests;
+using Tracker.Schedules;
 
 namespace Tracker.Portfolios;
 
@@ -45,12 +45,12 @@ public sealed record UpdateRequestSettings
     /// The current period: it starts at the latest send moment at or before now — sendTime on the weekday, or on every
     /// everyDays-th day counted from 1 January 0001 (so periods do not move when the settings are saved again).
     /// </summary>
-    public DigestPeriod Period(TimeZoneInfo zone, DateTimeOffset now)
+    public SendPeriod Period(TimeZoneInfo zone, DateTimeOffset now)
     {
         var time = SendTimes.TryParse(SendTime ?? "") ?? new TimeOnly(9, 0);
         return Cadence == RequestCadence.EveryDays
-            ? DigestPeriod.Latest(zone, time, day => day.DayNumber % PeriodDays == 0, now)
-            : DigestPeriod.Latest(zone, time, day => DigestPeriod.ToWeekday(day.DayOfWeek) == (Weekday ?? Digests.Weekday.Monday), now);
+            ? SendPeriod.Latest(zone, time, SendPeriod.EveryDays(PeriodDays), now)
+            : SendPeriod.Latest(zone, time, SendPeriod.Weekly(Weekday ?? Schedules.Weekday.Monday), now);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, TrackerJson.Options);

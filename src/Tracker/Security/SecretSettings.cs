@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Tracker.Common;
 using Tracker.Digests;
+using Tracker.Mail;
+using Tracker.Schedules;
 
 namespace Tracker.Security;
 

@@ -111,9 +111,7 @@ public static class CsvFiles
     }
 
     /// <summary>Whether the client asked for CSV (Accept: text/csv).</summary>
-    public static bool Wanted(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParseList([.. request.Headers.Accept.OfType<string>()], out var accepted)
-        && accepted.Any(a => a.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase));
+    public static bool Wanted(HttpRequest request) => AcceptHeader.Names(request, MediaType);
 
     public static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Spreadsheets;
 

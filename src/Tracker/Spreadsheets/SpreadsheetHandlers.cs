@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Portfolios;
-using Tracker.Projects;
-using Tracker.Updates;
 
 namespace Tracker.Spreadsheets;
 
@@ -145,7 +143,7 @@ public sealed class SpreadsheetHandlers(PortfolioStore portfolios, ProjectStore 
                 "This export answers text/csv only: ask with Accept: text/csv. JSON history is per project (.../projects/{projectId}/updates) or in the OData feed's Updates set.");
         }
         var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
-        var (from, to) = Range(call.Request, portfolio);
+        var (from, to) = Query.Range(call.Request, portfolio.Zone);
         var rows = new List<IReadOnlyList<string?>>();
         foreach (var project in await projects.AllAsync(portfolioId, call.Aborted))
         {
@@ -154,29 +152,30 @@ public sealed class SpreadsheetHandlers(PortfolioStore portfolios, ProjectStore 
         return CsvFiles.Write($"{portfolioId}-updates.csv", UpdateSheet.Columns, rows);
     }
 
-    /// <summary>The projects list as CSV (filters apply; all pages at once).</summary>
-    public async Task<ApiResponse> ProjectsCsvAsync(string portfolioId, ProjectStatus? status, Category? category, Priority? priority, CancellationToken ct)
+    /// <summary>The projects list as CSV (Accept: text/csv on the list route): the list's filters apply, all pages at once.</summary>
+    public async Task<ApiResponse> ExportProjects(Call call)
     {
-        var all = await projects.AllAsync(portfolioId, ct);
+        var portfolioId = call.Route("portfolioId");
+        var status = Query.Enum<ProjectStatus>(call.Request, "status");
+        var category = Query.Enum<Category>(call.Request, "category");
+        var priority = Query.Enum<Priority>(call.Request, "priority");
+        await portfolios.GetAsync(portfolioId, call.Aborted);
+        var all = await projects.AllAsync(portfolioId, call.Aborted);
         var rows = all.Where(p => (status is null || p.Status == TrackerJson.Name(status.Value)) && (category is null || p.Category == TrackerJson.Name(category.Value))
             && (priority is null || p.Priority == TrackerJson.Name(priority.Value))).Select(ProjectSheet.Row);
         return CsvFiles.Write($"{portfolioId}-projects.csv", ProjectSheet.Columns, rows);
     }
 
-    /// <summary>A project's history in [from, to) as CSV, newest first.</summary>
-    public async Task<ApiResponse> UpdatesCsvAsync(string portfolioId, string projectId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
-        CsvFiles.Write($"{portfolioId}-{projectId}-updates.csv", UpdateSheet.Columns,
-            (await updates.AllAsync(portfolioId, projectId, from, to, ct)).Select(UpdateSheet.Row));
-
-    public static (DateTimeOffset? From, DateTimeOffset? To) Range(HttpRequest request, PortfolioEntity portfolio)
+    /// <summary>A project's history in [from, to) as CSV, newest first (Accept: text/csv on the history route).</summary>
+    public async Task<ApiResponse> ExportProjectUpdates(Call call)
     {
-        var from = Query.Instant(request, "from", portfolio.Zone, endOfDay: false);
-        var to = Query.Instant(request, "to", portfolio.Zone, endOfDay: true);
-        if (from is not null && to is not null && from >= to)
-        {
-            throw Problems.Validation("to", "to must be after from.");
-        }
-        return (from, to);
+        var portfolioId = call.Route("portfolioId");
+        var projectId = call.Route("projectId");
+        var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
+        var (from, to) = Query.Range(call.Request, portfolio.Zone);
+        await projects.GetAsync(portfolioId, projectId, call.Aborted);
+        return CsvFiles.Write($"{portfolioId}-{projectId}-updates.csv", UpdateSheet.Columns,
+            (await updates.AllAsync(portfolioId, projectId, from, to, call.Aborted)).Select(UpdateSheet.Row));
     }
 
     private static void ThrowIfAnyError(ImportReport report)

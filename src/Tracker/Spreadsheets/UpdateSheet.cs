@@ -1,7 +1,6 @@
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Projects;
-using Tracker.Updates;
+using Tracker.Portfolios;
 
 namespace Tracker.Spreadsheets;
 

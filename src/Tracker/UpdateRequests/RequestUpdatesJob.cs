@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Tracker.Digests;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Jobs;
 using Tracker.Portfolios;
 
@@ -9,7 +11,7 @@ namespace Tracker.UpdateRequests;
 /// RequestUpdates: every hour, one queue message per portfolio with update requests enabled; each sends that
 /// portfolio's requests of the current period once its send time has come (within 12 hours), once per owner and period.
 /// </summary>
-public sealed class RequestUpdatesJob(PortfolioStore portfolios, UpdateRequestService requests, IMailSender mail) : IJob
+public sealed class RequestUpdatesJob(PortfolioStore portfolios, UpdateRequestService requests, MailDelivery mail) : IJob
 {
     public const string JobName = "RequestUpdates";
     public const string QueueName = "request-updates";

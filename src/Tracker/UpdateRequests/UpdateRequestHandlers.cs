@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Digests;
 using Tracker.Portfolios;
-using Tracker.Projects;
-using Tracker.Updates;
 
 namespace Tracker.UpdateRequests;
 
@@ -19,7 +19,7 @@ public sealed record UpdateFormFields(string? PercentComplete, string? Spend, st
 /// </summary>
 public sealed class UpdateRequestHandlers(
     PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, UpdateRequestService service, UpdateRequestTokens tokens,
-    UpdateRequestStore log, IMailSender mail, Ids ids, TimeProvider time)
+    UpdateRequestStore log, MailDelivery mail, Ids ids, TimeProvider time)
 {
     /// <summary>How long a loaded form may be submitted: its id (made when the form was served) must be younger.</summary>
     public static readonly TimeSpan FormValidity = TimeSpan.FromDays(1);

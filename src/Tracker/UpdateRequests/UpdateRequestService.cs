@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Digests;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
-using Tracker.Updates;
 
 namespace Tracker.UpdateRequests;
 
@@ -33,7 +32,7 @@ public sealed record UpdateRequestOutcome(string PortfolioId, string Period, int
 /// portfolio owner is copied when a project of the mail was already in the owner's request of the previous period.
 /// </summary>
 public sealed partial class UpdateRequestService(
-    ProjectStore projects, UpdateStore updates, UpdateRequestStore log, UpdateRequestTokens tokens, MailDelivery delivery, IMailSender mail,
+    ProjectStore projects, UpdateStore updates, UpdateRequestStore log, UpdateRequestTokens tokens, MailDelivery delivery,
     PublicBaseUrl publicBaseUrl, IOptions<MetricsOptions> metrics, IOptions<MailOptions> mailOptions, TimeProvider time,
     ILogger<UpdateRequestService> logger)
 {
@@ -80,7 +79,7 @@ public sealed partial class UpdateRequestService(
         var settings = SettingsOf(portfolio);
         var now = time.GetUtcNow();
         var period = settings.Period(portfolio.Zone, now);
-        if (!mail.IsConfigured || !anyTime && (!settings.Enabled || now - period.SendAt >= MaxLateness))
+        if (!delivery.IsConfigured || !anyTime && (!settings.Enabled || now - period.SendAt >= MaxLateness))
         {
             return new UpdateRequestOutcome(portfolio.RowKey, period.Key, 0, 0, 0, 0);
         }
@@ -115,7 +114,7 @@ public sealed partial class UpdateRequestService(
             var cc = await CcAsync(portfolio, settings, period, owner, items, ct);
             claim.CopiedOwner = cc is not null;
             var optOutUrl = Url(request, Routes.UpdateRequestsUnsubscribe, await tokens.OptOutAsync(portfolio.RowKey, owner, ct));
-            var failure = await delivery.SendAsync(() => Message(portfolio, owner, cc, items, optOutUrl, claim.MessageId!), ct);
+            var failure = await delivery.SendAsync(Mail(portfolio, owner, cc, items, optOutUrl, claim.MessageId!), ct);
             await MailClaims.SettleAsync(log, claim, failure, time.GetUtcNow());
             if (failure is null)
             {
@@ -156,7 +155,7 @@ public sealed partial class UpdateRequestService(
 
     /// <summary>The portfolio owner, when a project of this request was in the owner's request of the previous period too.</summary>
     private async Task<string?> CcAsync(
-        PortfolioEntity portfolio, UpdateRequestSettings settings, DigestPeriod period, string owner, IReadOnlyList<RequestedProject> items, CancellationToken ct)
+        PortfolioEntity portfolio, UpdateRequestSettings settings, SendPeriod period, string owner, IReadOnlyList<RequestedProject> items, CancellationToken ct)
     {
         if (portfolio.Owner is not { Length: > 0 } pmo || string.Equals(pmo, owner, StringComparison.OrdinalIgnoreCase))
         {
@@ -182,26 +181,15 @@ public sealed partial class UpdateRequestService(
         ? $"Progress update requested: {items[0].Name} ({portfolio.Name})"
         : $"Progress update requested: {items.Count} projects in {portfolio.Name}";
 
-    private MimeMessage Message(PortfolioEntity portfolio, string owner, string? cc, IReadOnlyList<RequestedProject> items, string optOutUrl, string messageId)
+    private static OutgoingMail Mail(PortfolioEntity portfolio, string owner, string? cc, IReadOnlyList<RequestedProject> items, string optOutUrl, string messageId)
     {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(mail.From));
-        message.To.Add(MailboxAddress.Parse(owner));
-        if (cc is not null)
-        {
-            message.Cc.Add(MailboxAddress.Parse(cc));
-        }
-        message.Subject = Subject(portfolio, items);
-        message.MessageId = messageId;
-        message.Headers.Add("List-Unsubscribe", $"<{optOutUrl}>");
-        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         var parameters = new Dictionary<string, object?> { ["Portfolio"] = portfolio, ["Requested"] = items, ["OptOutUrl"] = optOutUrl, ["Copied"] = cc is not null };
-        message.Body = new BodyBuilder
+        var html = HtmlTemplates.Render<Templates.RequestMail>(parameters);
+        return new OutgoingMail(MailPurpose.UpdateRequest, owner, Subject(portfolio, items), messageId, Text(portfolio, items, optOutUrl), html)
         {
-            HtmlBody = HtmlTemplates.Render<Templates.RequestMail>(parameters),
-            TextBody = Text(portfolio, items, optOutUrl),
-        }.ToMessageBody();
-        return message;
+            Cc = cc,
+            UnsubscribeUrl = optOutUrl,
+        };
     }
 
     private static string Text(PortfolioEntity portfolio, IReadOnlyList<RequestedProject> items, string optOutUrl)

@@ -6,7 +6,7 @@ using Tracker.Storage;
 namespace Tracker.UpdateRequests;
 
 /// <summary>One request mail to one owner in one period: claimed before sending, marked after (the DigestLog pattern).</summary>
-public sealed class UpdateRequestEntity : TableRow, Digests.IMailClaim
+public sealed class UpdateRequestEntity : TableRow, Mail.IMailClaim
 {
     public string Email { get; set; } = "";
 
@@ -42,7 +42,7 @@ public sealed class UpdateRequestOptOutEntity : TableRow
 /// <c>optout|{owner}</c> for an opt-out, where owner is a hash of the lower-cased address (addresses may hold
 /// characters keys cannot).
 /// </summary>
-public sealed class UpdateRequestStore(TrackerTables tables) : TableStore<UpdateRequestEntity>(tables, Name), Digests.IMailClaimLog<UpdateRequestEntity>
+public sealed class UpdateRequestStore(TrackerTables tables) : TableStore<UpdateRequestEntity>(tables, Name), Mail.IMailClaimLog<UpdateRequestEntity>
 {
     public const string Name = "UpdateRequests";
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Tracker.Common;
+using Tracker.Mail;
+using Tracker.Schedules;
 using Tracker.Storage;
 
 namespace Tracker.UpdateRequests;

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using Tracker.Baselines;
 using Tracker.Digests;
 using Tracker.Metrics;
-using Tracker.Projects;
+using Tracker.Portfolios;
+using Tracker.Schedules;
 using static Tracker.Tests.Unit.MetricsEngineTests;
 
 namespace Tracker.Tests.Digests;

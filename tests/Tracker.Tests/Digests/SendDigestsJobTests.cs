@@ -3,10 +3,11 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using Tracker.Digests;
+using MimeKit;
 using Tracker.Jobs;
-using Tracker.Projects;
+using Tracker.Mail;
+using Tracker.Portfolios;
 using Tracker.Testing;
 using Tracker.Tests.Jobs;
 using static Tracker.Tests.Unit.MetricsEngineTests;
@@ -151,9 +152,9 @@ public sealed class SendDigestsJobTests
     {
         var crash = new CrashAfterFirstSend();
         // One attempt per message: the crash ends the run's only attempt (its message goes to the poison queue).
-        await using var world = await StartAsync(MondayMorning, services => services.AddSingleton<IMailSender>(sp =>
+        await using var world = await StartAsync(MondayMorning, services => services.AddSingleton<IMailTransport>(sp =>
         {
-            crash.Inner = new SmtpMailSender(sp.GetRequiredService<IOptions<SmtpOptions>>());
+            crash.Inner = new SmtpTransport(sp.GetRequiredService<IOptions<SmtpOptions>>());
             return crash;
         }), maxDequeueCount: 1);
         await SubscribeAsync(world, "monday@example.com", "weekly", "monday", "08:00");
@@ -311,19 +312,17 @@ public sealed class SendDigestsJobTests
     }
 
     /// <summary>Sends through the real SMTP server, then dies once, as a process would right after sending.</summary>
-    private sealed class CrashAfterFirstSend : IMailSender
+    private sealed class CrashAfterFirstSend : IMailTransport
     {
         private int _sends;
 
-        public IMailSender Inner { get; set; } = null!;
+        public IMailTransport Inner { get; set; } = null!;
 
         public bool IsConfigured => Inner.IsConfigured;
 
-        public string From => Inner.From;
-
-        public async Task SendAsync(MimeMessage message, CancellationToken ct)
+        public async Task SendAsync(OutgoingMail message, string from, CancellationToken ct)
         {
-            await Inner.SendAsync(message, ct);
+            await Inner.SendAsync(message, from, ct);
             if (Interlocked.Increment(ref _sends) == 1)
             {
                 throw new InvalidOperationException("Simulated crash after the message was handed to the SMTP server.");

@@ -8,7 +8,6 @@ using Microsoft.OData.Edm.Csdl;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Testing;
-using Tracker.Updates;
 
 namespace Tracker.Tests.Feed;
 

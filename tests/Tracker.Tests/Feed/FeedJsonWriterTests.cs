@@ -10,9 +10,7 @@ using Tracker.Baselines;
 using Tracker.Feed;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
 using Tracker.Storage;
-using Tracker.Updates;
 
 namespace Tracker.Tests.Feed;
 

@@ -5,10 +5,8 @@ using Microsoft.OData.Edm;
 using Tracker.Feed;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
 using Tracker.Testing;
 using Tracker.Tests.Api;
-using Tracker.Updates;
 
 namespace Tracker.Tests.Feed;
 

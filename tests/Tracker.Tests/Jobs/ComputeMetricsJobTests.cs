@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using FsCheck.Fluent;
 using Tracker.Jobs;
 using Tracker.Metrics;
-using Tracker.Projects;
+using Tracker.Portfolios;
 using Tracker.Testing;
 using Tracker.Tests.Unit;
 using static Tracker.Tests.Unit.MetricsEngineTests;

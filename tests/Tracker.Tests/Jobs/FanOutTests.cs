@@ -4,7 +4,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Tracker.Jobs;
 using Tracker.Metrics;
-using Tracker.Projects;
+using Tracker.Portfolios;
 using Tracker.Testing;
 using static Tracker.Tests.Unit.MetricsEngineTests;
 

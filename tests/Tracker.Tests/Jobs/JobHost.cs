@@ -6,8 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-using Tracker.Projects;
-using Tracker.Updates;
 
 namespace Tracker.Tests.Jobs;
 

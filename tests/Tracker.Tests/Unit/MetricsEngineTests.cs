@@ -1,6 +1,6 @@
 using Tracker.Baselines;
 using Tracker.Metrics;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Tests.Unit;
 

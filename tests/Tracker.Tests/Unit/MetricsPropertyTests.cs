@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Tracker.Baselines;
 using Tracker.Metrics;
-using Tracker.Projects;
+using Tracker.Portfolios;
 
 namespace Tracker.Tests.Unit;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Tracker.Digests;
+using Tracker.Mail;
 using Tracker.Security;
 using Tracker.Testing;
 

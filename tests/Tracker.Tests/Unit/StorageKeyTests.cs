@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Projects;
-using Tracker.Updates;
+using Tracker.Portfolios;
 
 namespace Tracker.Tests.Unit;
 

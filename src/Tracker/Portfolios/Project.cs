@@ -1,6 +1,6 @@
 using Tracker.Api;
 
-namespace Tracker.Projects;
+namespace Tracker.Portfolios;
 
 /// <summary>A project on the wire: its descriptive fields and its current measured state.</summary>
 public sealed record Project(

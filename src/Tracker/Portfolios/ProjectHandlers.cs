@@ -2,12 +2,11 @@ using Microsoft.AspNetCore.Http;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Portfolios;
-using Tracker.Updates;
 
-namespace Tracker.Projects;
+namespace Tracker.Portfolios;
 
 public sealed class ProjectHandlers(
-    PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time, Spreadsheets.SpreadsheetHandlers sheets)
+    PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time)
 {
     /// <summary>Descriptive fields; the measured ones (status, priority, budget, spend, percent, rag) change through updates.</summary>
     public static readonly string[] Patchable =
@@ -30,11 +29,6 @@ public sealed class ProjectHandlers(
         var status = Query.Enum<ProjectStatus>(call.Request, "status");
         var category = Query.Enum<Category>(call.Request, "category");
         var priority = Query.Enum<Priority>(call.Request, "priority");
-        if (Spreadsheets.CsvFiles.Wanted(call.Request))
-        {
-            await portfolios.GetAsync(portfolioId, call.Aborted);
-            return await sheets.ProjectsCsvAsync(portfolioId, status, category, priority, call.Aborted);
-        }
         var fingerprint = Paging.Fingerprint("projects", portfolioId, status, category, priority);
         var paging = await call.PagingAsync(fingerprint);
         await portfolios.GetAsync(portfolioId, call.Aborted);

@@ -2,7 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Tracker.Storage;
 
-namespace Tracker.Updates;
+namespace Tracker.Portfolios;
 
 /// <summary>
 /// The Updates table: the append-only history of each project. PartitionKey is <c>{portfolioId}|{projectId}</c> (the

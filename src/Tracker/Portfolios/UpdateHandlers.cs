@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
 using Tracker.Portfolios;
-using Tracker.Projects;
 
-namespace Tracker.Updates;
+namespace Tracker.Portfolios;
 
-public sealed class UpdateHandlers(ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Spreadsheets.SpreadsheetHandlers sheets)
+public sealed class UpdateHandlers(ProgressRecorder recorder, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates)
 {
     public async Task<ApiResponse> Post(Call call)
     {
@@ -22,12 +21,7 @@ public sealed class UpdateHandlers(ProgressRecorder recorder, PortfolioStore por
         var portfolioId = call.Route("portfolioId");
         var projectId = call.Route("projectId");
         var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
-        var (from, to) = Spreadsheets.SpreadsheetHandlers.Range(call.Request, portfolio);
-        if (Spreadsheets.CsvFiles.Wanted(call.Request))
-        {
-            await projects.GetAsync(portfolioId, projectId, call.Aborted);
-            return await sheets.UpdatesCsvAsync(portfolioId, projectId, from, to, call.Aborted);
-        }
+        var (from, to) = Query.Range(call.Request, portfolio.Zone);
         var fingerprint = Paging.Fingerprint("updates", portfolioId, projectId, from, to);
         var paging = await call.PagingAsync(fingerprint);
         await projects.GetAsync(portfolioId, projectId, call.Aborted);

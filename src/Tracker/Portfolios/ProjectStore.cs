@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using Tracker.Common;
 using Tracker.Storage;
 
-namespace Tracker.Projects;
+namespace Tracker.Portfolios;
 
 /// <summary>The Projects table: partitioned by portfolio; reads are point reads or a scan of one portfolio's partition.</summary>
 public sealed class ProjectStore(TrackerTables tables) : FeedSourceStore<ProjectEntity>(tables, Name)

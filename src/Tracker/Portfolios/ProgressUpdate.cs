@@ -1,10 +1,10 @@
 using System.Globalization;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Projects;
+using Tracker.Portfolios;
 using Tracker.Storage;
 
-namespace Tracker.Updates;
+namespace Tracker.Portfolios;
 
 /// <summary>A progress update on the wire. Only the fields the update set are non-null.</summary>
 public sealed record ProgressUpdate(
@@ -91,6 +91,6 @@ public sealed class UpdateEntity : TableRow
     public ProgressUpdate ToApi() => new(
         Id, ProjectId, ReportedAt,
         (decimal?)PercentComplete, (decimal?)Spend, (decimal?)Budget,
-        TrackerJson.Parse<Projects.Priority>(Priority), TrackerJson.Parse<ProjectStatus>(Status), TrackerJson.Parse<Projects.Rag>(Rag),
+        TrackerJson.Parse<Portfolios.Priority>(Priority), TrackerJson.Parse<ProjectStatus>(Status), TrackerJson.Parse<Portfolios.Rag>(Rag),
         Note, ReportedBy, RecordedAt);
 }

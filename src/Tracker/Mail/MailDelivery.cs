@@ -1,49 +1,46 @@
-using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
-namespace Tracker.Digests;
+namespace Tracker.Mail;
 
 /// <summary>Why a mail was not sent: for good (a bad address, a 5xx) or for now (the relay unreachable after the retries).</summary>
 public sealed record MailFailure(bool Permanent, string Error);
 
 /// <summary>
-/// Sends one mail with the retries every mail of the tracker gets: transient SMTP and network failures are retried
-/// three times with back-off (Mail:RetryDelay, doubled), a 5xx or an unparsable address fails at once.
+/// Sends one mail from its purpose's sender address, with the retries every mail of the tracker gets: a failure the
+/// transport calls transient is retried three times with back-off (Mail:RetryDelay, doubled); a permanent one fails at once.
 /// </summary>
-public sealed class MailDelivery(IMailSender mail, IOptions<MailOptions> options, TimeProvider time)
+public sealed class MailDelivery(IMailTransport transport, IOptions<MailOptions> options, IOptions<SmtpOptions> smtp, TimeProvider time)
 {
-    /// <returns>null when sent.</returns>
-    public async Task<MailFailure?> SendAsync(Func<MimeMessage> build, CancellationToken ct)
+    /// <summary>Whether any transport is set (Smtp:Host or Mail:OutboxPath): without one, nothing is sent or claimed.</summary>
+    public bool IsConfigured => transport.IsConfigured;
+
+    /// <summary>The sender address of a purpose.</summary>
+    public string From(MailPurpose purpose) => purpose switch
     {
-        MimeMessage message;
-        try
-        {
-            message = build();
-        }
-        catch (ParseException e)
-        {
-            return new MailFailure(true, "Invalid address: " + e.Message);
-        }
+        MailPurpose.Digest => options.Value.DigestsFrom ?? smtp.Value.From ?? MailOptions.DefaultDigestsFrom,
+        _ => options.Value.UpdateRequestsFrom ?? MailOptions.DefaultUpdateRequestsFrom,
+    };
+
+    /// <returns>null when sent.</returns>
+    public async Task<MailFailure?> SendAsync(OutgoingMail mail, CancellationToken ct)
+    {
         var delay = options.Value.RetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await mail.SendAsync(message, ct);
+                await transport.SendAsync(mail, From(mail.Purpose), ct);
                 return null;
             }
-            catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
+            catch (MailTransportException e) when (e.Permanent)
             {
-                return new MailFailure(true, $"SMTP {(int)e.StatusCode}: {e.Message}");
+                return new MailFailure(true, e.Message);
             }
-            catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or SocketException or IOException or TimeoutException)
+            catch (MailTransportException e)
             {
                 if (attempt == 3)
                 {
-                    return new MailFailure(false, e.GetType().Name + ": " + e.Message);
+                    return new MailFailure(false, e.Message);
                 }
                 await Task.Delay(delay * (1 << (attempt - 1)), time, ct);
             }

@@ -1,8 +1,8 @@
 using Tracker.Common;
 using Tracker.Storage;
-using Tracker.Updates;
+using Tracker.Portfolios;
 
-namespace Tracker.Projects;
+namespace Tracker.Portfolios;
 
 /// <summary>
 /// The stored row: PartitionKey the portfolio id, RowKey the project id. Besides the current state it keeps the
@@ -114,12 +114,12 @@ public sealed class ProjectEntity : TableRow
 
     public Project ToApi()
     {
-        var rag = TrackerJson.Parse<Projects.Rag>(Rag);
+        var rag = TrackerJson.Parse<Portfolios.Rag>(Rag);
         return new Project(
             RowKey, PartitionKey, Name,
-            TrackerJson.Parse<Projects.Category>(Category) ?? Projects.Category.Cloud,
+            TrackerJson.Parse<Portfolios.Category>(Category) ?? Portfolios.Category.Cloud,
             TrackerJson.Parse<ProjectStatus>(Status) ?? ProjectStatus.Active,
-            TrackerJson.Parse<Projects.Priority>(Priority) ?? Projects.Priority.Medium,
+            TrackerJson.Parse<Portfolios.Priority>(Priority) ?? Portfolios.Priority.Medium,
             Owner,
             DateOnly.FromDateTime(StartDate.UtcDateTime),
             TargetDate is { } target ? DateOnly.FromDateTime(target.UtcDateTime) : null,

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Projects;
+using Tracker.Portfolios;
 using Tracker.Storage;
 
-namespace Tracker.Updates;
+namespace Tracker.Portfolios;
 
 /// <summary>
 /// Records progress: the update first (the record of truth), then the project's state with If-Match, retried when

@@ -1,5 +1,5 @@
 
-namespace Tracker.Projects;
+namespace Tracker.Portfolios;
 
 public enum Category
 {
