@@ -70,6 +70,17 @@ public static class OpenApi
                     ];
 
                 operation.Parameters ??= [];
+                foreach (var name in route.Parameters)
+                {
+                    // The endpoint reads its values itself, so the generator does not see them: each is declared here,
+                    // with the letters-only pattern of an {x:alpha} constraint.
+                    var schema = new OpenApiSchema { Type = JsonSchemaType.String };
+                    if (route.Template.Contains("{" + name + ":alpha}", StringComparison.Ordinal))
+                    {
+                        schema.Pattern = "^[A-Za-z]*$";
+                    }
+                    operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = schema });
+                }
                 foreach (var query in doc.Queries)
                 {
                     operation.Parameters.Add(new OpenApiParameter { Name = query.Name, In = ParameterLocation.Query, Description = query.Description, Schema = Schema(query) });

@@ -128,9 +128,6 @@ public static class RouteTable
             .Describe("The unsubscribe link of a digest: a confirmation page (no key; signed token)", d => d.Produces(200, contentType: "text/html").Token(MailToken)),
         Post("Unsubscribe", Routes.Unsubscribe, null).Handle<DigestHandlers>(h => h.UnsubscribeNow)
             .Describe("One-click unsubscribe (RFC 8058; no key; signed token)", d => d.Produces(200, contentType: "text/html").Token(MailToken)),
-        Post("PreviewDigest", "portfolios/{portfolioId}/digests:preview", Reader).Handle<DigestHandlers>(h => h.Preview)
-            .Describe("The digest as it would be sent now (?cadence=weekly|daily; reader)", d => d.Produces<DigestPreview>()
-                .Query<Cadence>("cadence", "Which digest: weekly (default) or daily.")),
 
         Post("PreviewUpdateRequests", "portfolios/{portfolioId}/update-requests:preview", Writer).Handle<UpdateRequestHandlers>(h => h.Preview)
             .Describe("What each project owner would be asked now: the projects that need an update, grouped by owner (writer)", d => d.Produces<UpdateRequestPreview>()),
@@ -149,6 +146,9 @@ public static class RouteTable
         Post("UpdateRequestsUnsubscribe", Routes.UpdateRequestsUnsubscribe, null).Handle<UpdateRequestHandlers>(h => h.OptOut)
             .Describe("One-click opt-out of a portfolio's update requests (RFC 8058, no key, signed token)", d => d
                 .Produces(200, contentType: "text/html").Produces(403, contentType: "text/html").Token()),
+        Post("PreviewDigest", "portfolios/{portfolioId}/digests:preview", Reader).Handle<DigestHandlers>(h => h.Preview)
+            .Describe("The digest as it would be sent now (?cadence=weekly|daily; reader)", d => d.Produces<DigestPreview>()
+                .Query<Cadence>("cadence", "Which digest: weekly (default) or daily.")),
 
         Get("FeedServiceDocument", Routes.FeedServiceDocument, Reader).Handle<FeedHandlers>(h => h.ServiceDocument)
             .Describe("Power BI feed: the OData v4 service document listing the entity sets (reader)", d => d.Produces(200, typeof(JsonObject), "application/json")),

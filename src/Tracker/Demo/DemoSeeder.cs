@@ -2,14 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Common;
-using Tracker.Digests;
-using Tracker.Mail;
-using Tracker.Schedules;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Storage;
 using Tracker.UpdateRequests;
+
+using Tracker.Digests;
 
 namespace Tracker.Demo;
 

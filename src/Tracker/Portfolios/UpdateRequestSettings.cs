@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tracker.Api;
 using Tracker.Common;
+
 using Tracker.Schedules;
 
 namespace Tracker.Portfolios;

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tracker.Common;
-using Tracker.Digests;
+
 using Tracker.Mail;
-using Tracker.Schedules;
 
 namespace Tracker.Security;
 

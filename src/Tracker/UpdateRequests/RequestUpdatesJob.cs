@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
-using Tracker.Digests;
-using Tracker.Mail;
-using Tracker.Schedules;
 using Tracker.Jobs;
 using Tracker.Portfolios;
+
+using Tracker.Mail;
 
 namespace Tracker.UpdateRequests;
 

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Mail;
-using Tracker.Schedules;
-using Tracker.Digests;
 using Tracker.Portfolios;
+
+using Tracker.Mail;
 
 namespace Tracker.UpdateRequests;
 

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Mail;
-using Tracker.Schedules;
-using Tracker.Digests;
 using Tracker.Metrics;
 using Tracker.Portfolios;
+
+using Tracker.Mail;
+
+using Tracker.Schedules;
 
 namespace Tracker.UpdateRequests;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Tracker.Common;
-using Tracker.Mail;
-using Tracker.Schedules;
 using Tracker.Storage;
 
 namespace Tracker.UpdateRequests;

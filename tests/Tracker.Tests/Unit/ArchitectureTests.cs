@@ -137,6 +137,87 @@ public sealed partial class ArchitectureTests
         Assert.Empty(offences);
     }
 
+    /// <summary>
+    /// Which module of src/Tracker may use which other module, besides the shared layers (Api, Common, Storage) that
+    /// every module may use. Arrows run one way: the list has no cycle (checked), and a use missing from it fails,
+    /// as does an arrow no code uses any more. docs/architecture.md draws this list.
+    /// </summary>
+    private static readonly (string Module, string[] Uses)[] AllowedUses =
+    [
+        ("Baselines", []),
+        ("Schedules", []),
+        ("Mail", []),
+        ("Jobs", []),
+        ("Portfolios", ["Schedules"]),
+        ("Security", ["Mail"]),
+        ("Spreadsheets", ["Portfolios"]),
+        ("Health", ["Portfolios"]),
+        ("Metrics", ["Baselines", "Jobs", "Portfolios"]),
+        ("Feed", ["Baselines", "Metrics", "Portfolios"]),
+        ("Digests", ["Jobs", "Mail", "Metrics", "Portfolios", "Schedules"]),
+        ("UpdateRequests", ["Jobs", "Mail", "Metrics", "Portfolios", "Schedules"]),
+        ("Demo", ["Digests", "Jobs", "Metrics", "Portfolios", "UpdateRequests"]),
+    ];
+
+    [Fact]
+    public void ModulesUseOnlyTheModulesTheListAllows()
+    {
+        var product = Path.Combine(Source, "Tracker");
+        var modules = Directory.GetDirectories(product).Select(d => Path.GetFileName(d)!)
+            .Where(d => d is not ("bin" or "obj") && !SharedLayers.Contains(d)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(modules, AllowedUses.Select(a => a.Module).Order(StringComparer.Ordinal));
+        var actual = modules.SelectMany(m => ModuleUses(product, m, modules).Select(used => $"{m} -> {used}")).ToHashSet();
+        var allowed = AllowedUses.SelectMany(a => a.Uses.Select(used => $"{a.Module} -> {used}")).ToHashSet();
+        Assert.Empty(actual.Except(allowed).Order(StringComparer.Ordinal).Select(u => $"{u} is not allowed"));
+        Assert.Empty(allowed.Except(actual).Order(StringComparer.Ordinal).Select(u => $"{u} is allowed but unused: drop it from the list"));
+    }
+
+    [Fact]
+    public void TheAllowedUsesHaveNoCycle()
+    {
+        var uses = AllowedUses.ToDictionary(a => a.Module, a => a.Uses);
+        var done = new HashSet<string>();
+        foreach (var (module, _) in AllowedUses)
+        {
+            Visit(module, []);
+        }
+
+        void Visit(string module, List<string> path)
+        {
+            Assert.False(path.Contains(module), "cycle: " + string.Join(" -> ", path.Append(module)));
+            if (done.Contains(module))
+            {
+                return;
+            }
+            foreach (var used in uses[module])
+            {
+                Visit(used, [.. path, module]);
+            }
+            done.Add(module);
+        }
+    }
+
+    /// <summary>
+    /// The modules a module's files name: a using directive, a qualified name (<c>Tracker.Mail.X</c>, or <c>Mail.X</c>
+    /// from inside the Tracker namespace) or, in Razor files, an @using.
+    /// </summary>
+    private static IEnumerable<string> ModuleUses(string product, string module, IReadOnlyList<string> modules)
+    {
+        var texts = Directory.EnumerateFiles(Path.Combine(product, module), "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Select(File.ReadAllText).ToList();
+        foreach (var other in modules.Where(m => m != module))
+        {
+            var types = string.Join("|", Product.GetTypes().Where(t => t.Namespace == "Tracker." + other && !t.Name.Contains('<', StringComparison.Ordinal))
+                .Select(t => Regex.Escape(t.Name.Split('`')[0])).Distinct());
+            var pattern = $@"\busing Tracker\.{other};|@using Tracker\.{other}\b|\bTracker\.{other}\.|[^.\w]{other}\.({types})\b";
+            if (texts.Any(text => Regex.IsMatch(text, pattern)))
+            {
+                yield return other;
+            }
+        }
+    }
+
     /// <summary>A '|' key separator, a 19-digit tick pad or a yyyyMMdd day key written by hand.</summary>
     [GeneratedRegex("""'\|'|"\|"|\+ ?"\||\|\{|"D19"|"yyyyMMdd"|\$"\{[^}]+\}\|""")]
     private static partial Regex KeyFormat();
