@@ -3,6 +3,8 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracker.Storage;
 
 namespace Tracker.Functions;
 
@@ -35,6 +37,7 @@ public static class FunctionsHost
         });
 
         builder.Services.AddTracker();
+        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, JobQueueAccountValidation>();
         return builder;
     }
 }

@@ -89,6 +89,61 @@ public sealed class WorkerHostTests : IAsyncLifetime
         Assert.Contains("unresolved Key Vault reference", failure.Message);
     }
 
+    /// <summary>
+    /// JobQueue (what the queue triggers listen on) and the app's queue account must be one account: the example
+    /// settings' UseDevelopmentStorage=true beside another Azurite would leave every run pending, so the worker refuses.
+    /// </summary>
+    [Fact]
+    public async Task TheWorkerDoesNotStartWhenJobQueueAndTheAppsQueueAccountDisagree()
+    {
+        using var host = Build(settings: WorkerSettings(new() { ["JobQueue"] = "UseDevelopmentStorage=true" }));
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("JobQueue (http://127.0.0.1:10001/devstoreaccount1)", failure.Message);
+        Assert.Contains($"Storage:ConnectionString (http://127.0.0.1:{_azurite.QueuePort}/devstoreaccount1)", failure.Message);
+        Assert.DoesNotContain("AccountKey", failure.Message);
+
+        var identity = JobQueueOptionsOf(new()
+        {
+            ["Storage:ConnectionString"] = "",
+            ["Storage:TableEndpoint"] = "https://a.table.core.windows.net",
+            ["Storage:BlobEndpoint"] = "https://a.blob.core.windows.net",
+            ["Storage:QueueEndpoint"] = "https://a.queue.core.windows.net",
+            ["JobQueue:queueServiceUri"] = "https://b.queue.core.windows.net",
+        });
+        Assert.Contains("Storage:QueueEndpoint (https://a.queue.core.windows.net)", Assert.Single(identity.Failures!));
+    }
+
+    [Fact]
+    public void TheSameQueueAccountInBothSettingsIsAccepted()
+    {
+        Assert.True(JobQueueOptionsOf(new() { ["JobQueue"] = _azurite.ConnectionString }).Succeeded);
+        Assert.True(JobQueueOptionsOf(new()
+        {
+            ["Storage:ConnectionString"] = "",
+            ["Storage:QueueEndpoint"] = "https://a.queue.core.windows.net/",
+            ["JobQueue:queueServiceUri"] = "https://A.queue.core.windows.net",
+        }).Succeeded);
+        Assert.True(JobQueueOptionsOf(new() { ["Storage:ConnectionString"] = "", ["Storage:QueueEndpoint"] = "https://a.queue.core.windows.net", ["JobQueue:accountName"] = "a" }).Succeeded);
+    }
+
+    private ValidateOptionsResult JobQueueOptionsOf(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = _azurite.ConnectionString })
+            .AddInMemoryCollection(settings).Build();
+        var options = configuration.GetSection("Storage").Get<Storage.StorageOptions>() ?? new Storage.StorageOptions();
+        return new JobQueueAccountValidation(configuration).Validate(null, options);
+    }
+
+    /// <summary>What the Functions host passes a worker it starts; port 9 (discard) has no host behind it here.</summary>
+    private static Dictionary<string, string?> WorkerSettings(Dictionary<string, string?> settings)
+    {
+        settings["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9";
+        settings["Functions:Worker:WorkerId"] = Guid.NewGuid().ToString();
+        settings["Functions:Worker:RequestId"] = Guid.NewGuid().ToString();
+        settings["Functions:Worker:GrpcMaxMessageLength"] = "2147483647";
+        return settings;
+    }
+
     private Microsoft.Extensions.Hosting.IHost Build(string adminKey = "functions-host-test-admin-key-0123456789abcdef",
         IDictionary<string, string?>? settings = null)
     {
