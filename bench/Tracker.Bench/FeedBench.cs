@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
-using Tracker.Testing;
 using Tracker.Portfolios;
+using Tracker.Testing;
 
 namespace Tracker.Bench;
 

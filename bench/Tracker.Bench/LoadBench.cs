@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
-using Tracker.Testing;
 using Tracker.Portfolios;
+using Tracker.Testing;
 
 namespace Tracker.Bench;
 

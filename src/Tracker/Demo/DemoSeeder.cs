@@ -2,13 +2,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Common;
+using Tracker.Digests;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
 using Tracker.Storage;
 using Tracker.UpdateRequests;
-
-using Tracker.Digests;
 
 namespace Tracker.Demo;
 
@@ -29,13 +28,103 @@ public sealed partial class DemoSeeder(
 
     private static readonly Plan[] Plans =
     [
-        new("cloud-landing-zone", "Cloud landing zone", Category.Cloud, Priority.High, 20, 10, 400_000, 3.0, 0.4, false, null, null, BudgetRaise: 80_000),
-        new("erp-lift-and-shift", "ERP lift and shift to Azure", Category.Cloud, Priority.Medium, 30, 4, 900_000, 1.2, -0.1, false, null, "hosting cost", RaisedTo: Priority.Critical),
-        new("crm-consolidation", "CRM consolidation", Category.Crm, Priority.High, 16, 30, 250_000, 2.5, 0.3, true, "NPS", "churn cost", BudgetRaise: 30_000),
-        new("customer-portal", "Self-service customer portal", Category.Crm, Priority.Medium, 12, 20, 180_000, 2.0, 0.0, true, "first-contact resolution", null),
-        new("contact-centre-crm", "Contact centre CRM roll-out", Category.Crm, Priority.Low, 24, 2, 120_000, 0.8, -0.05, true, "average handling time", "cost to serve", GoesQuiet: true),
-        new("demand-forecasting", "AI demand forecasting", Category.Ai, Priority.High, 14, 26, 300_000, 2.2, 0.5, false, null, "inventory cost", RaisedTo: Priority.Critical),
-        new("churn-prediction", "Churn prediction model", Category.Ai, Priority.Medium, 10, 16, 90_000, 3.5, 0.2, true, "retention rate", "churn cost", BudgetRaise: 20_000),
+        new(
+            Id: "cloud-landing-zone",
+            Name: "Cloud landing zone",
+            Category: Category.Cloud,
+            Priority: Priority.High,
+            StartWeeksAgo: 20,
+            TargetWeeksAhead: 10,
+            Budget: 400_000,
+            WeeklyProgress: 3.0,
+            Acceleration: 0.4,
+            Customer: false,
+            Kpi: null,
+            Measure: null,
+            BudgetRaise: 80_000),
+        new(
+            Id: "erp-lift-and-shift",
+            Name: "ERP lift and shift to Azure",
+            Category: Category.Cloud,
+            Priority: Priority.Medium,
+            StartWeeksAgo: 30,
+            TargetWeeksAhead: 4,
+            Budget: 900_000,
+            WeeklyProgress: 1.2,
+            Acceleration: -0.1,
+            Customer: false,
+            Kpi: null,
+            Measure: "hosting cost",
+            RaisedTo: Priority.Critical),
+        new(
+            Id: "crm-consolidation",
+            Name: "CRM consolidation",
+            Category: Category.Crm,
+            Priority: Priority.High,
+            StartWeeksAgo: 16,
+            TargetWeeksAhead: 30,
+            Budget: 250_000,
+            WeeklyProgress: 2.5,
+            Acceleration: 0.3,
+            Customer: true,
+            Kpi: "NPS",
+            Measure: "churn cost",
+            BudgetRaise: 30_000),
+        new(
+            Id: "customer-portal",
+            Name: "Self-service customer portal",
+            Category: Category.Crm,
+            Priority: Priority.Medium,
+            StartWeeksAgo: 12,
+            TargetWeeksAhead: 20,
+            Budget: 180_000,
+            WeeklyProgress: 2.0,
+            Acceleration: 0.0,
+            Customer: true,
+            Kpi: "first-contact resolution",
+            Measure: null),
+        new(
+            Id: "contact-centre-crm",
+            Name: "Contact centre CRM roll-out",
+            Category: Category.Crm,
+            Priority: Priority.Low,
+            StartWeeksAgo: 24,
+            TargetWeeksAhead: 2,
+            Budget: 120_000,
+            WeeklyProgress: 0.8,
+            Acceleration: -0.05,
+            Customer: true,
+            Kpi: "average handling time",
+            Measure: "cost to serve",
+            GoesQuiet: true),
+        new(
+            Id: "demand-forecasting",
+            Name: "AI demand forecasting",
+            Category: Category.Ai,
+            Priority: Priority.High,
+            StartWeeksAgo: 14,
+            TargetWeeksAhead: 26,
+            Budget: 300_000,
+            WeeklyProgress: 2.2,
+            Acceleration: 0.5,
+            Customer: false,
+            Kpi: null,
+            Measure: "inventory cost",
+            RaisedTo: Priority.Critical),
+        new(
+            Id: "churn-prediction",
+            Name: "Churn prediction model",
+            Category: Category.Ai,
+            Priority: Priority.Medium,
+            StartWeeksAgo: 10,
+            TargetWeeksAhead: 16,
+            Budget: 90_000,
+            WeeklyProgress: 3.5,
+            Acceleration: 0.2,
+            Customer: true,
+            Kpi: "retention rate",
+            Measure: "churn cost",
+            BudgetRaise: 20_000),
     ];
 
     public async Task<bool> SeedAsync(CancellationToken ct)

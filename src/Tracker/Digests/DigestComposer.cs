@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Tracker.Common;
 using Tracker.Mail;
-using Tracker.Schedules;
 using Tracker.Metrics;
 using Tracker.Portfolios;
+using Tracker.Schedules;
 
 namespace Tracker.Digests;
 
@@ -84,8 +84,16 @@ public static class DigestComposer
             reasons.Add($"{p.Priority.ToString().ToLowerInvariant()} priority");
         }
         var target = p.ForecastCompletion is { } f && p.SlipDays is { } s ? f.AddDays(-s) : (DateOnly?)null;
-        return new ProjectLine(p.ProjectId, input.ProjectNames.GetValueOrDefault(p.ProjectId, p.ProjectId), p.AttentionScore, reasons,
-            p.DaysSinceUpdate, p.SlipDays, p.ForecastCompletion, target, p.Rag);
+        return new ProjectLine(
+            Id: p.ProjectId,
+            Name: input.ProjectNames.GetValueOrDefault(p.ProjectId, p.ProjectId),
+            AttentionScore: p.AttentionScore,
+            Reasons: reasons,
+            DaysSinceUpdate: p.DaysSinceUpdate,
+            SlipDays: p.SlipDays,
+            Forecast: p.ForecastCompletion,
+            Target: target,
+            Rag: p.Rag);
     }
 
     public static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

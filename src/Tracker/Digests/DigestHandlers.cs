@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Mail;
-using Tracker.Schedules;
 using Tracker.Portfolios;
+using Tracker.Schedules;
 
 namespace Tracker.Digests;
 

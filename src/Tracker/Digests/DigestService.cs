@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Tracker.Api;
-using Tracker.Schedules;
 using Tracker.Mail;
 using Tracker.Metrics;
 using Tracker.Portfolios;
+using Tracker.Schedules;
 
 namespace Tracker.Digests;
 
@@ -52,10 +52,16 @@ public sealed class DigestService(
         var asOf = today.AddDays(-1);
         var previous = asOf.AddDays(cadence == Cadence.Daily ? -1 : -7);
         var input = new DigestInput(
-            portfolio.RowKey, portfolio.Name, cadence, asOf,
-            engine.Compute(portfolio.RowKey, source.Histories, asOf, portfolio.Zone),
-            engine.Compute(portfolio.RowKey, source.Histories, previous, portfolio.Zone),
-            source.Names, "", engine.Options.StaleDays, engine.Options.AmberCostPerformance);
+            PortfolioId: portfolio.RowKey,
+            PortfolioName: portfolio.Name,
+            Cadence: cadence,
+            AsOf: asOf,
+            Current: engine.Compute(portfolio.RowKey, source.Histories, asOf, portfolio.Zone),
+            Previous: engine.Compute(portfolio.RowKey, source.Histories, previous, portfolio.Zone),
+            ProjectNames: source.Names,
+            UnsubscribeUrl: "",
+            StaleDays: engine.Options.StaleDays,
+            OverBudgetBelow: engine.Options.AmberCostPerformance);
         var content = DigestComposer.Compose(input);
         return new Prepared(input, content, DigestChart.Render(content.Headlines));
     }

@@ -2,10 +2,10 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Common;
-using Tracker.Mail;
-using Tracker.Schedules;
 using Tracker.Jobs;
+using Tracker.Mail;
 using Tracker.Portfolios;
+using Tracker.Schedules;
 
 namespace Tracker.Digests;
 

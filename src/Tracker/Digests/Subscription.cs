@@ -55,6 +55,13 @@ public sealed class SubscriptionEntity : TableRow
     public DateTimeOffset? UnsubscribedAt { get; set; }
 
     public Subscription ToApi() => new(
-        RowKey, PartitionKey, Email, TrackerJson.Parse<Cadence>(Cadence) ?? Schedules.Cadence.Weekly, TrackerJson.Parse<Weekday>(Weekday),
-        SendTime, TimeZone, Active, CreatedAt);
+        Id: RowKey,
+        PortfolioId: PartitionKey,
+        Email: Email,
+        Cadence: TrackerJson.Parse<Cadence>(Cadence) ?? Schedules.Cadence.Weekly,
+        Weekday: TrackerJson.Parse<Weekday>(Weekday),
+        SendTime: SendTime,
+        TimeZone: TimeZone,
+        Active: Active,
+        CreatedAt: CreatedAt);
 }

@@ -26,7 +26,7 @@ public sealed class SubscriptionStore(TrackerTables tables) : TableStore<Subscri
         ReadPageAsync(KeyFilter.Partition(Partition(portfolioId)), limit, token, ct);
 
     public Task<List<SubscriptionEntity>> ActiveAsync(string portfolioId, CancellationToken ct) =>
-        ReadAllAsync(KeyFilter.Partition(Partition(portfolioId)) + " and " + TableClient.CreateQueryFilter($"Active eq {true}"), ct);
+        ReadAllAsync(KeyFilter.Partition(Partition(portfolioId)) + " and " + KeyFilter.Column(nameof(SubscriptionEntity.Active), "eq", true), ct);
 
     public Task ReplaceAsync(SubscriptionEntity entity, CancellationToken ct) =>
         ReplaceAsync(entity, ETag.All, $"Subscription '{entity.RowKey}' of portfolio '{entity.PartitionKey}'", ct);

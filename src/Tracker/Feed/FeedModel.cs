@@ -5,9 +5,15 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Microsoft.OData.Edm;
 using Tracker.Baselines;
+using Tracker.Common;
 using Tracker.Metrics;
 using Tracker.Portfolios;
+using C = Tracker.Metrics.PortfolioSnapshotColumns;
+using J = Tracker.Portfolios.ProjectEntity;
 using K = Microsoft.OData.Edm.EdmPrimitiveTypeKind;
+using P = Tracker.Portfolios.PortfolioEntity;
+using S = Tracker.Metrics.ProjectSnapshotEntity;
+using U = Tracker.Portfolios.UpdateEntity;
 
 namespace Tracker.Feed;
 
@@ -36,82 +42,84 @@ public sealed class FeedModel
 
     public FeedSet? Find(string name) => Sets.FirstOrDefault(s => s.Name == name);
 
-    private static FeedSet Portfolios(PortfolioStore store) => new("Portfolios", "Portfolio", store,
+    private static FeedSet Portfolios(PortfolioStore store) => new(FeedNames.Portfolios, "Portfolio", store,
     [
-        new("Id", K.String, false, e => e.RowKey, "RowKey"),
-        Text("Name"), Text("Owner", true), Text("TimeZone"), Text("Currency"), Instant("CreatedAt"), Instant("UpdatedAt"),
-    ], ["Id"], new Dictionary<string, KeyRole> { ["Id"] = KeyRole.RowKey }, scopeProperty: "Id");
+        new(FeedNames.Id, K.String, false, e => e.RowKey, "RowKey"),
+        Text(nameof(P.Name)), Text(nameof(P.Owner), true), Text(nameof(P.TimeZone)), Text(nameof(P.Currency)), Instant(nameof(P.CreatedAt)),
+        Instant(nameof(P.UpdatedAt)),
+    ], [FeedNames.Id], new Dictionary<string, KeyRole> { [FeedNames.Id] = KeyRole.RowKey }, scopeProperty: FeedNames.Id);
 
-    private static FeedSet Projects(ProjectStore store) => new("Projects", "Project", store,
+    private static FeedSet Projects(ProjectStore store) => new(FeedNames.Projects, "Project", store,
     [
-        new("ProjectKey", K.String, false, e => UpdateStore.Partition(e.PartitionKey, e.RowKey), "PartitionKey", "RowKey"),
-        new("Id", K.String, false, e => e.RowKey, "RowKey"),
-        new("PortfolioId", K.String, false, e => e.PartitionKey, "PartitionKey"),
-        Text("Name"), Text("Category"), Text("Status"), Text("Priority"), Text("Owner", true),
-        Day("StartDate"), Day("TargetDate", true), Money("Budget"), Money("Spend"), Number("PercentComplete"),
-        Text("Rag", true), Flag("CustomerEngagement"), Text("CustomerKpi", true), Text("FinancialMeasure", true),
-        Instant("LastUpdateAt", true), Instant("CreatedAt"), Instant("UpdatedAt"),
-    ], ["ProjectKey"], new Dictionary<string, KeyRole> { ["PortfolioId"] = KeyRole.Portfolio, ["Id"] = KeyRole.RowKey });
+        new(FeedNames.ProjectKey, K.String, false, e => UpdateStore.Partition(e.PartitionKey, e.RowKey), "PartitionKey", "RowKey"),
+        new(FeedNames.Id, K.String, false, e => e.RowKey, "RowKey"),
+        new(FeedNames.PortfolioId, K.String, false, e => e.PartitionKey, "PartitionKey"),
+        Text(nameof(J.Name)), Text(nameof(J.Category)), Text(nameof(J.Status)), Text(nameof(J.Priority)), Text(nameof(J.Owner), true),
+        Day(nameof(J.StartDate)), Day(nameof(J.TargetDate), true), Money(nameof(J.Budget)), Money(nameof(J.Spend)), Number(nameof(J.PercentComplete)),
+        Text(nameof(J.Rag), true), Flag(nameof(J.CustomerEngagement)), Text(nameof(J.CustomerKpi), true), Text(nameof(J.FinancialMeasure), true),
+        Instant(nameof(J.LastUpdateAt), true), Instant(nameof(J.CreatedAt)), Instant(nameof(J.UpdatedAt)),
+    ], [FeedNames.ProjectKey], new Dictionary<string, KeyRole> { [FeedNames.PortfolioId] = KeyRole.Portfolio, [FeedNames.Id] = KeyRole.RowKey });
 
-    private static FeedSet Updates(UpdateStore store) => new("Updates", "Update", store,
+    private static FeedSet Updates(UpdateStore store) => new(FeedNames.Updates, "Update", store,
     [
-        new("Id", K.String, false, e => e.GetString("Id"), "Id"),
-        new("ProjectKey", K.String, false, e => e.PartitionKey, "PartitionKey"),
-        new("PortfolioId", K.String, false, e => UpdateStore.PortfolioOf(e.PartitionKey), "PartitionKey"),
-        Text("ProjectId"), Instant("ReportedAt"), Instant("RecordedAt"),
-        Number("PercentComplete", true), Money("Spend", true), Money("Budget", true),
-        Text("Priority", true), Text("Status", true), Text("Rag", true), Text("Note", true), Text("ReportedBy", true),
-    ], ["Id"], new Dictionary<string, KeyRole>
+        new(FeedNames.Id, K.String, false, e => e.GetString(nameof(U.Id)), nameof(U.Id)),
+        new(FeedNames.ProjectKey, K.String, false, e => e.PartitionKey, "PartitionKey"),
+        new(FeedNames.PortfolioId, K.String, false, e => UpdateStore.PortfolioOf(e.PartitionKey), "PartitionKey"),
+        Text(nameof(U.ProjectId)), Instant(nameof(U.ReportedAt)), Instant(nameof(U.RecordedAt)),
+        Number(nameof(U.PercentComplete), true), Money(nameof(U.Spend), true), Money(nameof(U.Budget), true),
+        Text(nameof(U.Priority), true), Text(nameof(U.Status), true), Text(nameof(U.Rag), true), Text(nameof(U.Note), true), Text(nameof(U.ReportedBy), true),
+    ], [FeedNames.Id], new Dictionary<string, KeyRole>
     {
-        ["PortfolioId"] = KeyRole.Portfolio,
-        ["ProjectKey"] = KeyRole.PartitionKey,
-        ["ReportedAt"] = KeyRole.ReportedAt,
+        [FeedNames.PortfolioId] = KeyRole.Portfolio,
+        [FeedNames.ProjectKey] = KeyRole.PartitionKey,
+        [nameof(U.ReportedAt)] = KeyRole.ReportedAt,
     });
 
-    private static FeedSet ProjectSnapshots(ProjectSnapshotStore store) => new("ProjectSnapshots", "ProjectSnapshot", store,
+    private static FeedSet ProjectSnapshots(ProjectSnapshotStore store) => new(FeedNames.ProjectSnapshots, "ProjectSnapshot", store,
     [
-        new("ProjectKey", K.String, false, e => UpdateStore.Partition(e.GetString("PortfolioId"), e.RowKey), "PortfolioId", "RowKey"),
-        Text("PortfolioId"),
-        new("ProjectId", K.String, false, e => e.RowKey, "RowKey"),
-        Day("Date"), Whole("DateSK"), Flag("Active"), Text("Status"), Text("Priority"), Text("Category"),
-        Money("Budget"), Money("Spend"), Number("PercentComplete"), Number("PlannedPercent", true), Number("ScheduleVariance", true),
-        Number("Velocity", true), Number("PreviousVelocity", true), Flag("Accelerating", true), Day("ForecastCompletion", true),
-        Whole("SlipDays", true), Number("CostPerformance", true), Flag("PriorityRaised"), Flag("InvestmentIncreased"),
-        Whole("DaysSinceUpdate"), Text("Rag"), Number("AttentionScore"),
-    ], ["ProjectKey", "DateSK"], new Dictionary<string, KeyRole>
+        new(FeedNames.ProjectKey, K.String, false, e => UpdateStore.Partition(e.GetString(nameof(S.PortfolioId)), e.RowKey), nameof(S.PortfolioId), "RowKey"),
+        Text(nameof(S.PortfolioId)),
+        new(FeedNames.ProjectId, K.String, false, e => e.RowKey, "RowKey"),
+        Day(nameof(S.Date)), Whole(nameof(S.DateSK)), Flag(nameof(S.Active)), Text(nameof(S.Status)), Text(nameof(S.Priority)), Text(nameof(S.Category)),
+        Money(nameof(S.Budget)), Money(nameof(S.Spend)), Number(nameof(S.PercentComplete)), Number(nameof(S.PlannedPercent), true),
+        Number(nameof(S.ScheduleVariance), true), Number(nameof(S.Velocity), true), Number(nameof(S.PreviousVelocity), true),
+        Flag(nameof(S.Accelerating), true), Day(nameof(S.ForecastCompletion), true), Whole(nameof(S.SlipDays), true),
+        Number(nameof(S.CostPerformance), true), Flag(nameof(S.PriorityRaised)), Flag(nameof(S.InvestmentIncreased)),
+        Whole(nameof(S.DaysSinceUpdate)), Text(nameof(S.Rag)), Number(nameof(S.AttentionScore)),
+    ], [FeedNames.ProjectKey, nameof(S.DateSK)], new Dictionary<string, KeyRole>
     {
-        ["PortfolioId"] = KeyRole.Portfolio,
-        ["Date"] = KeyRole.Day,
-        ["DateSK"] = KeyRole.Day,
-        ["ProjectId"] = KeyRole.RowKey,
+        [nameof(S.PortfolioId)] = KeyRole.Portfolio,
+        [nameof(S.Date)] = KeyRole.Day,
+        [nameof(S.DateSK)] = KeyRole.Day,
+        [FeedNames.ProjectId] = KeyRole.RowKey,
     });
 
     private static FeedSet PortfolioSnapshots(PortfolioSnapshotStore store)
     {
         var properties = new List<FeedProperty>
         {
-            new("PortfolioId", K.String, false, e => e.PartitionKey, "PartitionKey"),
-            Day("Date"), Whole("DateSK"), Whole("ActiveProjects"),
+            new(FeedNames.PortfolioId, K.String, false, e => e.PartitionKey, "PartitionKey"),
+            Day(C.Date), Whole(C.DateSK), Whole(C.ActiveProjects),
         };
         foreach (var rate in RateDefinitions.All.Select(d => d.Column))
         {
-            properties.AddRange([Number(rate + "Value", true), Number(rate + "Baseline"), Number(rate + "GapPoints", true), Text(rate + "Standing")]);
+            properties.AddRange([Number(C.Value(rate), true), Number(C.Baseline(rate)), Number(C.GapPoints(rate), true), Text(C.Standing(rate))]);
         }
-        properties.AddRange(Enum.GetNames<ProjectStatus>().Select(s => Whole("ByStatus" + s)));
-        properties.AddRange(Enum.GetNames<Rag>().Select(r => Whole("ByRag" + r)));
-        properties.AddRange([Whole("Stale"), Whole("Slipping"), Number("MeanVelocity", true), Number("MedianSlipDays", true), Number("OnTrackShare", true)]);
-        return new("PortfolioSnapshots", "PortfolioSnapshot", store, properties, ["PortfolioId", "DateSK"],
-            new Dictionary<string, KeyRole> { ["PortfolioId"] = KeyRole.PartitionKey, ["Date"] = KeyRole.Day, ["DateSK"] = KeyRole.Day });
+        properties.AddRange(Enum.GetValues<ProjectStatus>().Select(s => Whole(C.ByStatus(TrackerJson.Name(s)))));
+        properties.AddRange(Enum.GetValues<Rag>().Select(r => Whole(C.ByRag(TrackerJson.Name(r)))));
+        properties.AddRange([Whole(C.Stale), Whole(C.Slipping), Number(C.MeanVelocity, true), Number(C.MedianSlipDays, true), Number(C.OnTrackShare, true)]);
+        return new(FeedNames.PortfolioSnapshots, "PortfolioSnapshot", store, properties, [FeedNames.PortfolioId, C.DateSK],
+            new Dictionary<string, KeyRole> { [FeedNames.PortfolioId] = KeyRole.PartitionKey, [C.Date] = KeyRole.Day, [C.DateSK] = KeyRole.Day });
     }
 
     private static FeedSet Baselines(BaselineOptions options)
     {
         var rows = SurveyBaselines.All(options).Select(b => new object?[] { b.Id, b.Value, b.Meaning, b.Source }).ToList();
-        return new("Baselines", "Baseline", null,
+        return new(FeedNames.Baselines, "Baseline", null,
         [
-            new("Id", K.String, false, _ => null), new("Value", K.Double, false, _ => null),
+            new(FeedNames.Id, K.String, false, _ => null), new("Value", K.Double, false, _ => null),
             new("Meaning", K.String, false, _ => null), new("Source", K.String, false, _ => null),
-        ], ["Id"], new Dictionary<string, KeyRole>(), () => rows);
+        ], [FeedNames.Id], new Dictionary<string, KeyRole>(), () => rows);
     }
 
     private static IEdmModel Build(IReadOnlyList<FeedSet> sets)
@@ -136,10 +144,10 @@ public sealed class FeedModel
             types[set.Name] = type;
             entitySets[set.Name] = container.AddEntitySet(set.Name, type);
         }
-        Relate(types, entitySets, "Projects", "Portfolio", "Portfolios", "Projects", "PortfolioId", "Id");
-        Relate(types, entitySets, "Updates", "Project", "Projects", "Updates", "ProjectKey", "ProjectKey");
-        Relate(types, entitySets, "ProjectSnapshots", "Project", "Projects", "Snapshots", "ProjectKey", "ProjectKey");
-        Relate(types, entitySets, "PortfolioSnapshots", "Portfolio", "Portfolios", "Snapshots", "PortfolioId", "Id");
+        Relate(types, entitySets, FeedNames.Projects, "Portfolio", FeedNames.Portfolios, FeedNames.Projects, FeedNames.PortfolioId, FeedNames.Id);
+        Relate(types, entitySets, FeedNames.Updates, "Project", FeedNames.Projects, FeedNames.Updates, FeedNames.ProjectKey, FeedNames.ProjectKey);
+        Relate(types, entitySets, FeedNames.ProjectSnapshots, "Project", FeedNames.Projects, "Snapshots", FeedNames.ProjectKey, FeedNames.ProjectKey);
+        Relate(types, entitySets, FeedNames.PortfolioSnapshots, "Portfolio", FeedNames.Portfolios, "Snapshots", FeedNames.PortfolioId, FeedNames.Id);
         return model;
     }
 
@@ -198,4 +206,26 @@ public sealed class FeedModel
         string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) => d,
         _ => null,
     };
+}
+
+/// <summary>
+/// The feed's own names, each declared once: its entity sets and the properties it derives from keys. The other
+/// properties carry the names of the storage columns they read (<c>nameof</c> the entity's property), so a renamed
+/// column renames its property in one build, never silently empties a report's column.
+/// </summary>
+public static class FeedNames
+{
+    public const string Portfolios = nameof(Portfolios);
+    public const string Projects = nameof(Projects);
+    public const string Updates = nameof(Updates);
+    public const string ProjectSnapshots = nameof(ProjectSnapshots);
+    public const string PortfolioSnapshots = nameof(PortfolioSnapshots);
+    public const string Baselines = nameof(Baselines);
+
+    public const string Id = nameof(Id);
+    public const string PortfolioId = nameof(PortfolioId);
+    public const string ProjectId = nameof(ProjectId);
+
+    /// <summary>portfolio|project: one key for a project across sets, for relationships in the Power BI model.</summary>
+    public const string ProjectKey = nameof(ProjectKey);
 }

@@ -182,7 +182,7 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
             names.Add(((Microsoft.OData.UriParser.SingleValuePropertyAccessNode)o.Expression).Property.Name);
         }
         names.Add(query.Set.ScopeProperty); // for the scope check of scoped keys
-        names.Add("Id");
+        names.Add(FeedNames.Id);
         return [.. query.Set.Properties.Where(p => names.Contains(p.Name)).SelectMany(p => p.Columns).Distinct(StringComparer.Ordinal)];
     }
 

@@ -71,7 +71,17 @@ public sealed record FeedQuery(
             }
             var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
                 set.Name + "\n" + string.Join("\n", options.Where(o => o.Key != "$skiptoken").Select(o => o.Key + "=" + o.Value)))).AsSpan(0, 8));
-            return new FeedQuery(set, filter, select, orderBy, top, skip, count, skipToken, fingerprint, options);
+            return new FeedQuery(
+                Set: set,
+                Filter: filter,
+                Select: select,
+                OrderBy: orderBy,
+                Top: top,
+                Skip: skip,
+                Count: count,
+                SkipToken: skipToken,
+                Fingerprint: fingerprint,
+                Options: options);
         }
         catch (ODataException e)
         {

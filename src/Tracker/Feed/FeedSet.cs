@@ -29,7 +29,7 @@ public sealed class FeedSet
     private readonly Dictionary<string, int> _index;
 
     public FeedSet(string name, string entityType, IFeedSource? source, IReadOnlyList<FeedProperty> properties, string[] keys,
-        IReadOnlyDictionary<string, KeyRole> keyRoles, Func<IEnumerable<object?[]>>? inMemory = null, string scopeProperty = "PortfolioId")
+        IReadOnlyDictionary<string, KeyRole> keyRoles, Func<IEnumerable<object?[]>>? inMemory = null, string scopeProperty = FeedNames.PortfolioId)
     {
         ScopeProperty = scopeProperty;
         Name = name;

@@ -87,5 +87,16 @@ public sealed class JobRunEntity : TableRow
 
     /// <summary>The run on the wire, with where its portfolios stand and the failures among them.</summary>
     public JobRun ToApi(RunProgress progress, IReadOnlyList<PortfolioFailure> failures) => new(
-        PartitionKey, RunId, Trigger, ScheduledFor, StartedAt, FinishedAt, RunOutcome, Counts, progress, failures, Error, Instance);
+        Job: PartitionKey,
+        Id: RunId,
+        Trigger: Trigger,
+        ScheduledFor: ScheduledFor,
+        StartedAt: StartedAt,
+        FinishedAt: FinishedAt,
+        Outcome: RunOutcome,
+        Counts: Counts,
+        Portfolios: progress,
+        Failures: failures,
+        Error: Error,
+        Instance: Instance);
 }

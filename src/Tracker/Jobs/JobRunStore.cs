@@ -26,7 +26,7 @@ public sealed class JobRunStore(TrackerTables tables) : TableStore<JobRunEntity>
 
     /// <summary>A run by its id (a scan of the job's runs, newest first: for tests, benchmarks and tools, not for requests).</summary>
     public Task<JobRunEntity?> FindAsync(string job, string runId, CancellationToken ct) =>
-        ReadFirstAsync<JobRunEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {Partition(job)} and RunId eq {runId}"), ct);
+        ReadFirstAsync<JobRunEntity>(KeyFilter.Partition(Partition(job)) + " and " + KeyFilter.Column(nameof(JobRunEntity.RunId), "eq", runId), ct);
 
     /// <summary>The newest runs of a job first.</summary>
     public Task<(IReadOnlyList<JobRunEntity> Items, string? Token)> ListAsync(string job, int limit, string? token, CancellationToken ct) =>

@@ -12,7 +12,10 @@ public sealed class HistoryLoader(ProjectStore projectStore, UpdateStore updateS
     public const int Parallelism = 8;
 
     private static readonly string[] UpdateColumns =
-        ["ReportedAt", "RecordedAt", "PercentComplete", "Spend", "Budget", "Priority", "Status", "Rag"];
+        [
+            nameof(UpdateEntity.ReportedAt), nameof(UpdateEntity.RecordedAt), nameof(UpdateEntity.PercentComplete), nameof(UpdateEntity.Spend),
+            nameof(UpdateEntity.Budget), nameof(UpdateEntity.Priority), nameof(UpdateEntity.Status), nameof(UpdateEntity.Rag),
+        ];
 
     public async Task<IReadOnlyList<ProjectHistory>> LoadAsync(string portfolioId, CancellationToken ct)
     {
@@ -41,17 +44,17 @@ public sealed class HistoryLoader(ProjectStore projectStore, UpdateStore updateS
     }
 
     public static ProjectHistory ToHistory(ProjectEntity p, IReadOnlyList<UpdateFact> updates) => new(
-        p.RowKey,
-        TrackerJson.Parse<Category>(p.Category) ?? Category.Cloud,
-        DateOnly.FromDateTime(p.StartDate.UtcDateTime),
-        p.TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
-        p.CustomerEngagement,
-        p.CustomerKpi,
-        p.FinancialMeasure,
-        TrackerJson.Parse<ProjectStatus>(p.InitialStatus) ?? ProjectStatus.Active,
-        TrackerJson.Parse<Priority>(p.InitialPriority) ?? Priority.Medium,
-        p.InitialBudget,
-        p.InitialSpend,
-        p.InitialPercentComplete,
-        updates);
+        Id: p.RowKey,
+        Category: TrackerJson.Parse<Category>(p.Category) ?? Category.Cloud,
+        StartDate: DateOnly.FromDateTime(p.StartDate.UtcDateTime),
+        TargetDate: p.TargetDate is { } t ? DateOnly.FromDateTime(t.UtcDateTime) : null,
+        CustomerEngagement: p.CustomerEngagement,
+        CustomerKpi: p.CustomerKpi,
+        FinancialMeasure: p.FinancialMeasure,
+        InitialStatus: TrackerJson.Parse<ProjectStatus>(p.InitialStatus) ?? ProjectStatus.Active,
+        InitialPriority: TrackerJson.Parse<Priority>(p.InitialPriority) ?? Priority.Medium,
+        InitialBudget: p.InitialBudget,
+        InitialSpend: p.InitialSpend,
+        InitialPercentComplete: p.InitialPercentComplete,
+        Updates: updates);
 }

@@ -52,10 +52,28 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
         var rag = state.RagOverride ?? Rule(slip, cpi, daysSinceUpdate);
 
         return new ProjectMetrics(
-            p.Id, d, state.Status == ProjectStatus.Active && p.StartDate <= d, state.Status, state.Priority, p.Category, state.Budget, state.Spend,
-            state.Percent, planned, planned is { } pl ? state.Percent - pl : null, velocity, previousVelocity, accelerating, forecast, slip, cpi,
-            state.Priority > state.LookbackPriority, state.Budget > state.LookbackBudget, daysSinceUpdate, rag,
-            AttentionScore(state.Priority, p.CustomerEngagement, slip, daysSinceUpdate, rag));
+            ProjectId: p.Id,
+            AsOf: d,
+            Active: state.Status == ProjectStatus.Active && p.StartDate <= d,
+            Status: state.Status,
+            Priority: state.Priority,
+            Category: p.Category,
+            Budget: state.Budget,
+            Spend: state.Spend,
+            PercentComplete: state.Percent,
+            PlannedPercent: planned,
+            ScheduleVariance: planned is { } pl ? state.Percent - pl : null,
+            Velocity: velocity,
+            PreviousVelocity: previousVelocity,
+            Accelerating: accelerating,
+            ForecastCompletion: forecast,
+            SlipDays: slip,
+            CostPerformance: cpi,
+            PriorityRaised: state.Priority > state.LookbackPriority,
+            InvestmentIncreased: state.Budget > state.LookbackBudget,
+            DaysSinceUpdate: daysSinceUpdate,
+            Rag: rag,
+            AttentionScore: AttentionScore(state.Priority, p.CustomerEngagement, slip, daysSinceUpdate, rag));
     }
 
     /// <summary>What a project's history says as of the cutoff, and at the boundaries of the windows before it.</summary>

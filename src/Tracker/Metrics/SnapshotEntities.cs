@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Tracker.Common;
 using Tracker.Portfolios;
 using Tracker.Storage;
+using C = Tracker.Metrics.PortfolioSnapshotColumns;
 
 namespace Tracker.Metrics;
 
@@ -101,14 +102,28 @@ public sealed class ProjectSnapshotEntity : TableRow
     };
 
     public ProjectMetrics ToMetrics() => new(
-        RowKey, DateOnly.FromDateTime(Date.UtcDateTime), Active,
-        TrackerJson.Parse<ProjectStatus>(Status) ?? ProjectStatus.Active,
-        TrackerJson.Parse<Portfolios.Priority>(Priority) ?? Portfolios.Priority.Medium,
-        TrackerJson.Parse<Portfolios.Category>(Category) ?? Portfolios.Category.Cloud,
-        Budget, Spend, PercentComplete, PlannedPercent, ScheduleVariance, Velocity, PreviousVelocity, Accelerating,
-        ForecastCompletion is { } f ? DateOnly.FromDateTime(f.UtcDateTime) : null,
-        SlipDays, CostPerformance, PriorityRaised, InvestmentIncreased, DaysSinceUpdate,
-        TrackerJson.Parse<Portfolios.Rag>(Rag) ?? Portfolios.Rag.Green, AttentionScore);
+        ProjectId: RowKey,
+        AsOf: DateOnly.FromDateTime(Date.UtcDateTime),
+        Active: Active,
+        Status: TrackerJson.Parse<ProjectStatus>(Status) ?? ProjectStatus.Active,
+        Priority: TrackerJson.Parse<Portfolios.Priority>(Priority) ?? Portfolios.Priority.Medium,
+        Category: TrackerJson.Parse<Portfolios.Category>(Category) ?? Portfolios.Category.Cloud,
+        Budget: Budget,
+        Spend: Spend,
+        PercentComplete: PercentComplete,
+        PlannedPercent: PlannedPercent,
+        ScheduleVariance: ScheduleVariance,
+        Velocity: Velocity,
+        PreviousVelocity: PreviousVelocity,
+        Accelerating: Accelerating,
+        ForecastCompletion: ForecastCompletion is { } f ? DateOnly.FromDateTime(f.UtcDateTime) : null,
+        SlipDays: SlipDays,
+        CostPerformance: CostPerformance,
+        PriorityRaised: PriorityRaised,
+        InvestmentIncreased: InvestmentIncreased,
+        DaysSinceUpdate: DaysSinceUpdate,
+        Rag: TrackerJson.Parse<Portfolios.Rag>(Rag) ?? Portfolios.Rag.Green,
+        AttentionScore: AttentionScore);
 }
 
 /// <summary>
@@ -122,31 +137,31 @@ public static class PortfolioSnapshotEntity
     {
         var e = new TableEntity(PortfolioSnapshotStore.Partition(m.PortfolioId), PortfolioSnapshotStore.RowKey(m.AsOf))
         {
-            ["Date"] = ProjectEntity.StoreDate(m.AsOf),
-            ["DateSK"] = DayKey.Number(m.AsOf),
-            ["ActiveProjects"] = m.ActiveProjects,
-            ["Stale"] = m.Counts.Stale,
-            ["Slipping"] = m.Counts.Slipping,
-            ["MeanVelocity"] = m.MeanVelocity,
-            ["MedianSlipDays"] = m.MedianSlipDays,
-            ["OnTrackShare"] = m.OnTrackShare,
-            ["ComputedAt"] = computedAt,
+            [C.Date] = ProjectEntity.StoreDate(m.AsOf),
+            [C.DateSK] = DayKey.Number(m.AsOf),
+            [C.ActiveProjects] = m.ActiveProjects,
+            [C.Stale] = m.Counts.Stale,
+            [C.Slipping] = m.Counts.Slipping,
+            [C.MeanVelocity] = m.MeanVelocity,
+            [C.MedianSlipDays] = m.MedianSlipDays,
+            [C.OnTrackShare] = m.OnTrackShare,
+            [C.ComputedAt] = computedAt,
         };
         foreach (var definition in RateDefinitions.All)
         {
             var (column, rate) = (definition.Column, m.Rates[definition.Id]);
-            e[column + "Value"] = rate.Value;
-            e[column + "Baseline"] = rate.Baseline;
-            e[column + "GapPoints"] = rate.GapPoints;
-            e[column + "Standing"] = TrackerJson.Name(rate.Standing);
+            e[C.Value(column)] = rate.Value;
+            e[C.Baseline(column)] = rate.Baseline;
+            e[C.GapPoints(column)] = rate.GapPoints;
+            e[C.Standing(column)] = TrackerJson.Name(rate.Standing);
         }
         foreach (var (status, count) in m.Counts.ByStatus)
         {
-            e["ByStatus" + Column(status)] = count;
+            e[C.ByStatus(status)] = count;
         }
         foreach (var (rag, count) in m.Counts.ByRag)
         {
-            e["ByRag" + Column(rag)] = count;
+            e[C.ByRag(rag)] = count;
         }
         return e;
     }
@@ -154,15 +169,47 @@ public static class PortfolioSnapshotEntity
     public static PortfolioMetrics ToMetrics(TableEntity e)
     {
         var rates = new PortfolioRates(RateDefinitions.All.ToDictionary(d => d.Id, d => new Rate(
-            e.GetDouble(d.Column + "Value"), e.GetDouble(d.Column + "Baseline") ?? 0, e.GetDouble(d.Column + "GapPoints"),
-            TrackerJson.Parse<Standing>(e.GetString(d.Column + "Standing")) ?? Standing.NoData)));
-        var byStatus = Enum.GetValues<ProjectStatus>().Select(s => TrackerJson.Name(s)).ToDictionary(s => s, s => e.GetInt32("ByStatus" + Column(s)) ?? 0);
-        var byRag = Enum.GetValues<Portfolios.Rag>().Select(r => TrackerJson.Name(r)).ToDictionary(r => r, r => e.GetInt32("ByRag" + Column(r)) ?? 0);
+            e.GetDouble(C.Value(d.Column)), e.GetDouble(C.Baseline(d.Column)) ?? 0, e.GetDouble(C.GapPoints(d.Column)),
+            TrackerJson.Parse<Standing>(e.GetString(C.Standing(d.Column))) ?? Standing.NoData)));
+        var byStatus = Enum.GetValues<ProjectStatus>().Select(s => TrackerJson.Name(s)).ToDictionary(s => s, s => e.GetInt32(C.ByStatus(s)) ?? 0);
+        var byRag = Enum.GetValues<Portfolios.Rag>().Select(r => TrackerJson.Name(r)).ToDictionary(r => r, r => e.GetInt32(C.ByRag(r)) ?? 0);
         return new PortfolioMetrics(
-            e.PartitionKey, PortfolioSnapshotStore.DayOf(e.RowKey), e.GetInt32("ActiveProjects") ?? 0, rates,
-            new PortfolioCounts(byStatus, byRag, e.GetInt32("Stale") ?? 0, e.GetInt32("Slipping") ?? 0),
-            e.GetDouble("MeanVelocity"), e.GetDouble("MedianSlipDays"), e.GetDouble("OnTrackShare"));
+            e.PartitionKey, PortfolioSnapshotStore.DayOf(e.RowKey), e.GetInt32(C.ActiveProjects) ?? 0, rates,
+            new PortfolioCounts(byStatus, byRag, e.GetInt32(C.Stale) ?? 0, e.GetInt32(C.Slipping) ?? 0),
+            e.GetDouble(C.MeanVelocity), e.GetDouble(C.MedianSlipDays), e.GetDouble(C.OnTrackShare));
     }
 
-    private static string Column(string camel) => char.ToUpperInvariant(camel[0]) + camel[1..];
+}
+
+/// <summary>
+/// The columns of a PortfolioSnapshots row, each declared once: the store writes and reads them, and the feed
+/// serves them under the same names.
+/// </summary>
+public static class PortfolioSnapshotColumns
+{
+    public const string Date = nameof(Date);
+    public const string DateSK = nameof(DateSK);
+    public const string ActiveProjects = nameof(ActiveProjects);
+    public const string Stale = nameof(Stale);
+    public const string Slipping = nameof(Slipping);
+    public const string MeanVelocity = nameof(MeanVelocity);
+    public const string MedianSlipDays = nameof(MedianSlipDays);
+    public const string OnTrackShare = nameof(OnTrackShare);
+    public const string ComputedAt = nameof(ComputedAt);
+
+    /// <summary>A rate's value (its <see cref="RateDefinition.Column"/>: <c>PriorityValue</c>).</summary>
+    public static string Value(string rate) => rate + "Value";
+
+    public static string Baseline(string rate) => rate + "Baseline";
+
+    public static string GapPoints(string rate) => rate + "GapPoints";
+
+    public static string Standing(string rate) => rate + "Standing";
+
+    /// <summary>The count of active projects with a status (<c>onHold</c> → <c>ByStatusOnHold</c>).</summary>
+    public static string ByStatus(string status) => nameof(ByStatus) + Pascal(status);
+
+    public static string ByRag(string rag) => nameof(ByRag) + Pascal(rag);
+
+    private static string Pascal(string camel) => char.ToUpperInvariant(camel[0]) + camel[1..];
 }

@@ -89,8 +89,16 @@ public sealed class UpdateEntity : TableRow
     public string? ReportedBy { get; set; }
 
     public ProgressUpdate ToApi() => new(
-        Id, ProjectId, ReportedAt,
-        (decimal?)PercentComplete, (decimal?)Spend, (decimal?)Budget,
-        TrackerJson.Parse<Portfolios.Priority>(Priority), TrackerJson.Parse<ProjectStatus>(Status), TrackerJson.Parse<Portfolios.Rag>(Rag),
-        Note, ReportedBy, RecordedAt);
+        Id: Id,
+        ProjectId: ProjectId,
+        ReportedAt: ReportedAt,
+        PercentComplete: (decimal?)PercentComplete,
+        Spend: (decimal?)Spend,
+        Budget: (decimal?)Budget,
+        Priority: TrackerJson.Parse<Portfolios.Priority>(Priority),
+        Status: TrackerJson.Parse<ProjectStatus>(Status),
+        Rag: TrackerJson.Parse<Portfolios.Rag>(Rag),
+        Note: Note,
+        ReportedBy: ReportedBy,
+        RecordedAt: RecordedAt);
 }

@@ -1,6 +1,6 @@
 using Tracker.Common;
-using Tracker.Storage;
 using Tracker.Portfolios;
+using Tracker.Storage;
 
 namespace Tracker.Portfolios;
 
@@ -116,17 +116,26 @@ public sealed class ProjectEntity : TableRow
     {
         var rag = TrackerJson.Parse<Portfolios.Rag>(Rag);
         return new Project(
-            RowKey, PartitionKey, Name,
-            TrackerJson.Parse<Portfolios.Category>(Category) ?? Portfolios.Category.Cloud,
-            TrackerJson.Parse<ProjectStatus>(Status) ?? ProjectStatus.Active,
-            TrackerJson.Parse<Portfolios.Priority>(Priority) ?? Portfolios.Priority.Medium,
-            Owner,
-            DateOnly.FromDateTime(StartDate.UtcDateTime),
-            TargetDate is { } target ? DateOnly.FromDateTime(target.UtcDateTime) : null,
-            (decimal)Budget, (decimal)Spend, (decimal)PercentComplete,
-            rag, rag,
-            CustomerEngagement, CustomerKpi, FinancialMeasure,
-            LastUpdateAt, CreatedAt, UpdatedAt);
+            Id: RowKey,
+            PortfolioId: PartitionKey,
+            Name: Name,
+            Category: TrackerJson.Parse<Portfolios.Category>(Category) ?? Portfolios.Category.Cloud,
+            Status: TrackerJson.Parse<ProjectStatus>(Status) ?? ProjectStatus.Active,
+            Priority: TrackerJson.Parse<Portfolios.Priority>(Priority) ?? Portfolios.Priority.Medium,
+            Owner: Owner,
+            StartDate: DateOnly.FromDateTime(StartDate.UtcDateTime),
+            TargetDate: TargetDate is { } target ? DateOnly.FromDateTime(target.UtcDateTime) : null,
+            Budget: (decimal)Budget,
+            Spend: (decimal)Spend,
+            PercentComplete: (decimal)PercentComplete,
+            Rag: rag,
+            RagOverride: rag,
+            CustomerEngagement: CustomerEngagement,
+            CustomerKpi: CustomerKpi,
+            FinancialMeasure: FinancialMeasure,
+            LastUpdateAt: LastUpdateAt,
+            CreatedAt: CreatedAt,
+            UpdatedAt: UpdatedAt);
     }
 
     /// <summary>Dates are stored as midnight UTC so that the Date part round-trips exactly.</summary>

@@ -80,15 +80,15 @@ public sealed class ProjectStore(TrackerTables tables) : FeedSourceStore<Project
         var filter = PortfolioFilter(portfolioId);
         if (status is { } s)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Status eq {TrackerJson.Name(s)}");
+            filter += " and " + KeyFilter.Column(nameof(ProjectEntity.Status), "eq", TrackerJson.Name(s));
         }
         if (category is { } c)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Category eq {TrackerJson.Name(c)}");
+            filter += " and " + KeyFilter.Column(nameof(ProjectEntity.Category), "eq", TrackerJson.Name(c));
         }
         if (priority is { } p)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Priority eq {TrackerJson.Name(p)}");
+            filter += " and " + KeyFilter.Column(nameof(ProjectEntity.Priority), "eq", TrackerJson.Name(p));
         }
         return ReadFullPageAsync(filter, limit, token, ct);
     }

@@ -66,7 +66,7 @@ public sealed class UpdateStore(TrackerTables tables) : FeedSourceStore<UpdateEn
 
     /// <summary>The newest update of a project that carries a note, or null.</summary>
     public Task<UpdateEntity?> NewestNoteAsync(string portfolioId, string projectId, CancellationToken ct) =>
-        ReadFirstAsync<UpdateEntity>(ProjectFilter(portfolioId, projectId) + " and " + Azure.Data.Tables.TableClient.CreateQueryFilter($"Note ne {""}"), ct);
+        ReadFirstAsync<UpdateEntity>(ProjectFilter(portfolioId, projectId) + " and " + KeyFilter.Column(nameof(UpdateEntity.Note), "ne", ""), ct);
 
     /// <summary>A page of history, newest first, of updates reported in [from, to).</summary>
     public Task<(IReadOnlyList<UpdateEntity> Items, string? Token)> ListAsync(

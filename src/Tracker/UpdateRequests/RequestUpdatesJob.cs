@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
 using Tracker.Jobs;
-using Tracker.Portfolios;
-
 using Tracker.Mail;
+using Tracker.Portfolios;
 
 namespace Tracker.UpdateRequests;
 

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Portfolios;
-
 using Tracker.Mail;
+using Tracker.Portfolios;
 
 namespace Tracker.UpdateRequests;
 

@@ -3,11 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Api;
 using Tracker.Common;
+using Tracker.Mail;
 using Tracker.Metrics;
 using Tracker.Portfolios;
-
-using Tracker.Mail;
-
 using Tracker.Schedules;
 
 namespace Tracker.UpdateRequests;
@@ -146,8 +144,18 @@ public sealed partial class UpdateRequestService(
             {
                 var note = await updates.NewestNoteAsync(portfolio.RowKey, project.RowKey, ct);
                 var form = Url(request, Routes.UpdateForm, await tokens.FormAsync(portfolio.RowKey, project.RowKey, group.Key, expires, ct));
-                items.Add(new RequestedProject(project.RowKey, project.Name, (decimal)project.PercentComplete, (decimal)project.Spend, (decimal)project.Budget,
-                    portfolio.Currency, TrackerJson.Parse<Rag>(project.Rag), note?.Note, note?.ReportedAt, DaysSinceUpdate(project, portfolio.Zone, now), form));
+                items.Add(new RequestedProject(
+                    Id: project.RowKey,
+                    Name: project.Name,
+                    PercentComplete: (decimal)project.PercentComplete,
+                    Spend: (decimal)project.Spend,
+                    Budget: (decimal)project.Budget,
+                    Currency: portfolio.Currency,
+                    Rag: TrackerJson.Parse<Rag>(project.Rag),
+                    LastNote: note?.Note,
+                    LastNoteAt: note?.ReportedAt,
+                    DaysSinceUpdate: DaysSinceUpdate(project, portfolio.Zone, now),
+                    FormUrl: form));
             }
             result.Add((group.Key, items));
         }

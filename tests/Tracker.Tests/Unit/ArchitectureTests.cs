@@ -218,6 +218,29 @@ public sealed partial class ArchitectureTests
         }
     }
 
+    /// <summary>
+    /// A constructor call with more than eight arguments (a record of many positional fields, mostly) names every
+    /// argument, so that two numbers of the same type cannot swap places unnoticed. Parsed with Roslyn, over src/.
+    /// </summary>
+    [Fact]
+    public void ConstructorCallsWithMoreThanEightArgumentsNameThem()
+    {
+        var offences = new List<string>();
+        foreach (var file in SourceFiles(Source))
+        {
+            var root = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetRoot();
+            foreach (var creation in root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax>())
+            {
+                if (creation.ArgumentList is { Arguments.Count: > 8 } arguments && arguments.Arguments.Any(a => a.NameColon is null))
+                {
+                    var line = creation.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                    offences.Add($"{Path.GetRelativePath(Source, file)}:{line}: {arguments.Arguments.Count} arguments, not all named");
+                }
+            }
+        }
+        Assert.True(offences.Count == 0, string.Join(Environment.NewLine, offences));
+    }
+
     /// <summary>A '|' key separator, a 19-digit tick pad or a yyyyMMdd day key written by hand.</summary>
     [GeneratedRegex("""'\|'|"\|"|\+ ?"\||\|\{|"D19"|"yyyyMMdd"|\$"\{[^}]+\}\|""")]
     private static partial Regex KeyFormat();

@@ -106,4 +106,13 @@ public sealed class StorageKeyTests
         context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?" + query);
         return context.Request;
     }
+
+    [Fact]
+    public void AColumnFilterEscapesItsValueAndTakesOnlyAColumnNameAndAnOperator()
+    {
+        Assert.Equal("Status eq 'on''hold'", Tracker.Storage.KeyFilter.Column(nameof(Tracker.Portfolios.ProjectEntity.Status), "eq", "on'hold"));
+        Assert.Equal("Active eq true", Tracker.Storage.KeyFilter.Column("Active", "eq", true));
+        Assert.Throws<ArgumentException>(() => Tracker.Storage.KeyFilter.Column("Status or true", "eq", "x"));
+        Assert.Throws<ArgumentException>(() => Tracker.Storage.KeyFilter.Column("Status", "eq true or Status", "x"));
+    }
 }
