@@ -12,7 +12,14 @@ namespace Tracker.Digests;
 /// <summary>What a digest is about: a portfolio as of the end of a period, and the period before for comparison.</summary>
 public sealed record DigestInput(
     string PortfolioId, string PortfolioName, Cadence Cadence, DateOnly AsOf, MetricsResult Current, MetricsResult Previous,
-    IReadOnlyDictionary<string, string> ProjectNames, string UnsubscribeUrl, int StaleDays = 14, double OverBudgetBelow = 0.95);
+    IReadOnlyDictionary<string, string> ProjectNames, string UnsubscribeUrl, int StaleDays = 14, double OverBudgetBelow = 0.95, DateOnly? SentOn = null)
+{
+    /// <summary>The day the mail goes out (the portfolio's zone): day counts shown to people run to it (docs/metrics.md §5).</summary>
+    public DateOnly SendDay => SentOn ?? AsOf;
+
+    /// <summary>The days from the snapshot day to the send day, added to each day count.</summary>
+    public int DaysToSendDay => SendDay.DayNumber - AsOf.DayNumber;
+}
 
 /// <summary>One survey baseline in the headline: the rate now and its change since the previous period, in points.</summary>
 public sealed record Headline(string Name, string Label, Rate Rate, double? ChangePoints);
@@ -73,7 +80,7 @@ public static class DigestComposer
         }
         if (p.DaysSinceUpdate > input.StaleDays)
         {
-            reasons.Add($"no update for {p.DaysSinceUpdate} days");
+            reasons.Add($"no update for {p.DaysSinceUpdate + input.DaysToSendDay} days");
         }
         if (p.CostPerformance < input.OverBudgetBelow)
         {
@@ -89,7 +96,7 @@ public static class DigestComposer
             Name: input.ProjectNames.GetValueOrDefault(p.ProjectId, p.ProjectId),
             AttentionScore: p.AttentionScore,
             Reasons: reasons,
-            DaysSinceUpdate: p.DaysSinceUpdate,
+            DaysSinceUpdate: p.DaysSinceUpdate + input.DaysToSendDay,
             SlipDays: p.SlipDays,
             Forecast: p.ForecastCompletion,
             Target: target,
@@ -123,7 +130,7 @@ public static class DigestComposer
         t.AppendLine().AppendLine($"RAG: {c.ByRag.GetValueOrDefault("green")} green, {c.ByRag.GetValueOrDefault("amber")} amber, {c.ByRag.GetValueOrDefault("red")} red");
         Section(t, "Needs attention", c.Attention, p => $"{p.Name} (score {p.AttentionScore:0}): {string.Join(", ", p.Reasons)}");
         Section(t, "Slipping", c.Slipping, p => $"{p.Name}: forecast {p.Forecast:yyyy-MM-dd}, target {p.Target:yyyy-MM-dd} ({Plural(p.SlipDays!.Value, "day")} late)");
-        Section(t, "No update for over " + input.StaleDays + " days", c.Stale, p => $"{p.Name}: last update {p.DaysSinceUpdate} days ago");
+        Section(t, "No update for over " + input.StaleDays + " days", c.Stale, p => $"{p.Name}: {SendDay.LastUpdate(p.DaysSinceUpdate, input.SendDay)}");
         Section(t, "Completed this " + Period(input.Cadence), c.Completed, p => p.Name);
         t.AppendLine().AppendLine("Unsubscribe: " + input.UnsubscribeUrl);
         return t.ToString();

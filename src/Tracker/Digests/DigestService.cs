@@ -61,7 +61,8 @@ public sealed class DigestService(
             ProjectNames: source.Names,
             UnsubscribeUrl: "",
             StaleDays: engine.Options.StaleDays,
-            OverBudgetBelow: engine.Options.AmberCostPerformance);
+            OverBudgetBelow: engine.Options.AmberCostPerformance,
+            SentOn: today);
         var content = DigestComposer.Compose(input);
         return new Prepared(input, content, DigestChart.Render(content.Headlines));
     }

@@ -5,7 +5,7 @@ using Tracker.Portfolios;
 namespace Tracker.Metrics;
 
 /// <summary>
-/// The metrics of the design's definitions, as a pure function of projects, their histories, a date and a time zone.
+/// The metrics of docs/metrics.md, as a pure function of projects, their histories, a date and a time zone.
 /// No I/O and no clock: the same inputs always give the same outputs, so any past day can be recomputed exactly.
 /// </summary>
 public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baselines)
@@ -33,9 +33,10 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
     public ProjectMetrics ComputeProject(ProjectHistory project, DateOnly asOf, TimeZoneInfo zone) =>
         ComputeProject(project, asOf, zone, Cutoff(asOf, zone));
 
-    /// <summary>The end of day D in the zone: the instant D+1 00:00 local, exclusive.</summary>
+    /// <summary>The end of day D in the zone: the instant D+1 00:00 local, exclusive (docs/metrics.md §1).</summary>
     public static DateTimeOffset Cutoff(DateOnly asOf, TimeZoneInfo zone) => LocalTime.StartOfDay(asOf.AddDays(1), zone);
 
+    /// <summary>Every per-project metric of docs/metrics.md §3.</summary>
     private ProjectMetrics ComputeProject(ProjectHistory p, DateOnly d, TimeZoneInfo zone, DateTimeOffset cutoffInstant)
     {
         var state = Replay(p, cutoffInstant.UtcTicks);
@@ -76,7 +77,7 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
             AttentionScore: AttentionScore(state.Priority, p.CustomerEngagement, slip, daysSinceUpdate, rag));
     }
 
-    /// <summary>What a project's history says as of the cutoff, and at the boundaries of the windows before it.</summary>
+    /// <summary>What a project's history says as of the cutoff, and at the boundaries of the windows before it (docs/metrics.md §2).</summary>
     private struct Replayed
     {
         public double Percent, Spend, Budget, PercentAtPrevious, PercentAtWindow, LookbackBudget;
@@ -212,6 +213,7 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
         _ => options.WeightCritical,
     };
 
+    /// <summary>The portfolio's rates and counts over its active projects (docs/metrics.md §4).</summary>
     private PortfolioMetrics Aggregate(string portfolioId, DateOnly d, IReadOnlyList<ProjectHistory> projects, ProjectMetrics[] metrics)
     {
         var active = Enumerable.Range(0, metrics.Length).Where(i => metrics[i].Active).ToList();
@@ -279,6 +281,7 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
         return sum;
     }
 
+    /// <summary>A value against its baseline: gap in points and standing (docs/metrics.md §4).</summary>
     public Rate Rate(double? value, double baseline)
     {
         if (value is not { } v)

@@ -16,7 +16,7 @@ public sealed record RateDefinition(string Id, string BaselineId, string? Headli
     public string Column => char.ToUpperInvariant(Id[0]) + Id[1..];
 }
 
-/// <summary>Every portfolio rate, in the order the API, the snapshots, the feed and the digest list them (docs/metrics.md).</summary>
+/// <summary>Every portfolio rate, in the order the API, the snapshots, the feed and the digest list them (docs/metrics.md §4).</summary>
 public static class RateDefinitions
 {
     public static readonly IReadOnlyList<RateDefinition> All =

@@ -47,7 +47,7 @@ public sealed partial class UpdateRequestService(
         TrackerJson.Parse<ProjectStatus>(project.Status) == ProjectStatus.Active && project.Owner is { Length: > 0 }
         && DaysSinceUpdate(project, zone, now) is var days && (days >= periodDays || days > metrics.Value.StaleDays);
 
-    /// <summary>Days since the latest update (or the start date, with none), in the portfolio's zone: metrics.md's daysSinceUpdate.</summary>
+    /// <summary>Days since the latest update (or the start date, with none), in the portfolio's zone, to today: docs/metrics.md §3 (daysSinceUpdate) and §5.</summary>
     public static int DaysSinceUpdate(ProjectEntity project, TimeZoneInfo zone, DateTimeOffset now)
     {
         var last = LocalTime.Today(project.LastUpdateAt ?? project.StartDate, zone);
@@ -113,7 +113,7 @@ public sealed partial class UpdateRequestService(
             var cc = await CcAsync(portfolio, settings, period, owner, items, ct);
             claim.CopiedOwner = cc is not null;
             var optOutUrl = Url(request, Routes.UpdateRequestsUnsubscribe, await tokens.OptOutAsync(portfolio.RowKey, owner, ct));
-            var failure = await delivery.SendAsync(Mail(portfolio, owner, cc, items, optOutUrl, claim.MessageId!), ct);
+            var failure = await delivery.SendAsync(Mail(portfolio, owner, cc, items, optOutUrl, claim.MessageId!, LocalTime.Today(now, portfolio.Zone)), ct);
             await MailClaims.SettleAsync(log, claim, failure, time.GetUtcNow());
             if (failure is null)
             {
@@ -190,18 +190,19 @@ public sealed partial class UpdateRequestService(
         ? $"Progress update requested: {items[0].Name} ({portfolio.Name})"
         : $"Progress update requested: {items.Count} projects in {portfolio.Name}";
 
-    private static OutgoingMail Mail(PortfolioEntity portfolio, string owner, string? cc, IReadOnlyList<RequestedProject> items, string optOutUrl, string messageId)
+    private static OutgoingMail Mail(
+        PortfolioEntity portfolio, string owner, string? cc, IReadOnlyList<RequestedProject> items, string optOutUrl, string messageId, DateOnly today)
     {
-        var parameters = new Dictionary<string, object?> { ["Portfolio"] = portfolio, ["Requested"] = items, ["OptOutUrl"] = optOutUrl, ["Copied"] = cc is not null };
+        var parameters = new Dictionary<string, object?> { ["Portfolio"] = portfolio, ["Requested"] = items, ["OptOutUrl"] = optOutUrl, ["Copied"] = cc is not null, ["Today"] = today };
         var html = HtmlTemplates.Render<Templates.RequestMail>(parameters);
-        return new OutgoingMail(MailPurpose.UpdateRequest, owner, Subject(portfolio, items), messageId, Text(portfolio, items, optOutUrl), html)
+        return new OutgoingMail(MailPurpose.UpdateRequest, owner, Subject(portfolio, items), messageId, Text(portfolio, items, optOutUrl, today), html)
         {
             Cc = cc,
             UnsubscribeUrl = optOutUrl,
         };
     }
 
-    private static string Text(PortfolioEntity portfolio, IReadOnlyList<RequestedProject> items, string optOutUrl)
+    private static string Text(PortfolioEntity portfolio, IReadOnlyList<RequestedProject> items, string optOutUrl, DateOnly today)
     {
         var text = new System.Text.StringBuilder();
         text.AppendLine($"The PMO of {portfolio.Name} asks for your progress on {(items.Count == 1 ? "this project" : "these projects")}.").AppendLine();
@@ -210,6 +211,7 @@ public sealed partial class UpdateRequestService(
             text.AppendLine(p.Name)
                 .AppendLine(System.FormattableString.Invariant($"  {p.PercentComplete:0.#}% complete, spend {p.Spend:N0} of {p.Budget:N0} {p.Currency}, RAG {(p.Rag is { } r ? TrackerJson.Name(r) : "not reported")}"))
                 .AppendLine(p.LastNote is null ? "  no note yet" : $"  last note ({p.LastNoteAt:yyyy-MM-dd}): {p.LastNote}")
+                .AppendLine($"  {SendDay.LastUpdate(p.DaysSinceUpdate, today)}")
                 .AppendLine($"  update: {p.FormUrl}").AppendLine();
         }
         text.AppendLine($"No more requests for {portfolio.Name}: {optOutUrl}");
