@@ -67,6 +67,7 @@ public static class OpenApi
                     [
                         new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKeyHeader", document)] = [] },
                         new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKeyQuery", document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("basic", document)] = [] },
                     ];
 
                 operation.Parameters ??= [];
@@ -115,6 +116,10 @@ public static class OpenApi
                         continue;
                     }
                     r.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    if (status == "401")
+                    {
+                        r.Headers["WWW-Authenticate"] = ResponseHeader("The challenge: Basic realm=\"Transformation Tracker\", charset=\"UTF-8\".");
+                    }
                     if (status is "429" or "503")
                     {
                         r.Headers["Retry-After"] = ResponseHeader("Seconds to wait before retrying.", JsonSchemaType.Integer);
@@ -148,7 +153,7 @@ public static class OpenApi
                     Title = "Transformation Tracker API",
                     Version = "v1",
                     Description = "Portfolios, projects and progress updates of a digital-transformation PMO, compared with survey baselines. "
-                        + "Every call but health, this document and the unsubscribe link needs an API key (x-api-key header or code query parameter). "
+                        + "Every call but health, this document and the links in mails needs an API key (x-api-key header, the password of Basic credentials, or the code query parameter). "
                         + "Errors are RFC 9457 ProblemDetails; enum values are lower camelCase exactly.",
                     License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
                 };
@@ -169,6 +174,12 @@ public static class OpenApi
                     In = ParameterLocation.Query,
                     Name = ApiKeyAuthenticator.QueryName,
                     Description = "The same key as a query parameter, for Power BI's Web API credential.",
+                };
+                document.Components.SecuritySchemes["basic"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "basic",
+                    Description = "The same key as the password of HTTP Basic credentials (any user name): Power BI's Basic credential, for scheduled refresh in the service.",
                 };
                 return Task.CompletedTask;
             });

@@ -147,6 +147,63 @@ public sealed class DelegationTests : IAsyncLifetime
 
     /// <summary>The route values the host would bind: each {parameter} of the template read off the sample path.</summary>
     /// <summary>
+    /// Power BI's requests through the worker's functions (the replay of Tracker.Tests' PowerBiTests, by delegation):
+    /// Basic credentials with a reader key, the connector's Accept lists and headers; every answer is OData 4.0 in the
+    /// content type the connector expects, the next link works with the same credentials and carries no secret, and a
+    /// 401 carries the Basic challenge.
+    /// </summary>
+    [Fact]
+    public async Task PowerBisRequestsThroughTheFunctionsGetWhatItsConnectorExpects()
+    {
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        Assert.Equal(201, (await InvokeAsync(functions, "CreatePortfolio", "POST", "/api/portfolios", new { }, """{"id":"p-bi","name":"BI"}""")).Status);
+        Assert.Equal(201, (await InvokeAsync(functions, "CreateProject", "POST", "/api/portfolios/p-bi/projects", new { portfolioId = "p-bi" },
+            """{"id":"pr-bi","name":"Project","category":"ai","startDate":"2026-01-01"}""")).Status);
+        Assert.Equal(201, (await InvokeAsync(functions, "PostUpdate", "POST", "/api/portfolios/p-bi/projects/pr-bi/updates",
+            new { portfolioId = "p-bi", projectId = "pr-bi" }, """{"reportedAt":"2026-11-02T09:00:00Z","percentComplete":10}""")).Status);
+        var created = await InvokeAsync(functions, "CreateKey", "POST", "/api/keys", new { }, """{"name":"Power BI","role":"reader"}""");
+        var key = JsonDocument.Parse(created.Body).RootElement.GetProperty("key").GetString()!;
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("powerbi:" + key));
+        // The connector's Accept before it knows the version, then for V4 (Microsoft Learn, Power Query query diagnostics).
+        const string all = "application/json;odata.metadata=minimal;q=1.0,application/json;odata=minimalmetadata;q=0.9,application/atomsvc+xml;q=0.8,application/atom+xml;q=0.8,application/xml;q=0.7,text/plain;q=0.7";
+        Dictionary<string, string> PowerBi(string accept) => new() { ["Authorization"] = basic, ["Accept"] = accept, ["OData-MaxVersion"] = "4.0" };
+
+        var root = await InvokeAsync(functions, "FeedServiceDocument", "GET", "/api/odata/", new { }, headers: PowerBi(all), acceptEncoding: "gzip, deflate");
+        Assert.Equal((200, "4.0"), (root.Status, root.Headers["OData-Version"].ToString()));
+        Assert.StartsWith("application/json;odata.metadata=minimal", root.ContentType);
+        var metadata = await InvokeAsync(functions, "FeedMetadata", "GET", "/api/odata/$metadata", new { }, headers: PowerBi(all));
+        Assert.Equal(200, metadata.Status);
+        Assert.StartsWith("application/xml", metadata.ContentType);
+        Assert.Contains("Org.OData.Capabilities.V1", Encoding.UTF8.GetString(metadata.Body));
+
+        var set = await InvokeAsync(functions, "FeedEntitySet", "GET", "/api/odata/Updates?$filter=ReportedDateSK ge 20261101 and ReportedDateSK lt 20261201&$select=Id,ReportedDateSK&$top=1",
+            new { entitySet = "Updates" }, headers: PowerBi("application/json;odata.metadata=minimal"));
+        Assert.Equal((200, "4.0"), (set.Status, set.Headers["OData-Version"].ToString()));
+        var page = JsonDocument.Parse(set.Body).RootElement;
+        Assert.Equal(20261102, page.GetProperty("value")[0].GetProperty("ReportedDateSK").GetInt32());
+        var count = await InvokeAsync(functions, "FeedCount", "GET", "/api/odata/Updates/$count?$filter=ReportedDateSK ge 20261101 and ReportedDateSK lt 20261201",
+            new { entitySet = "Updates" }, headers: PowerBi("text/plain"));
+        Assert.Equal((200, "1"), (count.Status, Encoding.UTF8.GetString(count.Body)));
+
+        var refused = await InvokeAsync(functions, "FeedServiceDocument", "GET", "/api/odata/", new { },
+            headers: new Dictionary<string, string> { ["Authorization"] = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("powerbi:")) });
+        Assert.Equal(401, refused.Status);
+        Assert.Equal("Basic realm=\"Transformation Tracker\", charset=\"UTF-8\"", refused.Headers.WWWAuthenticate.ToString());
+    }
+
+    /// <summary>Paths no route takes, however encoded, are the catch-all's ProblemDetails 404 in the worker too.</summary>
+    [Theory]
+    [InlineData("/api/odata/Updates%2F..%2FPortfolios")]
+    [InlineData("/api/odata/Updates.json")]
+    public async Task AnEncodedOrDottedUnmatchedPathIsAProblemDetails404(string path)
+    {
+        var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(_host.Services);
+        var answer = await InvokeAsync(functions, RouteTable.Fallback.Name, "GET", path, new Dictionary<string, string>());
+        Assert.Equal(404, answer.Status);
+        Assert.StartsWith("application/problem+json", answer.ContentType);
+    }
+
+    /// <summary>
     /// The Functions host runs no response-compression middleware: the response compresses itself. A body over 1 KiB is
     /// gzip or br as Accept-Encoding asks (Power BI sends gzip, deflate), and decodes to the same bytes.
     /// </summary>
@@ -235,10 +292,13 @@ public sealed class DelegationTests : IAsyncLifetime
     }
 
     /// <summary>What the caller receives once the worker has executed the function's result.</summary>
-    private sealed record Received(int Status, byte[] Body, string? ContentType, string ContentEncoding = "");
+    private sealed record Received(int Status, byte[] Body, string? ContentType, string ContentEncoding = "")
+    {
+        public IHeaderDictionary Headers { get; init; } = new HeaderDictionary();
+    }
 
     private async Task<Received> InvokeAsync(ApiFunctions functions, string name, string method, string path, object routeValues, string? body = null,
-        bool withHost = true, IServiceProvider? services = null, string? acceptEncoding = null)
+        bool withHost = true, IServiceProvider? services = null, string? acceptEncoding = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         var context = new DefaultHttpContext { RequestServices = services ?? _host.Services };
         var request = context.Request;
@@ -251,7 +311,14 @@ public sealed class DelegationTests : IAsyncLifetime
             request.Scheme = "https";
             request.Host = new HostString("tracker.example");
         }
-        request.Headers["x-api-key"] = AdminKey;
+        if (headers is null)
+        {
+            request.Headers["x-api-key"] = AdminKey;
+        }
+        foreach (var (header, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers[header] = value;
+        }
         if (acceptEncoding is not null)
         {
             request.Headers.AcceptEncoding = acceptEncoding;
@@ -273,7 +340,10 @@ public sealed class DelegationTests : IAsyncLifetime
         var received = new MemoryStream();
         context.Response.Body = received;
         await result.ExecuteAsync(context);
-        return new Received(context.Response.StatusCode, received.ToArray(), context.Response.ContentType, context.Response.Headers.ContentEncoding.ToString());
+        return new Received(context.Response.StatusCode, received.ToArray(), context.Response.ContentType, context.Response.Headers.ContentEncoding.ToString())
+        {
+            Headers = context.Response.Headers,
+        };
     }
 }
 

@@ -6,7 +6,7 @@ namespace Tracker.Testing;
 /// <summary>Counts the calls the app's own table clients make (registered as an HttpPipelinePolicy), by method and table.</summary>
 public sealed class StorageCalls : HttpPipelinePolicy
 {
-    private readonly List<(string Method, string Path)> _calls = [];
+    private readonly List<(string Method, string Path, string Query)> _calls = [];
 
     /// <summary>How many calls with this method went to this table (a query is a GET on <c>/{table}()</c>).</summary>
     public int Count(string method, string table)
@@ -14,6 +14,16 @@ public sealed class StorageCalls : HttpPipelinePolicy
         lock (_calls)
         {
             return _calls.Count(c => c.Method == method && c.Path.Contains("/" + table, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>The $filter of every query that went to this table, decoded, in order.</summary>
+    public IReadOnlyList<string> Filters(string table)
+    {
+        lock (_calls)
+        {
+            return [.. _calls.Where(c => c.Method == "GET" && c.Path.Contains("/" + table + "()", StringComparison.Ordinal))
+                .Select(c => System.Web.HttpUtility.ParseQueryString(c.Query)["$filter"] ?? "")];
         }
     }
 
@@ -41,7 +51,7 @@ public sealed class StorageCalls : HttpPipelinePolicy
     {
         lock (_calls)
         {
-            _calls.Add((message.Request.Method.Method, message.Request.Uri.Path));
+            _calls.Add((message.Request.Method.Method, message.Request.Uri.Path, message.Request.Uri.Query));
         }
     }
 }

@@ -19,6 +19,9 @@ public sealed class ApiProblemException(
 
     /// <summary>The methods a 405's path takes (the Allow header).</summary>
     public IReadOnlyList<string>? Allow { get; init; }
+
+    /// <summary>The challenges of a 401 (one WWW-Authenticate header each, RFC 9110 §11.6.1): how the route can be called.</summary>
+    public IReadOnlyList<string>? Challenges { get; init; }
 }
 
 /// <summary>Factory for every error class of the API, so titles and types are the same everywhere.</summary>
@@ -34,7 +37,8 @@ public static class Problems
     public static ApiProblemException Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static ApiProblemException Unauthorized(string detail) => new(401, "Unauthorized", detail);
+    public static ApiProblemException Unauthorized(string detail, IReadOnlyList<string> challenges) =>
+        new(401, "Unauthorized", detail) { Challenges = challenges };
 
     public static ApiProblemException Forbidden(string detail) => new(403, "Forbidden", detail);
 

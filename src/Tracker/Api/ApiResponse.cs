@@ -60,8 +60,18 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         return new ApiResponse(problem.Status, JsonSerializer.SerializeToUtf8Bytes(body, TrackerJson.Options), ProblemJson)
         {
             RetryAfter = problem.RetryAfter,
-            Headers = problem.Allow is { } allow ? [new("Allow", string.Join(", ", allow))] : null,
+            Headers = ProblemHeaders(problem),
         };
+    }
+
+    private static List<KeyValuePair<string, string>>? ProblemHeaders(ApiProblemException problem)
+    {
+        var headers = (problem.Challenges ?? []).Select(c => new KeyValuePair<string, string>("WWW-Authenticate", c)).ToList();
+        if (problem.Allow is { } allow)
+        {
+            headers.Add(new("Allow", string.Join(", ", allow)));
+        }
+        return headers.Count > 0 ? headers : null;
     }
 
     public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
@@ -92,7 +102,7 @@ public sealed record ApiResponse(int Status, byte[] Body, string ContentType, st
         }
         foreach (var (name, value) in Headers ?? [])
         {
-            response.Headers[name] = value;
+            response.Headers.Append(name, value);
         }
         if (Status == 204)
         {

@@ -68,8 +68,12 @@ public sealed class FeedModel
         Text(nameof(U.ProjectId)), Instant(nameof(U.ReportedAt)), Instant(nameof(U.RecordedAt)),
         Number(nameof(U.PercentComplete), true), Money(nameof(U.Spend), true), Money(nameof(U.Budget), true),
         Text(nameof(U.Priority), true), Text(nameof(U.Status), true), Text(nameof(U.Rag), true), Text(nameof(U.Note), true), Text(nameof(U.ReportedBy), true),
+        new(FeedNames.ReportedDateSK, K.Int32, false, e => AsInstant(Value(e, nameof(U.ReportedAt))) is { } t ? DayKey.Number(DateOnly.FromDateTime(t.UtcDateTime)) : null,
+            nameof(U.ReportedAt)),
+        LastWritten(),
     ], [FeedNames.Id], new Dictionary<string, KeyRole>
     {
+        [FeedNames.ReportedDateSK] = KeyRole.ReportedDay,
         [FeedNames.PortfolioId] = KeyRole.Portfolio,
         [FeedNames.ProjectKey] = KeyRole.PartitionKey,
         [nameof(U.ReportedAt)] = KeyRole.ReportedAt,
@@ -85,7 +89,7 @@ public sealed class FeedModel
         Number(nameof(S.ScheduleVariance), true), Number(nameof(S.Velocity), true), Number(nameof(S.PreviousVelocity), true),
         Flag(nameof(S.Accelerating), true), Day(nameof(S.ForecastCompletion), true), Whole(nameof(S.SlipDays), true),
         Number(nameof(S.CostPerformance), true), Flag(nameof(S.PriorityRaised)), Flag(nameof(S.InvestmentIncreased)),
-        Whole(nameof(S.DaysSinceUpdate)), Text(nameof(S.Rag)), Number(nameof(S.AttentionScore)),
+        Whole(nameof(S.DaysSinceUpdate)), Text(nameof(S.Rag)), Number(nameof(S.AttentionScore)), LastWritten(),
     ], [FeedNames.ProjectKey, nameof(S.DateSK)], new Dictionary<string, KeyRole>
     {
         [nameof(S.PortfolioId)] = KeyRole.Portfolio,
@@ -107,7 +111,7 @@ public sealed class FeedModel
         }
         properties.AddRange(Enum.GetValues<ProjectStatus>().Select(s => Whole(C.ByStatus(TrackerJson.Name(s)))));
         properties.AddRange(Enum.GetValues<Rag>().Select(r => Whole(C.ByRag(TrackerJson.Name(r)))));
-        properties.AddRange([Whole(C.Stale), Whole(C.Slipping), Number(C.MeanVelocity, true), Number(C.MedianSlipDays, true), Number(C.OnTrackShare, true)]);
+        properties.AddRange([Whole(C.Stale), Whole(C.Slipping), Number(C.MeanVelocity, true), Number(C.MedianSlipDays, true), Number(C.OnTrackShare, true), LastWritten()]);
         return new(FeedNames.PortfolioSnapshots, "PortfolioSnapshot", store, properties, [FeedNames.PortfolioId, C.DateSK],
             new Dictionary<string, KeyRole> { [FeedNames.PortfolioId] = KeyRole.PartitionKey, [C.Date] = KeyRole.Day, [C.DateSK] = KeyRole.Day });
     }
@@ -127,7 +131,6 @@ public sealed class FeedModel
         var model = new EdmModel();
         var container = new EdmEntityContainer(Namespace, "Container");
         model.AddElement(container);
-        var types = new Dictionary<string, EdmEntityType>();
         var entitySets = new Dictionary<string, EdmEntitySet>();
         foreach (var set in sets)
         {
@@ -141,35 +144,16 @@ public sealed class FeedModel
                 }
             }
             model.AddElement(type);
-            types[set.Name] = type;
             entitySets[set.Name] = container.AddEntitySet(set.Name, type);
         }
-        Relate(types, entitySets, FeedNames.Projects, "Portfolio", FeedNames.Portfolios, FeedNames.Projects, FeedNames.PortfolioId, FeedNames.Id);
-        Relate(types, entitySets, FeedNames.Updates, "Project", FeedNames.Projects, FeedNames.Updates, FeedNames.ProjectKey, FeedNames.ProjectKey);
-        Relate(types, entitySets, FeedNames.ProjectSnapshots, "Project", FeedNames.Projects, "Snapshots", FeedNames.ProjectKey, FeedNames.ProjectKey);
-        Relate(types, entitySets, FeedNames.PortfolioSnapshots, "Portfolio", FeedNames.Portfolios, "Snapshots", FeedNames.PortfolioId, FeedNames.Id);
+        // No navigation properties: Power Query would offer them as expandable columns and then ask for paths the feed
+        // does not serve (Projects('k')/Updates). Relationships go by ProjectKey and PortfolioId (docs/power-bi.md, ADR 8).
+        FeedCapabilities.Annotate(model, container, entitySets.Values);
         return model;
     }
 
-    /// <summary>A many-to-one navigation (dependent.Name -> principal) with its partner collection and referential constraint.</summary>
-    private static void Relate(Dictionary<string, EdmEntityType> types, Dictionary<string, EdmEntitySet> sets,
-        string dependent, string toPrincipal, string principal, string toDependents, string foreignKey, string principalKey)
-    {
-        var d = types[dependent];
-        var p = types[principal];
-        var navigation = d.AddBidirectionalNavigation(
-            new EdmNavigationPropertyInfo
-            {
-                Name = toPrincipal,
-                Target = p,
-                TargetMultiplicity = EdmMultiplicity.One,
-                DependentProperties = [(IEdmStructuralProperty)d.FindProperty(foreignKey)],
-                PrincipalProperties = [(IEdmStructuralProperty)p.FindProperty(principalKey)],
-            },
-            new EdmNavigationPropertyInfo { Name = toDependents, Target = d, TargetMultiplicity = EdmMultiplicity.Many });
-        sets[dependent].AddNavigationTarget(navigation, sets[principal]);
-        sets[principal].AddNavigationTarget(navigation.Partner, sets[dependent]);
-    }
+    /// <summary>When storage last wrote the row (its Timestamp): the "detect data changes" column of incremental refresh.</summary>
+    private static FeedProperty LastWritten() => new(FeedNames.LastWrittenAt, K.DateTimeOffset, false, e => e.Timestamp, nameof(TableEntity.Timestamp));
 
     private static FeedProperty Text(string name, bool nullable = false) => new(name, K.String, nullable, e => Value(e, name)?.ToString(), name);
 
@@ -228,4 +212,10 @@ public static class FeedNames
 
     /// <summary>portfolio|project: one key for a project across sets, for relationships in the Power BI model.</summary>
     public const string ProjectKey = nameof(ProjectKey);
+
+    /// <summary>The UTC day of an update's ReportedAt as yyyymmdd: the integer key of incremental refresh.</summary>
+    public const string ReportedDateSK = nameof(ReportedDateSK);
+
+    /// <summary>When storage last wrote the row: the "detect data changes" column.</summary>
+    public const string LastWrittenAt = nameof(LastWrittenAt);
 }

@@ -34,7 +34,7 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         {
             PortfolioStore => Portfolios(Scoped(Role(KeyRole.RowKey), scope)),
             ProjectStore => Projects(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.RowKey)),
-            UpdateStore => Updates(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.PartitionKey), Role(KeyRole.ReportedAt)),
+            UpdateStore => Updates(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.PartitionKey), Role(KeyRole.ReportedAt), Role(KeyRole.ReportedDay)),
             ProjectSnapshotStore => await ProjectSnapshotsAsync(Scoped(Role(KeyRole.Portfolio), scope), Role(KeyRole.Day), Role(KeyRole.RowKey), ct),
             PortfolioSnapshotStore => PortfolioSnapshots(Scoped(Role(KeyRole.PartitionKey), scope), Role(KeyRole.Day)),
             _ => throw new InvalidOperationException("No plan for " + set.Name),
@@ -71,7 +71,7 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         return [And(Range("PartitionKey", portfolio) + Range("RowKey", id))];
     }
 
-    private static List<string> Updates(Constraint? portfolio, Constraint? projectKey, Constraint? reportedAt)
+    private static List<string> Updates(Constraint? portfolio, Constraint? projectKey, Constraint? reportedAt, Constraint? reportedDay)
     {
         var time = "";
         if (reportedAt is not null)
@@ -79,6 +79,12 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
             var (lower, upper) = Bounds(reportedAt);
             // The bounds are inclusive; the store's range is [from, to).
             time = UpdateStore.ReportedBetween(lower is null ? null : AsInstant(lower), upper is null ? null : AsInstant(upper)?.AddTicks(1));
+        }
+        else if (reportedDay is not null)
+        {
+            // Whole UTC days: from the first day's midnight to the midnight after the last (a superset when exclusive).
+            var (lower, upper) = Bounds(reportedDay);
+            time = UpdateStore.ReportedBetween(lower is null ? null : StartOfUtcDay(lower), upper is null ? null : StartOfUtcDay(upper)?.AddDays(1));
         }
         if (projectKey?.Values is { } keys)
         {
@@ -158,6 +164,13 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         Date d => new DateTimeOffset(d.Year, d.Month, d.Day, 0, 0, 0, TimeSpan.Zero),
         _ => null,
     };
+
+    /// <summary>Midnight UTC of a yyyymmdd number; null (no bound, so a superset) when it is no day or the last one.</summary>
+    private static DateTimeOffset? StartOfUtcDay(object value) =>
+        value is int or long && DateOnly.TryParseExact(DayKey.FromNumber(Convert.ToInt64(value, CultureInfo.InvariantCulture)), "yyyyMMdd",
+            CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day < DateOnly.MaxValue
+            ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+            : null;
 
     /// <summary>The day key of a day bound given as a Date, a DateSK number or an instant (its UTC date).</summary>
     private static string DayText(object value) => value switch

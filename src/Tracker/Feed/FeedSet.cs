@@ -17,6 +17,8 @@ public enum KeyRole
     Day,
     /// <summary>Update time: RowKeys of Updates are inverted reportedAt ticks.</summary>
     ReportedAt,
+    /// <summary>The UTC day (yyyymmdd) of the update time: a range of whole days of ReportedAt.</summary>
+    ReportedDay,
     /// <summary>The RowKey itself (an id).</summary>
     RowKey,
     /// <summary>The whole PartitionKey.</summary>

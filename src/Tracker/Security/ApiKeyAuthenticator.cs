@@ -8,13 +8,20 @@ using Tracker.Common;
 namespace Tracker.Security;
 
 /// <summary>
-/// Checks the key sent as <c>x-api-key</c> or <c>?code=</c> against the route's <see cref="Access"/>. Verified rows
+/// Checks the key sent as <c>x-api-key</c>, as the password of HTTP Basic credentials (any user name, never trusted:
+/// what Power BI's scheduled refresh sends) or as <c>?code=</c> against the route's <see cref="Access"/>. Verified rows
 /// are cached for 30 seconds per instance (revoking on this instance takes effect at once, on others within 30 s).
+/// A 401 names the Basic challenge (RFC 7617), so that clients that wait for one send their credentials.
 /// </summary>
 public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstrap, IMemoryCache cache)
 {
     public const string HeaderName = "x-api-key";
     public const string QueryName = "code";
+    public const string Realm = "Transformation Tracker";
+
+    /// <summary>The challenge of every 401: Basic, with the key as the password.</summary>
+    public static readonly IReadOnlyList<string> Challenges = [$"Basic realm=\"{Realm}\", charset=\"UTF-8\""];
+
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     public async Task<Caller> AuthenticateAsync(HttpRequest request, Access access, CancellationToken ct)
@@ -24,9 +31,10 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
             return Caller.Nobody;
         }
         var presented = Presented(request)
-            ?? throw Problems.Unauthorized($"Send an API key in the {HeaderName} header or the {QueryName} query parameter.");
+            ?? throw Problems.Unauthorized(
+                $"Send an API key in the {HeaderName} header, as the password of Basic credentials, or in the {QueryName} query parameter.", Challenges);
         var caller = await IdentifyAsync(presented, ct)
-            ?? throw Problems.Unauthorized("The API key is unknown or revoked.");
+            ?? throw Problems.Unauthorized("The API key is unknown or revoked.", Challenges);
         if (caller.Role < access.Role)
         {
             throw Problems.Forbidden($"This route needs the {TrackerJson.Name(access.Role)} role; the key has {TrackerJson.Name(caller.Role)}.");
@@ -47,8 +55,40 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
         {
             return header;
         }
+        if (BasicPassword(request) is { } password)
+        {
+            return password;
+        }
         var code = request.Query[QueryName].FirstOrDefault() ?? "";
         return code.Length > 0 ? code : null;
+    }
+
+    /// <summary>
+    /// The password of <c>Authorization: Basic base64(user:password)</c>; null without Basic credentials. Credentials
+    /// that are not base64 of UTF-8 text with a colon, or with an empty password, are refused as such.
+    /// </summary>
+    private static string? BasicPassword(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        string decoded;
+        try
+        {
+            decoded = new UTF8Encoding(false, true).GetString(Convert.FromBase64String(authorization[6..].Trim()));
+        }
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
+        {
+            throw Problems.Unauthorized("The Authorization header is not Basic credentials: send base64 of user:password, the API key as the password.", Challenges);
+        }
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || colon == decoded.Length - 1)
+        {
+            throw Problems.Unauthorized("The Basic credentials carry no password: send the API key as the password (any user name).", Challenges);
+        }
+        return decoded[(colon + 1)..];
     }
 
     private async Task<Caller?> IdentifyAsync(string presented, CancellationToken ct)

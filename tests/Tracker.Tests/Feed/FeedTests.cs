@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using System.Net.Http.Json;
 using Microsoft.OData.Edm;
+using Microsoft.OData.Edm.Validation;
 using Tracker.Feed;
 using Tracker.Metrics;
 using Tracker.Portfolios;
@@ -31,15 +32,51 @@ public sealed class FeedTests(FeedFixture feed)
         Assert.Equal(EdmPrimitiveTypeKind.Decimal, Kind(sets["Updates"], "Spend"));
         Assert.Equal(EdmPrimitiveTypeKind.Date, Kind(sets["Projects"], "StartDate"));
 
-        var toPortfolio = sets["Projects"].EntityType.NavigationProperties().Single(n => n.Name == "Portfolio");
-        Assert.Equal("Portfolio", toPortfolio.ToEntityType().Name);
-        Assert.Equal("PortfolioId", toPortfolio.DependentProperties().Single().Name);
-        Assert.Equal("Projects", toPortfolio.Partner.Name);
-        Assert.Equal("Portfolios", sets["Projects"].FindNavigationTarget(toPortfolio).Name);
-        Assert.Equal("ProjectKey", sets["Updates"].EntityType.NavigationProperties().Single().DependentProperties().Single().Name);
-        Assert.NotNull(sets["ProjectSnapshots"].EntityType.FindProperty("Project"));
-        Assert.NotNull(sets["PortfolioSnapshots"].EntityType.FindProperty("Portfolio"));
+        // No navigation properties (Power Query would offer them for expansion and ask for paths the feed does not
+        // serve); the relationships are the key columns the model joins on (ADR 8).
+        Assert.All(sets.Values, set => Assert.Empty(set.EntityType.NavigationProperties()));
+        Assert.NotNull(sets["Projects"].EntityType.FindProperty("PortfolioId"));
+        Assert.All(new[] { "Updates", "ProjectSnapshots" }, name => Assert.NotNull(sets[name].EntityType.FindProperty("ProjectKey")));
+        // The integer day key and the "detect data changes" column of every growing set.
+        Assert.Equal(EdmPrimitiveTypeKind.Int32, Kind(sets["Updates"], "ReportedDateSK"));
+        Assert.All(new[] { "Updates", "ProjectSnapshots", "PortfolioSnapshots" },
+            name => Assert.Equal(EdmPrimitiveTypeKind.DateTimeOffset, Kind(sets[name], "LastWrittenAt")));
     }
+
+    /// <summary>
+    /// $metadata is valid CSDL (Microsoft's CSDL reader and EdmLib's validation rules, vocabulary terms included) and
+    /// says with the Capabilities vocabulary what the feed supports, so Power Query folds only that.
+    /// </summary>
+    [Fact]
+    public async Task TheMetadataIsValidAndDeclaresTheFeedsCapabilities()
+    {
+        var model = await feed.MetadataAsync();
+        Assert.True(model.Validate(out var errors), string.Join("; ", errors.Select(e => e.ErrorMessage)));
+        var xml = await feed.Admin.GetStringAsync("/api/odata/$metadata");
+        Assert.Contains("<edmx:Reference Uri=\"https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml\">", xml);
+        foreach (var set in model.EntityContainer.EntitySets())
+        {
+            Assert.Equal(false, Capability(model, set, "ExpandRestrictions", "Expandable"));
+            Assert.Equal(false, Capability(model, set, "SearchRestrictions", "Searchable"));
+            Assert.Equal(true, Capability(model, set, "FilterRestrictions", "Filterable"));
+            Assert.Equal(true, Capability(model, set, "SortRestrictions", "Sortable"));
+            Assert.Equal(true, Capability(model, set, "CountRestrictions", "Countable"));
+            Assert.Equal(true, Capability(model, set, "SelectSupport", "Supported"));
+            Assert.Equal(true, Tag(model, set, "TopSupported"));
+            Assert.Equal(true, Tag(model, set, "SkipSupported"));
+        }
+        var functions = model.FindVocabularyAnnotations(model.EntityContainer).Single(a => a.Term.FullName() == "Org.OData.Capabilities.V1.FilterFunctions");
+        Assert.Empty(((Microsoft.OData.Edm.Vocabularies.IEdmCollectionExpression)functions.Value).Elements);
+    }
+
+    private static bool? Capability(IEdmModel model, IEdmEntitySet set, string term, string property) =>
+        model.FindVocabularyAnnotations(set).Where(a => a.Term.FullName() == "Org.OData.Capabilities.V1." + term)
+            .Select(a => (Microsoft.OData.Edm.Vocabularies.IEdmRecordExpression)a.Value).Single()
+            .Properties.Where(p => p.Name == property).Select(p => ((Microsoft.OData.Edm.Vocabularies.IEdmBooleanConstantExpression)p.Value).Value).Single();
+
+    private static bool? Tag(IEdmModel model, IEdmEntitySet set, string term) =>
+        model.FindVocabularyAnnotations(set).Where(a => a.Term.FullName() == "Org.OData.Capabilities.V1." + term)
+            .Select(a => ((Microsoft.OData.Edm.Vocabularies.IEdmBooleanConstantExpression)a.Value).Value).Single();
 
     [Fact]
     public async Task TheServiceDocumentListsEverySet()
