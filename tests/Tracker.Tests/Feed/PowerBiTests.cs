@@ -137,6 +137,29 @@ public sealed class PowerBiTests(FeedFixture feed)
         Assert.Equal(["20260112", "20260113"], byDate.Select(r => r["DateSK"].GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order());
     }
 
+    /// <summary>
+    /// docs/TransformationTracker.pq asks only for sets and columns the feed has, filters every growing set on its
+    /// integer day key, and its default RangeStart/RangeEnd cover the demo (September to December 2026).
+    /// </summary>
+    [Fact]
+    public async Task ThePowerQueryFileUsesTheFeedsSetsAndKeysAndItsDefaultsCoverTheDemo()
+    {
+        var pq = await File.ReadAllTextAsync(Path.Combine(Testing.RepoRoot.Find(), "docs", "TransformationTracker.pq"));
+        var model = await feed.MetadataAsync();
+        var sets = System.Text.RegularExpressions.Regex.Matches(pq, @"Tracker\{\[Name = ""(\w+)""").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["Portfolios", "Projects", "Baselines", "Updates", "ProjectSnapshots", "PortfolioSnapshots"], sets);
+        Assert.All(sets, s => Assert.NotNull(model.EntityContainer.FindEntitySet(s)));
+        foreach (var (set, key) in new[] { ("Updates", "ReportedDateSK"), ("ProjectSnapshots", "DateSK"), ("PortfolioSnapshots", "DateSK") })
+        {
+            Assert.Equal(EdmPrimitiveTypeKind.Int32, model.EntityContainer.FindEntitySet(set).EntityType.FindProperty(key).Type.PrimitiveKind());
+            Assert.Contains($"each [{key}] >= DateKey(RangeStart) and [{key}] < DateKey(RangeEnd)", pq, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("ApiKeyName", pq, StringComparison.Ordinal);
+        DateTime Default(string name) => DateTime.Parse(System.Text.RegularExpressions.Regex.Match(pq,
+            $@"shared {name} = #datetime\((\d+), (\d+), (\d+)").Result("$1-$2-$3"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Default("RangeStart") <= new DateTime(2026, 9, 1) && Default("RangeEnd") > new DateTime(2026, 12, 31));
+    }
+
     private async Task<string> ReaderKeyAsync()
     {
         var response = await feed.Admin.PostAsync("/api/keys", new StringContent("""{"name":"Power BI service","role":"reader"}""", Encoding.UTF8, "application/json"));
