@@ -52,6 +52,9 @@ public sealed class RoutingTests
     [InlineData("GET", "/api/odata/Projects1")]
     [InlineData("DELETE", "/api/portfolios/p/projects/q/updates")]
     [InlineData("GET", "/api/portfolios/p/projects/q/updates/extra")]
+    [InlineData("GET", "/api/odata/Updates%2F..%2FPortfolios")]
+    [InlineData("GET", "/api/odata/Updates%252FPortfolios")]
+    [InlineData("GET", "/api/odata/Updates.json")]
     public async Task WhatNoRouteMatchesGoesToTheCatchAll(string method, string path)
     {
         var functions = RepoFiles.FunctionsMetadata().Where(f => f.IsHttp).OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ToList();
