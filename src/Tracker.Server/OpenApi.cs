@@ -68,6 +68,7 @@ public static class OpenApi
                         new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKeyHeader", document)] = [] },
                         new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKeyQuery", document)] = [] },
                         new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("basic", document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("entraId", document)] = [] },
                     ];
 
                 operation.Parameters ??= [];
@@ -118,7 +119,8 @@ public static class OpenApi
                     r.Headers ??= new Dictionary<string, IOpenApiHeader>();
                     if (status == "401")
                     {
-                        r.Headers["WWW-Authenticate"] = ResponseHeader("The challenge: Basic realm=\"Transformation Tracker\", charset=\"UTF-8\".");
+                        r.Headers["WWW-Authenticate"] = ResponseHeader(
+                            "The challenges: Bearer authorization_uri=https://login.microsoftonline.com/{tenant}/oauth2/authorize (with Entra ID), and Basic realm=\"Transformation Tracker\", charset=\"UTF-8\".");
                     }
                     if (status is "429" or "503")
                     {
@@ -174,6 +176,16 @@ public static class OpenApi
                     In = ParameterLocation.Query,
                     Name = ApiKeyAuthenticator.QueryName,
                     Description = "The same key as a query parameter, for Power BI's Web API credential.",
+                };
+                document.Components.SecuritySchemes["entraId"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "A Microsoft Entra ID access token for the tracker's app registration (when Auth:Entra is configured): "
+                        + "issued by https://login.microsoftonline.com/{tenant}/v2.0 (OpenID configuration at "
+                        + "https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration), audience the app's client id "
+                        + "or Application ID URI, app roles Tracker.Reader, Tracker.Writer or Tracker.Admin in the roles claim.",
                 };
                 document.Components.SecuritySchemes["basic"] = new OpenApiSecurityScheme
                 {

@@ -99,6 +99,16 @@ public static class RouteTable
         Delete("RevokeKey", Routes.Key, Admin).Handle<KeyHandlers>(h => h.Revoke)
             .Describe("Revoke an API key (admin)", d => d.Produces(204).Writes().WithIfMatch()),
 
+        Post("CreateGrant", "grants", Admin, RouteBody.Json<CreateGrantRequest>()).Handle<GrantHandlers>(h => h.Create)
+            .Describe("Limit an Entra ID user or group to some portfolios (admin); its role comes from the token's app roles", d => d
+                .Produces<Grant>(201).Writes().WithExample("""{"principalId":"6f1d2c3b-8e4a-4b8e-9a1c-2d3e4f5a6b7c","principalType":"group","name":"EMEA PMO","portfolios":["p-emea"]}""")),
+        Get("ListGrants", "grants", Admin).Handle<GrantHandlers>(h => h.List)
+            .Describe("List the grants of Entra ID users and groups (admin)", d => d.Produces<Page<Grant>>().Paged()),
+        Get("GetGrant", "grants/{grantId}", Admin).Handle<GrantHandlers>(h => h.Get)
+            .Describe("Read a grant (admin)", d => d.Produces<Grant>().WithETag()),
+        Delete("RevokeGrant", "grants/{grantId}", Admin).Handle<GrantHandlers>(h => h.Revoke)
+            .Describe("Revoke a grant (admin, If-Match)", d => d.Produces(204).Writes().WithIfMatch()),
+
         Get("GetPortfolioMetrics", "portfolios/{portfolioId}/metrics", Reader).Handle<MetricsHandlers>(h => h.Portfolio)
             .Describe("Portfolio metrics as of a day (?asOf=), with each rate against its survey baseline (reader)", d => d
                 .Produces<PortfolioMetrics>().WithMetricsSource().Query("asOf", AsOf, "date")),

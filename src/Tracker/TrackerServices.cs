@@ -29,6 +29,7 @@ public static class TrackerServices
         services.AddOptions<TrackerOptions>().BindConfiguration(TrackerOptions.Section).ValidateOnStart();
         services.AddOptions<BaselineOptions>().BindConfiguration(BaselineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EntraOptions>().BindConfiguration(EntraOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrackerOptions>, TrackerOptionsValidation>();
 
@@ -59,6 +60,9 @@ public static class TrackerServices
 
         services.AddSingleton(CreateBootstrapKey);
         services.AddHostedService<BootstrapKeyAnnouncer>();
+        services.AddTableStore<GrantStore>();
+        services.AddSingleton<EntraAuthenticator>();
+        services.AddSingleton<GrantHandlers>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<ICallerGate, CallerGate>();
         services.AddSingleton<RequestPipeline>();

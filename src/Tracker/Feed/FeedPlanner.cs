@@ -167,8 +167,7 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
 
     /// <summary>Midnight UTC of a yyyymmdd number; null (no bound, so a superset) when it is no day or the last one.</summary>
     private static DateTimeOffset? StartOfUtcDay(object value) =>
-        value is int or long && DateOnly.TryParseExact(DayKey.FromNumber(Convert.ToInt64(value, CultureInfo.InvariantCulture)), "yyyyMMdd",
-            CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day < DateOnly.MaxValue
+        value is int or long && DayKey.DayOf(Convert.ToInt64(value, CultureInfo.InvariantCulture)) is { } day && day < DateOnly.MaxValue
             ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
             : null;
 

@@ -16,6 +16,10 @@ public static class DayKey
 
     public static DateOnly Parse(string text) => DateOnly.ParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture);
 
+    /// <summary>The day a yyyymmdd number stands for; null when it is no day.</summary>
+    public static DateOnly? DayOf(long number) =>
+        DateOnly.TryParseExact(FromNumber(number), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+
     /// <summary>The key text of a DateSK number as a range bound: any number, clamped to eight digits.</summary>
     public static string FromNumber(long dateSk) => Math.Clamp(dateSk, 0, 99_999_999).ToString("D8", CultureInfo.InvariantCulture);
 }

@@ -13,14 +13,17 @@ namespace Tracker.Security;
 /// are cached for 30 seconds per instance (revoking on this instance takes effect at once, on others within 30 s).
 /// A 401 names the Basic challenge (RFC 7617), so that clients that wait for one send their credentials.
 /// </summary>
-public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstrap, IMemoryCache cache)
+public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstrap, IMemoryCache cache, EntraAuthenticator entra)
 {
     public const string HeaderName = "x-api-key";
     public const string QueryName = "code";
     public const string Realm = "Transformation Tracker";
 
-    /// <summary>The challenge of every 401: Basic, with the key as the password.</summary>
-    public static readonly IReadOnlyList<string> Challenges = [$"Basic realm=\"{Realm}\", charset=\"UTF-8\""];
+    /// <summary>The Basic challenge: the key as the password.</summary>
+    public const string BasicChallenge = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+
+    /// <summary>The challenges of every 401: Entra's bearer (when configured; Power BI's Organizational account reads it) and Basic.</summary>
+    public IReadOnlyList<string> Challenges => entra.Challenge is { } bearer ? [bearer, BasicChallenge] : [BasicChallenge];
 
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
@@ -30,32 +33,53 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
         {
             return Caller.Nobody;
         }
-        var presented = Presented(request)
-            ?? throw Problems.Unauthorized(
-                $"Send an API key in the {HeaderName} header, as the password of Basic credentials, or in the {QueryName} query parameter.", Challenges);
-        var caller = await IdentifyAsync(presented, ct)
-            ?? throw Problems.Unauthorized("The API key is unknown or revoked.", Challenges);
+        var challenges = Challenges;
+        Caller caller;
+        if (BearerToken(request) is { } token)
+        {
+            caller = token.Length > 0
+                ? await entra.AuthenticateAsync(token, challenges, ct)
+                : throw Problems.Unauthorized("The Authorization header carries no bearer token: sign in with Entra ID, or use an API key.", challenges);
+        }
+        else
+        {
+            var presented = Presented(request, challenges)
+                ?? throw Problems.Unauthorized(
+                    $"Send an API key in the {HeaderName} header, as the password of Basic credentials, or in the {QueryName} query parameter"
+                    + (entra.Enabled ? ", or an Entra ID bearer token." : "."), challenges);
+            caller = await IdentifyAsync(presented, ct)
+                ?? throw Problems.Unauthorized("The API key is unknown or revoked.", challenges);
+        }
         if (caller.Role < access.Role)
         {
-            throw Problems.Forbidden($"This route needs the {TrackerJson.Name(access.Role)} role; the key has {TrackerJson.Name(caller.Role)}.");
+            throw Problems.Forbidden($"This route needs the {TrackerJson.Name(access.Role)} role; the caller has {TrackerJson.Name(caller.Role)}.");
         }
         if (access.PortfolioId is not null && !caller.CanSee(access.PortfolioId))
         {
-            throw Problems.Forbidden($"The API key is not allowed to use portfolio '{access.PortfolioId}'.");
+            throw Problems.Forbidden($"The caller is not allowed to use portfolio '{access.PortfolioId}'.");
         }
         return caller;
     }
 
     public void Forget(string keyId) => cache.Remove(CacheKey(keyId));
 
-    private static string? Presented(HttpRequest request)
+    /// <summary>The token of <c>Authorization: Bearer</c> ("" for an empty one, as Power BI first sends); null for another scheme.</summary>
+    private static string? BearerToken(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.Equals("Bearer", StringComparison.OrdinalIgnoreCase) ? ""
+            : authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim()
+            : null;
+    }
+
+    private static string? Presented(HttpRequest request, IReadOnlyList<string> challenges)
     {
         var header = request.Headers[HeaderName].ToString();
         if (header.Length > 0)
         {
             return header;
         }
-        if (BasicPassword(request) is { } password)
+        if (BasicPassword(request, challenges) is { } password)
         {
             return password;
         }
@@ -67,7 +91,7 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
     /// The password of <c>Authorization: Basic base64(user:password)</c>; null without Basic credentials. Credentials
     /// that are not base64 of UTF-8 text with a colon, or with an empty password, are refused as such.
     /// </summary>
-    private static string? BasicPassword(HttpRequest request)
+    private static string? BasicPassword(HttpRequest request, IReadOnlyList<string> challenges)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -81,12 +105,12 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
-            throw Problems.Unauthorized("The Authorization header is not Basic credentials: send base64 of user:password, the API key as the password.", Challenges);
+            throw Problems.Unauthorized("The Authorization header is not Basic credentials: send base64 of user:password, the API key as the password.", challenges);
         }
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0 || colon == decoded.Length - 1)
         {
-            throw Problems.Unauthorized("The Basic credentials carry no password: send the API key as the password (any user name).", Challenges);
+            throw Problems.Unauthorized("The Basic credentials carry no password: send the API key as the password (any user name).", challenges);
         }
         return decoded[(colon + 1)..];
     }

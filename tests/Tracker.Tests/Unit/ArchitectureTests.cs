@@ -34,7 +34,7 @@ public sealed partial class ArchitectureTests
     public void EveryTableHasExactlyOneStore()
     {
         var names = Stores().Select(TableNameOf).ToList();
-        Assert.Equal(13, names.Count);
+        Assert.Equal(14, names.Count);
         Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.All(Stores(), s => Assert.True(s.BaseType is { IsGenericType: true } b
             && (b.GetGenericTypeDefinition() == typeof(TableStore<>) || b.GetGenericTypeDefinition() == typeof(FeedSourceStore<>)), s.Name));

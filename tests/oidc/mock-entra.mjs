@@ -1,0 +1,42 @@
+// A real OpenID Connect provider on loopback for the tests (oauth2-mock-server, pinned in package-lock.json), with
+// two control routes the tests use to stand in for Microsoft Entra ID:
+//   POST /mint   {"claims": {...}, "kid": "...", "expiresIn": 3600} -> {"token": "<RS256 JWT>"}
+//                claims are merged into the payload (null removes one), so a test can shape Entra's tid, oid, roles,
+//                groups, iss, aud, exp and nbf; kid picks a signing key (default: the first one).
+//   POST /rotate -> {"kid": "..."}: a new signing key, published in the JWKS from then on.
+// The provider's discovery document is /.well-known/openid-configuration, its keys /jwks. Prints {"port": N} once ready.
+import { OAuth2Server } from 'oauth2-mock-server';
+
+const server = new OAuth2Server();
+const first = await server.issuer.keys.generate('RS256');
+
+function send(res, status, body) {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+server.service.addRoute('POST', '/mint', async (req, res) => {
+  const body = req.body ?? {};
+  const claims = body.claims ?? {};
+  const token = await server.issuer.buildToken({
+    kid: body.kid ?? first.kid,
+    expiresIn: body.expiresIn ?? 3600,
+    scopesOrTransform: (header, payload) => {
+      for (const [name, value] of Object.entries(claims)) {
+        if (value === null) delete payload[name];
+        else payload[name] = value;
+      }
+    },
+  });
+  send(res, 200, { token });
+});
+
+server.service.addRoute('POST', '/rotate', async (req, res) => {
+  const key = await server.issuer.keys.generate('RS256');
+  send(res, 200, { kid: key.kid });
+});
+
+await server.start(0, '127.0.0.1');
+server.issuer.url = `http://127.0.0.1:${server.address().port}`;
+process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
+process.on('SIGTERM', async () => { await server.stop(); process.exit(0); });
