@@ -191,6 +191,55 @@ public sealed class DelegationTests : IAsyncLifetime
         Assert.Equal("Basic realm=\"Transformation Tracker\", charset=\"UTF-8\"", refused.Headers.WWWAuthenticate.ToString());
     }
 
+    /// <summary>
+    /// The auth matrix through the worker's functions, with Entra ID configured against a real OpenID Connect provider
+    /// on loopback: no credentials is 401, a token whose app role is below the route's is 403, a token of the route's
+    /// role gets past the gate — the same answers the server gives (Tracker.Tests' AuthMatrixTests).
+    /// </summary>
+    [Fact]
+    public async Task EveryFunctionAdmitsTokenCallersByTheirAppRole()
+    {
+        await using var entra = await MockEntra.StartAsync();
+        var host = await StartHostAsync(new Dictionary<string, string?>(entra.Settings));
+        try
+        {
+            var functions = ActivatorUtilities.CreateInstance<ApiFunctions>(host.Services);
+            var tokens = new Dictionary<Role, string>();
+            foreach (var role in new[] { Role.Reader, Role.Writer, Role.Admin })
+            {
+                tokens[role] = await entra.TokenAsync([$"Tracker.{role}"]);
+            }
+            var failures = new List<string>();
+            foreach (var route in RouteTable.All.Where(r => r.Role is not null))
+            {
+                var path = RouteSamples.All(route.Template)[0];
+                var body = route.Method == "POST" ? "{}" : null;
+                var anonymous = await InvokeAsync(functions, route.Name, route.Method, path, RouteValues(route.Template, path), body, services: host.Services,
+                    headers: new Dictionary<string, string>());
+                if (anonymous.Status != 401 || !anonymous.Headers.WWWAuthenticate.ToString().Contains("Bearer authorization_uri=", StringComparison.Ordinal))
+                {
+                    failures.Add($"{route.Name} without credentials: {anonymous.Status} {anonymous.Headers.WWWAuthenticate}");
+                }
+                foreach (var (role, token) in tokens)
+                {
+                    var answer = await InvokeAsync(functions, route.Name, route.Method, path, RouteValues(route.Template, path), body, services: host.Services,
+                        headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
+                    var refused = role < route.Role;
+                    if (refused ? answer.Status != 403 : answer.Status is 401 or 403)
+                    {
+                        failures.Add($"{route.Name} as {role} token: {answer.Status}");
+                    }
+                }
+            }
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
     /// <summary>Paths no route takes, however encoded, are the catch-all's ProblemDetails 404 in the worker too.</summary>
     [Theory]
     [InlineData("/api/odata/Updates%2F..%2FPortfolios")]

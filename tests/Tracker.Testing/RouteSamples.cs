@@ -34,6 +34,7 @@ public static partial class RouteSamples
         "portfolioId" => "p-emea",
         "projectId" => "crm-consolidation",
         "keyId" => "k-1",
+        "grantId" => "g-1",
         "subscriptionId" => "s-1",
         "name" => "ComputeMetrics",
         "entitySet" => "Projects",
