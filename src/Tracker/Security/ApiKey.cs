@@ -10,6 +10,9 @@ public sealed record ApiKey(
     string Id, string Name, Role Role, IReadOnlyList<string>? Portfolios, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
     public string? Key { get; init; }
+
+    /// <summary>Who created the key: the creating key's name or the signed-in user (absent for keys older than this field).</summary>
+    public string? CreatedBy { get; init; }
 }
 
 public sealed record CreateApiKeyRequest : IRequestBody
@@ -52,10 +55,12 @@ public sealed class ApiKeyEntity : TableRow
 
     public DateTimeOffset? RevokedAt { get; set; }
 
+    public string? CreatedBy { get; set; }
+
     [IgnoreDataMember]
     public IReadOnlyList<string>? PortfolioList =>
         string.IsNullOrEmpty(Portfolios) ? null : Portfolios.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public ApiKey ToApi() =>
-        new(RowKey, Name, TrackerJson.Parse<Role>(Role) ?? Api.Role.Reader, PortfolioList, CreatedAt, RevokedAt);
+        new(RowKey, Name, TrackerJson.Parse<Role>(Role) ?? Api.Role.Reader, PortfolioList, CreatedAt, RevokedAt) { CreatedBy = CreatedBy };
 }

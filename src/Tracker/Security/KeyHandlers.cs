@@ -23,6 +23,7 @@ public sealed partial class KeyHandlers(
             Salt = salt,
             SecretHash = hash,
             CreatedAt = call.Identity.At,
+            CreatedBy = call.Caller.Name,
         };
         // Upsert: a retry of this very call.Request (same Idempotency-Key, same id) replaces the key whose secret its
         // failed first attempt never delivered, so exactly one key exists and the client holds its secret.

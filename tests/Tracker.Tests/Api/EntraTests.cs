@@ -84,6 +84,19 @@ public sealed class EntraTests(EntraFixture fixture)
     }
 
     [Fact]
+    public async Task KeysAndGrantsRecordWhoCreatedThem()
+    {
+        using var admin = fixture.Bearer(await Entra.TokenAsync(["Tracker.Admin"], user: "ada@contoso.example"));
+        var key = await HttpAssert.JsonAsync(await admin.PostAsJsonAsync("/api/keys", new { name = "Power BI", role = "reader" }), 201);
+        Assert.Equal("ada@contoso.example", key.GetProperty("createdBy").GetString());
+        var grant = await HttpAssert.JsonAsync(await admin.PostAsJsonAsync("/api/grants",
+            new { principalId = Guid.NewGuid(), principalType = "group", portfolios = new[] { "p-any" } }), 201);
+        Assert.Equal("ada@contoso.example", grant.GetProperty("createdBy").GetString());
+        var listed = await HttpAssert.JsonAsync(await admin.GetAsync($"/api/keys/{key.GetProperty("id").GetString()}"), 200);
+        Assert.Equal("ada@contoso.example", listed.GetProperty("createdBy").GetString());
+    }
+
+    [Fact]
     public async Task ATokenWithoutATrackerRoleIs403NamingTheRoles()
     {
         using var client = fixture.Bearer(await Entra.TokenAsync(["Some.Other.Role"]));
