@@ -19,6 +19,10 @@ param smtpUser string
 param smtpPassword string
 param smtpFrom string
 param publicBaseUrl string
+param updateRequestsFrom string
+param entraTenantId string
+param entraClientId string
+param entraApplicationIdUri string
 param baselines object
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -191,6 +195,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Smtp__User: smtpUser
     Smtp__From: smtpFrom
     Smtp__Password: empty(smtpPassword) ? '' : '@Microsoft.KeyVault(SecretUri=${vault.outputs.smtpSecretUri})'
+    Mail__UpdateRequestsFrom: updateRequestsFrom
+    Auth__Entra__TenantId: entraTenantId
+    Auth__Entra__ClientId: entraClientId
+    Auth__Entra__Audiences__0: entraApplicationIdUri
     Baselines__Priority: string(baselines.Priority)
     Baselines__Speed: string(baselines.Speed)
     Baselines__Investment: string(baselines.Investment)

@@ -53,6 +53,18 @@ param smtpFrom string = ''
 @description('Base URL of links in mails and OData next links; empty: https://<the app default host name>.')
 param publicBaseUrl string = ''
 
+@description('Sender address of update requests (empty: update-requests@transformation-tracker.local; a real relay needs an address it accepts).')
+param updateRequestsFrom string = ''
+
+@description('Directory (tenant) id for sign-in with Microsoft Entra ID; empty: Entra sign-in off, API keys only.')
+param entraTenantId string = ''
+
+@description('Application (client) id of the tracker\'s app registration (infra/entra/register.sh creates it).')
+param entraClientId string = ''
+
+@description('The Application ID URI, an accepted token audience besides the client id: for Power BI the https URL of the app on a verified custom domain, e.g. https://tracker.contoso.com.')
+param entraApplicationIdUri string = ''
+
 @description('Survey baselines (fractions 0..1); the defaults are the survey values.')
 param baselines object = {
   Priority: '0.62'
@@ -103,6 +115,10 @@ module app 'app.bicep' = {
     smtpPassword: smtpPassword
     smtpFrom: smtpFrom
     publicBaseUrl: publicBaseUrl
+    updateRequestsFrom: updateRequestsFrom
+    entraTenantId: entraTenantId
+    entraClientId: entraClientId
+    entraApplicationIdUri: entraApplicationIdUri
     baselines: baselines
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -20,6 +20,27 @@ public sealed class InfraTests
         Assert.Equal("generate", parameters["bootstrapAdminKey"]!["metadata"]!["azd"]!["type"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Entra ID sign-in: the app registration's roles (infra/entra/app-roles.json, used by register.sh) are exactly the
+    /// three the app maps, with distinct ids; azd passes the tenant, client id and Application ID URI as parameters and
+    /// the app gets them as the Auth:Entra settings it validates.
+    /// </summary>
+    [Fact]
+    public void TheAppRegistrationManifestHasTheThreeAppRolesAndTheAppGetsItsIds()
+    {
+        var roles = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFiles.PathOf("infra", "entra", "app-roles.json")))!.AsArray();
+        Assert.Equal([Security.EntraAuthenticator.ReaderRole, Security.EntraAuthenticator.WriterRole, Security.EntraAuthenticator.AdminRole],
+            roles.Select(r => r!["value"]!.GetValue<string>()));
+        Assert.Equal(3, roles.Select(r => Guid.Parse(r!["id"]!.GetValue<string>())).Distinct().Count());
+        Assert.All(roles, r => Assert.True(r!["isEnabled"]!.GetValue<bool>()));
+        Assert.Contains("--app-roles @app-roles.json", File.ReadAllText(RepoFiles.PathOf("infra", "entra", "register.sh")), StringComparison.Ordinal);
+
+        var parameters = Infra.Template["parameters"]!.AsObject();
+        Assert.All(new[] { "entraTenantId", "entraClientId", "entraApplicationIdUri" }, p => Assert.Equal("", parameters[p]!["defaultValue"]!.GetValue<string>()));
+        Assert.Superset(new HashSet<string> { "Auth__Entra__TenantId", "Auth__Entra__ClientId", "Auth__Entra__Audiences__0", "Mail__UpdateRequestsFrom" },
+            Infra.AppSettingNames());
+    }
+
     [Fact]
     public void TheTemplatePassesEveryCheck() => Assert.Empty(Problems(Infra.Template));
 
