@@ -76,6 +76,25 @@ public sealed class DigestCompositionTests
         Assert.Equal(["no update for 41 days"], attention[3].Reasons);
     }
 
+    /// <summary>
+    /// docs/metrics.md §5: a digest describes its snapshot day, but the day counts it shows people run to the day it is
+    /// sent and name the day of the last update — the rule the update-request mail follows, so both say the same.
+    /// </summary>
+    [Fact]
+    public void DayCountsRunToTheSendDayAndNameTheDayOfTheLastUpdate()
+    {
+        var sentNextDay = Input() with { SentOn = AsOf.AddDays(1) };
+        var content = DigestComposer.Compose(sentNextDay);
+        var gamma = content.Attention.Single(a => a.Id == "gamma");
+        Assert.Equal(["no update for 42 days"], gamma.Reasons);
+        Assert.Equal(42, gamma.DaysSinceUpdate);
+        var lastUpdate = AsOf.AddDays(-41).ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"Gamma AI: last update on {lastUpdate}, 42 days ago", DigestComposer.Text(sentNextDay, content));
+        Assert.Contains($"last update on {lastUpdate}, 42 days ago", DigestComposer.Html(sentNextDay, content));
+        // The same words an update request sent that day uses for the same project.
+        Assert.Equal($"last update on {lastUpdate}, 42 days ago", Schedules.SendDay.LastUpdate(42, AsOf.AddDays(1)));
+    }
+
     [Fact]
     public void StaleSlippingAndCompletedProjectsAreListed()
     {

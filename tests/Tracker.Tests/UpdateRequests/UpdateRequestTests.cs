@@ -42,6 +42,21 @@ public sealed class UpdateRequestTests
         Assert.Equal(2, (await world.Mail.EmailsAsync()).Count);
     }
 
+    /// <summary>
+    /// Update requests come from their own sender (not the digests'), and say the day of each project's last update
+    /// with the count to the send day, the rule digests follow too (docs/metrics.md §5).
+    /// </summary>
+    [Fact]
+    public async Task RequestsComeFromTheirOwnSenderAndNameTheDayOfTheLastUpdate()
+    {
+        await using var world = await RequestWorld.StartAsync();
+        await world.RunJobAsync();
+        var ana = Assert.Single((await world.MailsAsync())["ana@example.com"]);
+        Assert.Equal("update-requests@transformation-tracker.local", ana.From.Mailboxes.Single().Address);
+        Assert.Matches(@"Last update on \d{1,2} [A-Z][a-z]+ \d{4}, 10 days ago", ana.HtmlBody);
+        Assert.Matches(@"last update on \d{1,2} [A-Z][a-z]+ \d{4}, 10 days ago", ana.TextBody);
+    }
+
     [Fact]
     public async Task TheFormShowsTheCurrentValuesAndItsPostIsAnUpdateInHistoryAndMetrics()
     {
