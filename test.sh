@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! cmp -s package-lock.json node_modules/.tracker-lock 2>/dev/null; then
-  echo "==> Installing Azurite, maildev, Redocly CLI and the OASIS CSDL schemas (odata-csdl) from package-lock.json"
+  echo "==> Installing Azurite, maildev, oauth2-mock-server, Redocly CLI and the OASIS CSDL schemas (odata-csdl) from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.tracker-lock
 fi
