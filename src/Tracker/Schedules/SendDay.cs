@@ -9,8 +9,11 @@ namespace Tracker.Schedules;
 /// </summary>
 public static class SendDay
 {
-    /// <summary>"last update on 23 October 2026, 41 days ago".</summary>
+    /// <summary>
+    /// "no update since 23 October 2026, 41 days ago": the day of the last update, or the start day of a project that
+    /// has none (true of both), and the whole days from it to the send day.
+    /// </summary>
     public static string LastUpdate(int daysSinceUpdate, DateOnly sendDay) =>
-        $"last update on {sendDay.AddDays(-daysSinceUpdate).ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}, "
+        $"no update since {sendDay.AddDays(-daysSinceUpdate).ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}, "
         + (daysSinceUpdate == 1 ? "1 day" : $"{daysSinceUpdate} days") + " ago";
 }

@@ -89,10 +89,10 @@ public sealed class DigestCompositionTests
         Assert.Equal(["no update for 42 days"], gamma.Reasons);
         Assert.Equal(42, gamma.DaysSinceUpdate);
         var lastUpdate = AsOf.AddDays(-41).ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains($"Gamma AI: last update on {lastUpdate}, 42 days ago", DigestComposer.Text(sentNextDay, content));
-        Assert.Contains($"last update on {lastUpdate}, 42 days ago", DigestComposer.Html(sentNextDay, content));
+        Assert.Contains($"Gamma AI: no update since {lastUpdate}, 42 days ago", DigestComposer.Text(sentNextDay, content));
+        Assert.Contains($"no update since {lastUpdate}, 42 days ago", DigestComposer.Html(sentNextDay, content));
         // The same words an update request sent that day uses for the same project.
-        Assert.Equal($"last update on {lastUpdate}, 42 days ago", Schedules.SendDay.LastUpdate(42, AsOf.AddDays(1)));
+        Assert.Equal($"no update since {lastUpdate}, 42 days ago", Schedules.SendDay.LastUpdate(42, AsOf.AddDays(1)));
     }
 
     [Fact]

@@ -53,8 +53,8 @@ public sealed class UpdateRequestTests
         await world.RunJobAsync();
         var ana = Assert.Single((await world.MailsAsync())["ana@example.com"]);
         Assert.Equal("update-requests@transformation-tracker.local", ana.From.Mailboxes.Single().Address);
-        Assert.Matches(@"Last update on \d{1,2} [A-Z][a-z]+ \d{4}, 10 days ago", ana.HtmlBody);
-        Assert.Matches(@"last update on \d{1,2} [A-Z][a-z]+ \d{4}, 10 days ago", ana.TextBody);
+        Assert.Matches(@"No update since \d{1,2} [A-Z][a-z]+ \d{4}, 10 days ago", ana.HtmlBody);
+        Assert.Matches(@"no update since \d{1,2} [A-Z][a-z]+ \d{4}, 10 days ago", ana.TextBody);
     }
 
     [Fact]
