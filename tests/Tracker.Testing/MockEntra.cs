@@ -111,26 +111,33 @@ public sealed class MockEntra : IAsyncDisposable
     /// <summary>A token with the given header and payload, signed HS256 with <paramref name="secret"/>, or unsigned for alg none.</summary>
     public static string Forge(JsonObject header, JsonObject payload, byte[]? secret)
     {
-        static string Part(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var unsigned = Part(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Part(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-        return unsigned + "." + (secret is null ? "" : Part(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(unsigned))));
+        var unsigned = Encode(header) + "." + Encode(payload);
+        return unsigned + "." + (secret is null ? "" : Base64Url(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(unsigned))));
     }
 
     /// <summary>A token signed RS256 by a key nobody publishes, under the given key id.</summary>
     public static string SignWithUnpublishedKey(JsonObject payload, string kid)
     {
         using var rsa = RSA.Create(2048);
-        static string Part(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = kid };
-        var unsigned = Part(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Part(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-        return unsigned + "." + Part(rsa.SignData(Encoding.ASCII.GetBytes(unsigned), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var unsigned = Encode(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = kid }) + "." + Encode(payload);
+        return unsigned + "." + Base64Url(rsa.SignData(Encoding.ASCII.GetBytes(unsigned), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
+    /// <summary>The header of a token.</summary>
+    public static JsonObject HeaderOf(string token) => Decode(token.Split('.')[0]);
+
     /// <summary>The payload of a token, to build forgeries from a real one.</summary>
-    public static JsonObject PayloadOf(string token)
+    public static JsonObject PayloadOf(string token) => Decode(token.Split('.')[1]);
+
+    /// <summary>A JSON object as a token part (base64url, no padding).</summary>
+    public static string Encode(JsonObject part) => Base64Url(Encoding.UTF8.GetBytes(part.ToJsonString()));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static JsonObject Decode(string part)
     {
-        var part = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
-        return JsonNode.Parse(Convert.FromBase64String(part.PadRight(part.Length + (4 - part.Length % 4) % 4, '=')))!.AsObject();
+        var base64 = part.Replace('-', '+').Replace('_', '/');
+        return JsonNode.Parse(Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=')))!.AsObject();
     }
 
     public async ValueTask DisposeAsync()

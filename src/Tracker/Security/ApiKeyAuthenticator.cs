@@ -23,7 +23,7 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
     public const string BasicChallenge = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
 
     /// <summary>The challenges of every 401: Entra's bearer (when configured; Power BI's Organizational account reads it) and Basic.</summary>
-    public IReadOnlyList<string> Challenges => entra.Challenge is { } bearer ? [bearer, BasicChallenge] : [BasicChallenge];
+    public IReadOnlyList<string> Challenges { get; } = entra.Challenge is { } bearer ? [bearer, BasicChallenge] : [BasicChallenge];
 
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 

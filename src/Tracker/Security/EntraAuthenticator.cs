@@ -53,7 +53,7 @@ public sealed partial class EntraAuthenticator
     public bool Enabled => _options.Enabled;
 
     /// <summary>The challenge Power BI's Organizational account looks for: where to get a token for this tenant.</summary>
-    public string? Challenge => Enabled ? $"Bearer authorization_uri={_options.AuthorizationUri}" : null;
+    public string? Challenge => Enabled ? "Bearer authorization_uri=" + _options.AuthorizationUri : null;
 
     /// <summary>The caller a token stands for; a 401 when it is not a valid token of the tenant for this app, a 403 without a Tracker role.</summary>
     public async Task<Caller> AuthenticateAsync(string token, IReadOnlyList<string> challenges, CancellationToken ct)
@@ -138,25 +138,13 @@ public sealed partial class EntraAuthenticator
     }
 
     /// <summary>The highest Tracker role among the token's app roles; null when it has none.</summary>
-    public static Role? RoleOf(IEnumerable<string> roles)
+    public static Role? RoleOf(IEnumerable<string> roles) => roles.Select(role => role switch
     {
-        Role? best = null;
-        foreach (var role in roles)
-        {
-            Role? mapped = role switch
-            {
-                AdminRole => Role.Admin,
-                WriterRole => Role.Writer,
-                ReaderRole => Role.Reader,
-                _ => null,
-            };
-            if (mapped > best || best is null)
-            {
-                best = mapped ?? best;
-            }
-        }
-        return best;
-    }
+        AdminRole => Role.Admin,
+        WriterRole => Role.Writer,
+        ReaderRole => Role.Reader,
+        _ => (Role?)null,
+    }).Max();
 
     /// <summary>The portfolios a principal's grants (its own and its groups') allow; null (all) when it has none.</summary>
     private async Task<IReadOnlySet<string>?> ScopeAsync(string oid, IReadOnlySet<string> groups, CancellationToken ct)

@@ -162,7 +162,7 @@ public sealed class EntraTests(EntraFixture fixture)
                 changes: new Dictionary<string, object?> { ["iss"] = MockEntra.V2Issuer(MockEntra.OtherTenantId), ["tid"] = MockEntra.OtherTenantId }),
             "tampered" => Tamper(valid),
             "alg none" => MockEntra.Forge(new JsonObject { ["alg"] = "none", ["typ"] = "JWT" }, MockEntra.PayloadOf(valid), null),
-            "HS256 with the public key" => MockEntra.Forge(new JsonObject { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = Header(valid)["kid"]!.GetValue<string>() },
+            "HS256 with the public key" => MockEntra.Forge(new JsonObject { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = MockEntra.HeaderOf(valid)["kid"]!.GetValue<string>() },
                 MockEntra.PayloadOf(valid), await Entra.PublicKeyBytesAsync()),
             "unknown kid" => MockEntra.SignWithUnpublishedKey(MockEntra.PayloadOf(valid), "kid-nobody-publishes"),
             _ => "not-a-jwt",
@@ -216,19 +216,12 @@ public sealed class EntraTests(EntraFixture fixture)
         Assert.Contains("Basic realm=\"Transformation Tracker\", charset=\"UTF-8\"", challenges);
     }
 
-    private static JsonObject Header(string token)
-    {
-        var part = token.Split('.')[0].Replace('-', '+').Replace('_', '/');
-        return JsonNode.Parse(Convert.FromBase64String(part.PadRight(part.Length + (4 - part.Length % 4) % 4, '=')))!.AsObject();
-    }
-
     /// <summary>The same signature over a payload that now claims another user.</summary>
     private static string Tamper(string token)
     {
         var parts = token.Split('.');
         var payload = MockEntra.PayloadOf(token);
         payload["oid"] = Guid.NewGuid().ToString();
-        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return parts[0] + "." + encoded + "." + parts[2];
+        return parts[0] + "." + MockEntra.Encode(payload) + "." + parts[2];
     }
 }
