@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Tracker.Tests.Api;
 
@@ -63,6 +64,57 @@ public sealed class UpdateFormBrowserTests
         Assert.Equal(200, answer.Status);
         await small.GetByRole(AriaRole.Heading, new() { Name = "Thank you" }).WaitForAsync();
         Assert.Equal(1, await world.UpdateCountAsync("beta"));
+    }
+
+    /// <summary>
+    /// axe-core (Deque.AxeCore.Playwright) finds no violation on what a person sees on this path — the update-request
+    /// mail, the form, the form with errors, the thank-you page, and the portfolio's digest — at desktop and at phone
+    /// width. Axe runs in a context with JavaScript on (it is a script); the pages themselves need none.
+    /// </summary>
+    [Fact]
+    public async Task TheMailsTheFormAndItsAnswersHaveNoAccessibilityViolationsAtDesktopAndPhoneWidths()
+    {
+        await using var world = await RequestWorld.StartAsync();
+        await HttpAssert.JsonAsync(await world.Admin.PostAsync("/api/portfolios/p-req/update-requests:send", null), 200);
+        var mail = (await world.MailsAsync())["ana@example.com"].Single();
+        var digest = (await HttpAssert.JsonAsync(await world.Admin.PostAsync("/api/portfolios/p-req/digests:preview?cadence=weekly", null), 200))
+            .GetProperty("html").GetString()!;
+        var mailHtml = (mail.HtmlBody ?? "").Replace(RequestWorld.PublicBaseUrl, world.Server.Address.ToString().TrimEnd('/'), StringComparison.Ordinal);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var violations = new List<string>();
+        foreach (var (width, height) in new[] { (1280, 900), (390, 844) })
+        {
+            await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, IsMobile = width < 600 });
+            var page = await context.NewPageAsync();
+            async Task CheckAsync(string what)
+            {
+                var result = await page.RunAxe();
+                violations.AddRange(result.Violations.Select(v => $"{what} at {width}px: {v.Id} ({v.Impact}) {v.Help} on {string.Join(", ", v.Nodes.Select(n => n.Target))}"));
+            }
+
+            await page.SetContentAsync(mailHtml);
+            await CheckAsync("update-request mail");
+            await page.SetContentAsync(digest);
+            await CheckAsync("digest");
+            await page.GotoAsync(world.FormLink(mail, "Alpha migration"));
+            await CheckAsync("update form");
+            await page.GetByLabel("Percent complete").FillAsync("250");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send update" }).ClickAsync();
+            await page.GetByLabel("Percent complete").WaitForAsync();
+            await CheckAsync("update form with errors");
+            await page.GetByLabel("Percent complete").FillAsync(width < 600 ? "45" : "44");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send update" }).ClickAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Thank you" }).WaitForAsync();
+            await CheckAsync("thank-you page");
+        }
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
     /// <summary>The page's content and its submit button lie within the viewport's width (no sideways scrolling on a phone).</summary>
