@@ -11,6 +11,7 @@ param bootstrapAdminKey string
 param metricsSchedule string
 param digestSchedule string
 param updateRequestSchedule string
+param historySchedule string
 param smtpHost string
 param smtpPort int
 param smtpSecurity string
@@ -189,6 +190,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MetricsSchedule: metricsSchedule
     DigestSchedule: digestSchedule
     UpdateRequestSchedule: updateRequestSchedule
+    HistorySchedule: historySchedule
     Smtp__Host: smtpHost
     Smtp__Port: string(smtpPort)
     Smtp__Security: smtpSecurity

@@ -30,6 +30,9 @@ param digestSchedule string = '0 0 * * * *'
 @description('NCRONTAB (with seconds, UTC) of the RequestUpdates job; each portfolio sends at its own local time.')
 param updateRequestSchedule string = '0 0 * * * *'
 
+@description('NCRONTAB (with seconds, UTC) of the BuildHistories job: builds compact histories that are missing (after an upgrade) or repairs them.')
+param historySchedule string = '0 0 1 * * *'
+
 @description('SMTP relay for digests; empty leaves mail unconfigured.')
 param smtpHost string = ''
 
@@ -108,6 +111,7 @@ module app 'app.bicep' = {
     metricsSchedule: metricsSchedule
     digestSchedule: digestSchedule
     updateRequestSchedule: updateRequestSchedule
+    historySchedule: historySchedule
     smtpHost: smtpHost
     smtpPort: smtpPort
     smtpSecurity: smtpSecurity

@@ -145,7 +145,7 @@ public static class JobBench
             projects.Add(p);
         }
         var read = 0L;
-        await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = HistoryLoader.Parallelism }, async (p, ct) =>
+        await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = ProjectHistories.Parallelism }, async (p, ct) =>
         {
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {UpdateStore.Partition("bench", p.RowKey)}");
             await foreach (var _ in tables.Updates.QueryAsync<TableEntity>(filter, 1000, UpdateColumns, ct))

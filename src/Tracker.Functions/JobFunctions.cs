@@ -14,7 +14,8 @@ namespace Tracker.Functions;
 /// attempts before the host moves a message to <c>{queue}-poison</c>. The queue connection is the <c>JobQueue</c>
 /// setting: a connection string locally, <c>JobQueue__queueServiceUri</c> with the app's managed identity in Azure.
 /// </summary>
-public sealed class JobFunctions(JobRunner runner, ComputeMetricsJob computeMetrics, SendDigestsJob sendDigests, RequestUpdatesJob requestUpdates)
+public sealed class JobFunctions(
+    JobRunner runner, ComputeMetricsJob computeMetrics, SendDigestsJob sendDigests, RequestUpdatesJob requestUpdates, BuildHistoriesJob buildHistories)
 {
     public const string QueueConnection = "JobQueue";
 
@@ -26,6 +27,13 @@ public sealed class JobFunctions(JobRunner runner, ComputeMetricsJob computeMetr
 
     [Function(RequestUpdatesJob.JobName)]
     public Task RequestUpdates([TimerTrigger("%UpdateRequestSchedule%")] TimerInfo timer, CancellationToken ct) => runner.EnqueueAsync(requestUpdates, "timer", null, ct);
+
+    [Function(BuildHistoriesJob.JobName)]
+    public Task BuildHistories([TimerTrigger("%HistorySchedule%")] TimerInfo timer, CancellationToken ct) => runner.EnqueueAsync(buildHistories, "timer", null, ct);
+
+    [Function(BuildHistoriesJob.JobName + "Work")]
+    public Task BuildHistoriesWork([QueueTrigger(BuildHistoriesJob.QueueName, Connection = QueueConnection)] QueueMessage message, CancellationToken ct) =>
+        ProcessAsync(message, ct);
 
     [Function(RequestUpdatesJob.JobName + "Work")]
     public Task RequestUpdatesWork([QueueTrigger(RequestUpdatesJob.QueueName, Connection = QueueConnection)] QueueMessage message, CancellationToken ct) =>

@@ -11,5 +11,6 @@ public static class JobTable
         (Metrics.ComputeMetricsJob.JobName, "MetricsSchedule", Metrics.ComputeMetricsJob.QueueName),
         (Digests.SendDigestsJob.JobName, "DigestSchedule", Digests.SendDigestsJob.QueueName),
         (UpdateRequests.RequestUpdatesJob.JobName, "UpdateRequestSchedule", UpdateRequests.RequestUpdatesJob.QueueName),
+        (Metrics.BuildHistoriesJob.JobName, "HistorySchedule", Metrics.BuildHistoriesJob.QueueName),
     ];
 }

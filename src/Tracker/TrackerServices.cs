@@ -70,6 +70,7 @@ public static class TrackerServices
         services.AddSingleton<ApiDispatcher>();
 
         services.AddSingleton<ProgressRecorder>();
+        services.AddSingleton<ProjectHistories>();
 
         services.AddSingleton(sp => new MetricsEngine(
             sp.GetRequiredService<IOptions<MetricsOptions>>().Value, sp.GetRequiredService<IOptions<BaselineOptions>>().Value));
@@ -77,6 +78,8 @@ public static class TrackerServices
         services.AddSingleton<Snapshots>();
         services.AddSingleton<ComputeMetricsJob>();
         services.AddSingleton<IJob>(sp => sp.GetRequiredService<ComputeMetricsJob>());
+        services.AddSingleton<BuildHistoriesJob>();
+        services.AddSingleton<IJob>(sp => sp.GetRequiredService<BuildHistoriesJob>());
         services.AddSingleton<UnsubscribeTokens>();
         services.AddSingleton<DigestService>();
         services.AddTrackerMail();

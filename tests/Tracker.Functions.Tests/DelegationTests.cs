@@ -316,7 +316,7 @@ public sealed class DelegationTests : IAsyncLifetime
         var snapshots = _host.Services.GetRequiredService<Metrics.Snapshots>();
         foreach (var id in new[] { "p-one", "p-two" })
         {
-            Assert.NotNull(await snapshots.LatestDayAsync(id, DateOnly.MinValue, default));
+            Assert.NotNull(await snapshots.LatestAsync(id, DateOnly.MinValue, default));
         }
 
         await queue.SendMessageAsync("not a work item");

@@ -69,7 +69,7 @@ public sealed class DigestHandlers(
         var cadence = Query.Enum<Cadence>(call.Request, "cadence") ?? Cadence.Weekly;
         var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
         var source = await digests.LoadAsync(portfolio, call.Aborted);
-        var digest = digests.Prepare(source, cadence).For(digests.BaseUrl(call.Request) + "/" + Routes.Prefix + "/" + Routes.Unsubscribe + "?token=preview");
+        var digest = (await digests.PrepareAsync(source, cadence, call.Aborted)).For(digests.BaseUrl(call.Request) + "/" + Routes.Prefix + "/" + Routes.Unsubscribe + "?token=preview");
         return ApiResponse.Ok(new DigestPreview(digest.Content.Subject, digest.Html, digest.Text, Convert.ToBase64String(digest.Chart), cadence));
     }
 

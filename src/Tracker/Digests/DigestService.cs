@@ -9,26 +9,18 @@ namespace Tracker.Digests;
 
 /// <summary>Loads what a digest needs and turns the composition into a message; shared by the job and the preview.</summary>
 public sealed class DigestService(
-    ProjectStore projects, HistoryLoader loader, MetricsEngine engine, UnsubscribeTokens tokens, PublicBaseUrl publicBaseUrl, TimeProvider time)
+    HistoryLoader loader, Snapshots snapshots, MetricsEngine engine, UnsubscribeTokens tokens, PublicBaseUrl publicBaseUrl, TimeProvider time)
 {
+    /// <summary>The projects of a portfolio, read once: their names and compact histories (for days without a final snapshot).</summary>
     public sealed record Source(PortfolioEntity Portfolio, IReadOnlyList<ProjectHistory> Histories, IReadOnlyDictionary<string, string> Names);
 
     public async Task<Source> LoadAsync(PortfolioEntity portfolio, CancellationToken ct)
     {
-        var histories = await loader.LoadAsync(portfolio.RowKey, ct);
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? token = null;
-        do
-        {
-            var (page, next) = await projects.ListAsync(portfolio.RowKey, null, null, null, 1000, token, ct);
-            foreach (var p in page)
-            {
-                names[p.RowKey] = p.Name;
-            }
-            token = next;
-        }
-        while (token is not null);
-        return new Source(portfolio, histories, names);
+        var (projects, _) = await loader.LoadProjectsAsync(portfolio.RowKey, ct);
+        return new Source(
+            portfolio,
+            [.. projects.Select(p => HistoryLoader.ToHistory(p.Project, p.Facts))],
+            projects.ToDictionary(p => p.Project.RowKey, p => p.Project.Name, StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -45,7 +37,11 @@ public sealed class DigestService(
         }
     }
 
-    public Prepared Prepare(Source source, Cadence cadence)
+    /// <summary>
+    /// Metrics of the last complete day and of the period before: each day's final snapshot when the job wrote one
+    /// (<see cref="Snapshots.FindFinalAsync"/>), computed from the compact histories otherwise — the same numbers.
+    /// </summary>
+    public async Task<Prepared> PrepareAsync(Source source, Cadence cadence, CancellationToken ct)
     {
         var portfolio = source.Portfolio;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), portfolio.Zone).DateTime);
@@ -56,8 +52,8 @@ public sealed class DigestService(
             PortfolioName: portfolio.Name,
             Cadence: cadence,
             AsOf: asOf,
-            Current: engine.Compute(portfolio.RowKey, source.Histories, asOf, portfolio.Zone),
-            Previous: engine.Compute(portfolio.RowKey, source.Histories, previous, portfolio.Zone),
+            Current: await ResultAsync(source, asOf, ct),
+            Previous: await ResultAsync(source, previous, ct),
             ProjectNames: source.Names,
             UnsubscribeUrl: "",
             StaleDays: engine.Options.StaleDays,
@@ -66,6 +62,10 @@ public sealed class DigestService(
         var content = DigestComposer.Compose(input);
         return new Prepared(input, content, DigestChart.Render(content.Headlines));
     }
+
+    private async Task<MetricsResult> ResultAsync(Source source, DateOnly day, CancellationToken ct) =>
+        await snapshots.FindFinalAsync(source.Portfolio.RowKey, day, source.Portfolio.Zone, ct)
+        ?? engine.Compute(source.Portfolio.RowKey, source.Histories, day, source.Portfolio.Zone);
 
     public async Task<string> UnsubscribeUrlAsync(string portfolioId, string subscriptionId, HttpRequest? request, CancellationToken ct) =>
         $"{BaseUrl(request)}/{Routes.Prefix}/{Routes.Unsubscribe}?token={Uri.EscapeDataString(await tokens.CreateAsync(portfolioId, subscriptionId, ct))}";

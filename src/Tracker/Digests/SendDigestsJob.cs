@@ -103,7 +103,7 @@ public sealed partial class SendDigestsJob(
             var unsubscribe = await digests.UnsubscribeUrlAsync(portfolio.RowKey, subscription.RowKey, null, ct);
             if (!prepared.TryGetValue(cadence, out var digest))
             {
-                prepared[cadence] = digest = digests.Prepare(source, cadence); // metrics and chart once per cadence
+                prepared[cadence] = digest = await digests.PrepareAsync(source, cadence, ct); // metrics and chart once per cadence
             }
             var outcome = await delivery.SendAsync(DigestService.Mail(digest.For(unsubscribe), subscription.Email, unsubscribe, claim.MessageId!), ct);
             await MailClaims.SettleAsync(log, claim, outcome, time.GetUtcNow());

@@ -2,12 +2,13 @@
 namespace Tracker.Jobs;
 
 /// <summary>What a run did, in numbers; recorded in JobRuns and shown by GET /api/jobs.</summary>
-public sealed record JobCounts(int Portfolios, int Days, int Snapshots, int Sent = 0, int Failed = 0, int Resent = 0)
+public sealed record JobCounts(int Portfolios, int Days, int Snapshots, int Sent = 0, int Failed = 0, int Resent = 0, int Histories = 0)
 {
     public static readonly JobCounts None = new(0, 0, 0);
 
     public JobCounts Add(JobCounts other) =>
-        new(Portfolios + other.Portfolios, Days + other.Days, Snapshots + other.Snapshots, Sent + other.Sent, Failed + other.Failed, Resent + other.Resent);
+        new(Portfolios + other.Portfolios, Days + other.Days, Snapshots + other.Snapshots, Sent + other.Sent, Failed + other.Failed, Resent + other.Resent,
+            Histories + other.Histories);
 }
 
 /// <summary>

@@ -75,6 +75,9 @@ public sealed class JobRunEntity : TableRow
     /// <summary>Digests whose earlier claim was never confirmed sent, sent again with the same Message-ID.</summary>
     public int Resent { get; set; }
 
+    /// <summary>Compact histories built (the backfill) or repaired.</summary>
+    public int Histories { get; set; }
+
     public string? Error { get; set; }
 
     public string Instance { get; set; } = "";
@@ -83,7 +86,7 @@ public sealed class JobRunEntity : TableRow
     public JobOutcome RunOutcome => TrackerJson.Parse<JobOutcome>(Outcome) ?? JobOutcome.Failed;
 
     [IgnoreDataMember]
-    public JobCounts Counts => new(Portfolios, Days, Snapshots, Sent, Failed, Resent);
+    public JobCounts Counts => new(Portfolios, Days, Snapshots, Sent, Failed, Resent, Histories);
 
     /// <summary>The run on the wire, with where its portfolios stand and the failures among them.</summary>
     public JobRun ToApi(RunProgress progress, IReadOnlyList<PortfolioFailure> failures) => new(

@@ -40,6 +40,8 @@ public sealed class JobRunPortfolioEntity : TableRow
 
     public int Resent { get; set; }
 
+    public int Histories { get; set; }
+
     public string? Error { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
@@ -50,7 +52,7 @@ public sealed class JobRunPortfolioEntity : TableRow
     public WorkState WorkState => TrackerJson.Parse<WorkState>(State) ?? WorkState.Enqueued;
 
     [IgnoreDataMember]
-    public JobCounts Counts => new(WorkState == WorkState.Completed ? 1 : 0, Days, Snapshots, Sent, Failed, Resent);
+    public JobCounts Counts => new(WorkState == WorkState.Completed ? 1 : 0, Days, Snapshots, Sent, Failed, Resent, Histories);
 }
 
 /// <summary>

@@ -145,7 +145,7 @@ public sealed partial class JobRunner(
             LogWorkFailed(e, job.Name, work.RunId, work.PortfolioId, row.Attempts, last ? "moves to the poison queue" : "will be retried");
             throw;
         }
-        (row.Days, row.Snapshots, row.Sent, row.Failed, row.Resent) = (counts.Days, counts.Snapshots, counts.Sent, counts.Failed, counts.Resent);
+        (row.Days, row.Snapshots, row.Sent, row.Failed, row.Resent, row.Histories) = (counts.Days, counts.Snapshots, counts.Sent, counts.Failed, counts.Resent, counts.Histories);
         row.State = TrackerJson.Name(WorkState.Completed);
         row.UpdatedAt = time.GetUtcNow();
         if (!await items.TryRecordAsync(row, before?.ETag, CancellationToken.None))
@@ -202,7 +202,8 @@ public sealed partial class JobRunner(
         if (outcome == JobOutcome.Running)
         {
             var counts = rows.Aggregate(JobCounts.None, (sum, r) => sum.Add(r.Counts));
-            (run.Portfolios, run.Days, run.Snapshots, run.Sent, run.Failed, run.Resent) = (counts.Portfolios, counts.Days, counts.Snapshots, counts.Sent, counts.Failed, counts.Resent);
+            (run.Portfolios, run.Days, run.Snapshots, run.Sent, run.Failed, run.Resent, run.Histories) =
+                (counts.Portfolios, counts.Days, counts.Snapshots, counts.Sent, counts.Failed, counts.Resent, counts.Histories);
             if (run.EnqueuedAt is not null && progress.Finished)
             {
                 run.Outcome = TrackerJson.Name(progress.Failed > 0 ? JobOutcome.Failed : JobOutcome.Succeeded);

@@ -4,44 +4,26 @@ using Tracker.Portfolios;
 namespace Tracker.Metrics;
 
 /// <summary>
-/// Reads what the engine needs, partition by partition: one query of the portfolio's Projects partition, then one
-/// query of each project's Updates partition (a few in parallel), with only the columns the engine uses.
+/// Reads what the engine needs: one query of the portfolio's Projects partition, whose rows carry each project's
+/// compact history (<see cref="ProjectHistories"/>); a project's Updates partition is read only when its compact
+/// history is missing or cannot be trusted.
 /// </summary>
-public sealed class HistoryLoader(ProjectStore projectStore, UpdateStore updateStore)
+public sealed class HistoryLoader(ProjectHistories histories)
 {
-    public const int Parallelism = 8;
+    public async Task<IReadOnlyList<ProjectHistory>> LoadAsync(string portfolioId, CancellationToken ct) => (await LoadWithCountsAsync(portfolioId, ct)).Histories;
 
-    private static readonly string[] UpdateColumns =
-        [
-            nameof(UpdateEntity.ReportedAt), nameof(UpdateEntity.RecordedAt), nameof(UpdateEntity.PercentComplete), nameof(UpdateEntity.Spend),
-            nameof(UpdateEntity.Budget), nameof(UpdateEntity.Priority), nameof(UpdateEntity.Status), nameof(UpdateEntity.Rag),
-        ];
-
-    public async Task<IReadOnlyList<ProjectHistory>> LoadAsync(string portfolioId, CancellationToken ct)
+    public async Task<(IReadOnlyList<ProjectHistory> Histories, HistoryReadCounts Counts)> LoadWithCountsAsync(string portfolioId, CancellationToken ct)
     {
-        var projects = await projectStore.AllAsync(portfolioId, ct);
-        var histories = new ProjectHistory[projects.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, projects.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (i, token) => histories[i] = ToHistory(projects[i], await LoadUpdatesAsync(portfolioId, projects[i].RowKey, token)));
-        return histories;
+        var (projects, counts) = await histories.LoadAsync(portfolioId, ct);
+        return ([.. projects.Select(p => ToHistory(p.Project, p.Facts))], counts);
     }
+
+    /// <summary>The project rows with their facts, for callers that need more of a project than the engine does (names).</summary>
+    public Task<(IReadOnlyList<ProjectFacts> Projects, HistoryReadCounts Counts)> LoadProjectsAsync(string portfolioId, CancellationToken ct) =>
+        histories.LoadAsync(portfolioId, ct);
 
     public async Task<ProjectHistory> LoadProjectAsync(ProjectEntity project, CancellationToken ct) =>
-        ToHistory(project, await LoadUpdatesAsync(project.PartitionKey, project.RowKey, ct));
-
-    private async Task<List<UpdateFact>> LoadUpdatesAsync(string portfolioId, string projectId, CancellationToken ct)
-    {
-        var updates = new List<UpdateFact>();
-        await foreach (var u in updateStore.EveryAsync(portfolioId, projectId, UpdateColumns, ct))
-        {
-            updates.Add(new UpdateFact(
-                u.ReportedAt, u.RecordedAt, u.PercentComplete, u.Spend, u.Budget,
-                TrackerJson.Parse<Priority>(u.Priority), TrackerJson.Parse<ProjectStatus>(u.Status), TrackerJson.Parse<Rag>(u.Rag)));
-        }
-        // The partition reads newest first; the engine wants oldest first and sorts only if it must.
-        updates.Reverse();
-        return updates;
-    }
+        ToHistory(project, await histories.FactsAsync(project, ct));
 
     public static ProjectHistory ToHistory(ProjectEntity p, IReadOnlyList<UpdateFact> updates) => new(
         Id: p.RowKey,

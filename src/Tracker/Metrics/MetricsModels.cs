@@ -3,17 +3,6 @@ using Tracker.Portfolios;
 
 namespace Tracker.Metrics;
 
-/// <summary>One progress update as the engine sees it: only the fields it set are non-null.</summary>
-public sealed record UpdateFact(
-    DateTimeOffset ReportedAt,
-    DateTimeOffset RecordedAt,
-    double? PercentComplete = null,
-    double? Spend = null,
-    double? Budget = null,
-    Priority? Priority = null,
-    ProjectStatus? Status = null,
-    Rag? Rag = null);
-
 /// <summary>A project with the values it was created with and its whole update history, in any order.</summary>
 public sealed record ProjectHistory(
     string Id,

@@ -33,13 +33,14 @@ public sealed class PortfolioSnapshotStore(TrackerTables tables) : FeedSourceSto
     public Task<(IReadOnlyList<TableEntity> Items, string? Token)> ListAsync(string portfolioId, DateOnly from, DateOnly to, int limit, string? token,
         CancellationToken ct) => ReadPageAsync(KeyFilter.Partition(Partition(portfolioId)) + Days(RowKey(from), RowKey(to)), limit, token, ct);
 
-    /// <summary>The newest day in [notBefore, ...], or null.</summary>
-    public async Task<DateOnly?> LatestDayAsync(string portfolioId, DateOnly notBefore, CancellationToken ct)
+    /// <summary>The newest day in [notBefore, ...] and when its snapshot was computed, or null.</summary>
+    public async Task<(DateOnly Day, DateTimeOffset? ComputedAt)?> LatestAsync(string portfolioId, DateOnly notBefore, CancellationToken ct)
     {
-        DateOnly? latest = null;
-        await foreach (var row in ReadEveryAsync<TableEntity>(KeyFilter.Partition(Partition(portfolioId)) + Days(RowKey(notBefore), null), ["RowKey"], ct))
+        (DateOnly, DateTimeOffset?)? latest = null;
+        await foreach (var row in ReadEveryAsync<TableEntity>(
+            KeyFilter.Partition(Partition(portfolioId)) + Days(RowKey(notBefore), null), ["RowKey", PortfolioSnapshotColumns.ComputedAt], ct))
         {
-            latest = DayOf(row.RowKey);
+            latest = (DayOf(row.RowKey), row.GetDateTimeOffset(PortfolioSnapshotColumns.ComputedAt));
         }
         return latest;
     }

@@ -27,6 +27,10 @@ public sealed class ProjectSnapshotStore(TrackerTables tables) : FeedSourceStore
     public Task WriteAsync(IEnumerable<ProjectSnapshotEntity> rows, CancellationToken ct) =>
         SubmitBatchesAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), "A snapshot changed while it was written.", ct);
 
+    /// <summary>Every project snapshot of a portfolio's day, in project id order: one partition.</summary>
+    public Task<List<ProjectSnapshotEntity>> DayAsync(string portfolioId, DateOnly day, CancellationToken ct) =>
+        ReadAllAsync(KeyFilter.Partition(Partition(portfolioId, day)), ct);
+
     public Task<ProjectSnapshotEntity?> FindAsync(string portfolioId, string projectId, DateOnly day, CancellationToken ct) =>
         ReadRowAsync(Partition(portfolioId, day), RowKey(projectId), ct);
 }

@@ -29,8 +29,27 @@ public sealed class Snapshots(ProjectSnapshotStore projects, PortfolioSnapshotSt
         return ([.. rows.Select(PortfolioSnapshotEntity.ToMetrics)], next);
     }
 
-    /// <summary>The newest day with a complete snapshot in [notBefore, ...], or null.</summary>
-    public Task<DateOnly?> LatestDayAsync(string portfolioId, DateOnly notBefore, CancellationToken ct) => portfolios.LatestDayAsync(portfolioId, notBefore, ct);
+    /// <summary>The newest day with a complete snapshot in [notBefore, ...] and when its inputs were read, or null.</summary>
+    public Task<(DateOnly Day, DateTimeOffset? ComputedAt)?> LatestAsync(string portfolioId, DateOnly notBefore, CancellationToken ct) =>
+        portfolios.LatestAsync(portfolioId, notBefore, ct);
+
+    /// <summary>
+    /// A day's stored metrics when they are final — computed from inputs read after the day ended in the portfolio's
+    /// zone, so they equal what the engine computes from the histories now — or null: none stored, or computed while
+    /// the day still ran.
+    /// </summary>
+    public async Task<MetricsResult?> FindFinalAsync(string portfolioId, DateOnly day, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (await portfolios.FindAsync(portfolioId, day, ct) is not { } row || !IsFinal(day, row.GetDateTimeOffset(PortfolioSnapshotColumns.ComputedAt), zone))
+        {
+            return null;
+        }
+        var projectRows = await projects.DayAsync(portfolioId, day, ct);
+        return new MetricsResult(PortfolioSnapshotEntity.ToMetrics(row), [.. projectRows.Select(r => r.ToMetrics())]);
+    }
+
+    /// <summary>Whether a snapshot of the day computed then saw the whole day: its inputs were read at or after the day's cutoff.</summary>
+    public static bool IsFinal(DateOnly day, DateTimeOffset? computedAt, TimeZoneInfo zone) => computedAt >= MetricsEngine.Cutoff(day, zone);
 
     /// <summary>Whether the portfolio has any complete snapshot of a day before <paramref name="day"/>.</summary>
     public Task<bool> AnyBeforeAsync(string portfolioId, DateOnly day, CancellationToken ct) => portfolios.AnyBeforeAsync(portfolioId, day, ct);

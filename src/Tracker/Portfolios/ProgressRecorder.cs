@@ -7,11 +7,14 @@ using Tracker.Storage;
 namespace Tracker.Portfolios;
 
 /// <summary>
-/// Records progress: the update first (the record of truth), then the project's state with If-Match, retried when
-/// another writer got there first. A crash between the two leaves the project behind its newest update; reading
-/// the project through <see cref="ReadRepairedAsync"/> notices and applies it.
+/// Records progress in three writes: a note on the project that a write is in flight, the update (the record of
+/// truth), then the project's state and compact history with the note taken off — each project write with If-Match,
+/// retried when another writer got there first. A crash after the first write leaves the note behind, and readers of
+/// the compact history rebuild it from the Updates partition (<see cref="ProjectHistories"/>); the state is mended by
+/// <see cref="ReadRepairedAsync"/>, which applies a newest update that was not applied.
 /// </summary>
-public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore updates, Ids ids, TimeProvider time, ILogger<ProgressRecorder> logger)
+public sealed partial class ProgressRecorder(
+    ProjectStore projects, UpdateStore updates, ProjectHistories histories, Ids ids, TimeProvider time, ILogger<ProgressRecorder> logger)
 {
     /// <summary>Records an update that no retry will repeat (the demo, tests): a fresh id, recorded now.</summary>
     public Task<UpdateEntity> RecordAsync(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, CancellationToken ct) =>
@@ -21,10 +24,10 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
     public async Task<UpdateEntity> RecordAsync(string portfolioId, string projectId, PostUpdateRequest body, string? reportedBy, RequestIdentity identity,
         CancellationToken ct)
     {
-        var project = await projects.GetAsync(portfolioId, projectId, ct);
         var update = NewEntity(portfolioId, projectId, body, reportedBy, identity);
+        var project = await NotePendingAsync(portfolioId, projectId, identity.Id, ct);
         await updates.AddAsync(update, ct);
-        await ApplyAsync(project, [update], ct);
+        await ApplyAsync(project, [update], identity.Id, ct);
         return update;
     }
 
@@ -53,33 +56,58 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
     }
 
     /// <summary>
-    /// Records many updates at once — what a CSV import does: each project's rows in transactions of up to 100 (a few
-    /// projects at a time), then the projects' state in transactions of up to 100 per portfolio, each project replaced
-    /// with the ETag it was read with and all its new updates applied field by field, as single posts apply them (an
-    /// update reported before a field's newest value leaves it alone). A transaction that meets a concurrent change
-    /// (a single post meanwhile) is redone project by project with If-Match and re-reads, so nothing is lost.
+    /// Records many updates at once — what a CSV import does: a pending note on each project in transactions of up to
+    /// 100, each project's rows in transactions of up to 100 (a few projects at a time), then the projects' state and
+    /// compact history in transactions of up to 100, each project replaced with the ETag it was read with and all its
+    /// new updates applied field by field, as single posts apply them (an update reported before a field's newest value
+    /// leaves it alone). A transaction that meets a concurrent change (a single post meanwhile) is redone project by
+    /// project with If-Match and re-reads, so nothing is lost.
     /// </summary>
-    public async Task RecordManyAsync(string portfolioId, IReadOnlyDictionary<string, ProjectEntity> loaded, IReadOnlyList<UpdateEntity> batch, CancellationToken ct)
+    /// <param name="token">the import's request id: its pending note on each project.</param>
+    public async Task RecordManyAsync(string portfolioId, IReadOnlyDictionary<string, ProjectEntity> loaded, IReadOnlyList<UpdateEntity> batch, string token,
+        CancellationToken ct)
     {
         var byProject = batch.GroupBy(u => u.ProjectId).ToList();
-        await Parallel.ForEachAsync(byProject, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (group, token) => await updates.AddManyAsync([.. group], token));
+        var current = new Dictionary<string, ProjectEntity>(StringComparer.Ordinal);
         foreach (var chunk in byProject.Chunk(100))
         {
-            var changed = chunk.Select(group =>
+            var noted = chunk.Select(group => loaded[group.Key]).ToList();
+            foreach (var project in noted)
             {
-                var project = loaded[group.Key];
+                project.AddPending(token, time.GetUtcNow());
+            }
+            if (!await projects.TryReplaceManyAsync(portfolioId, noted, ct))
+            {
+                for (var i = 0; i < noted.Count; i++)
+                {
+                    noted[i] = await NotePendingAsync(portfolioId, chunk[i].Key, token, ct);
+                }
+            }
+            foreach (var project in noted)
+            {
+                current[project.RowKey] = project;
+            }
+        }
+        await Parallel.ForEachAsync(byProject, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (group, cancel) => await updates.AddManyAsync([.. group], cancel));
+        foreach (var chunk in byProject.Chunk(100))
+        {
+            var changed = new List<ProjectEntity>(chunk.Length);
+            foreach (var group in chunk)
+            {
+                var project = current[group.Key];
                 foreach (var update in group)
                 {
                     project.Apply(update, time.GetUtcNow());
                 }
-                return project;
-            }).ToList();
+                await histories.MergeAsync(project, [.. group], token, ct);
+                changed.Add(project);
+            }
             if (!await projects.TryReplaceManyAsync(portfolioId, changed, ct))
             {
                 foreach (var group in chunk)
                 {
-                    await ApplyAsync(await projects.GetAsync(portfolioId, group.Key, ct), [.. group], ct);
+                    await ApplyAsync(await projects.GetAsync(portfolioId, group.Key, ct), [.. group], token, ct);
                 }
             }
         }
@@ -95,11 +123,23 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
             return project;
         }
         LogRepair(portfolioId, projectId, newest.Id);
-        return await ApplyAsync(project, [newest], ct);
+        return await ApplyAsync(project, [newest], newest.Id, ct);
     }
 
-    /// <summary>Applies updates to a project's state with If-Match, re-reading and re-applying when another writer got there first.</summary>
-    private Task<ProjectEntity> ApplyAsync(ProjectEntity project, IReadOnlyList<UpdateEntity> batch, CancellationToken ct) =>
+    /// <summary>Notes a write in flight on the project (If-Match, retried), before its update rows are written.</summary>
+    private Task<ProjectEntity> NotePendingAsync(string portfolioId, string projectId, string token, CancellationToken ct) =>
+        ConcurrencyRetry.RunAsync(async _ =>
+        {
+            var project = await projects.GetAsync(portfolioId, projectId, ct);
+            project.AddPending(token, time.GetUtcNow());
+            return await projects.ReplaceAsync(project, project.ETag, ct);
+        }, time, ct);
+
+    /// <summary>
+    /// Applies updates to a project's state and compact history and takes the write's note off, with If-Match,
+    /// re-reading and re-applying when another writer got there first.
+    /// </summary>
+    private Task<ProjectEntity> ApplyAsync(ProjectEntity project, IReadOnlyList<UpdateEntity> batch, string token, CancellationToken ct) =>
         ConcurrencyRetry.RunAsync(async attempt =>
         {
             if (attempt > 1)
@@ -110,6 +150,7 @@ public sealed partial class ProgressRecorder(ProjectStore projects, UpdateStore 
             {
                 project.Apply(update, time.GetUtcNow());
             }
+            await histories.MergeAsync(project, batch, token, ct);
             return await projects.ReplaceAsync(project, project.ETag, ct);
         }, time, ct);
 

@@ -84,7 +84,7 @@ public sealed class ProjectHandlers(
         var budget = (double)(body.Budget ?? 0);
         var spend = (double)(body.Spend ?? 0);
         var percent = (double)(body.PercentComplete ?? 0);
-        return new ProjectEntity
+        var entity = new ProjectEntity
         {
             PartitionKey = portfolioId,
             RowKey = body.Id ?? generatedId,
@@ -109,5 +109,7 @@ public sealed class ProjectHandlers(
             CreatedAt = now,
             UpdatedAt = now,
         };
+        entity.KeepFacts([]);
+        return entity;
     }
 }

@@ -46,6 +46,11 @@ public sealed class ProjectStore(TrackerTables tables) : FeedSourceStore<Project
     /// <summary>Every project of a portfolio, in id order.</summary>
     public Task<List<ProjectEntity>> AllAsync(string portfolioId, CancellationToken ct) => ReadAllAsync(PortfolioFilter(portfolioId), ct);
 
+    /// <summary>Every project of a portfolio with only its compact history's state: partial rows, for deciding what to read, never to write back.</summary>
+    public Task<List<ProjectEntity>> HistoryStatesAsync(string portfolioId, CancellationToken ct) =>
+        ReadAllAsync(PortfolioFilter(portfolioId), ct,
+            ["PartitionKey", "RowKey", nameof(ProjectEntity.HistoryCount), nameof(ProjectEntity.HistoryTooLarge), nameof(ProjectEntity.HistoryPending)]);
+
     /// <summary>
     /// Writes many projects of one portfolio in entity group transactions: new ones inserted, existing ones replaced
     /// with their ETag. A transaction that meets a concurrent change fails whole, and the caller re-plans those rows.

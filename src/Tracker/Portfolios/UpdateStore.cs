@@ -60,6 +60,18 @@ public sealed class UpdateStore(TrackerTables tables) : FeedSourceStore<UpdateEn
     public IAsyncEnumerable<UpdateEntity> EveryAsync(string portfolioId, string projectId, IEnumerable<string> columns, CancellationToken ct) =>
         ReadEveryAsync<UpdateEntity>(ProjectFilter(portfolioId, projectId), columns, ct);
 
+    /// <summary>A project's history as facts in replay order: the partition read newest first, reversed (the compact history's source).</summary>
+    public async Task<List<UpdateFact>> FactsAsync(string portfolioId, string projectId, CancellationToken ct)
+    {
+        var facts = new List<UpdateFact>();
+        await foreach (var u in EveryAsync(portfolioId, projectId, UpdateFact.Columns, ct))
+        {
+            facts.Add(UpdateFact.Of(u));
+        }
+        facts.Reverse();
+        return facts;
+    }
+
     /// <summary>The partition's first row: RowKeys are inverted reportedAt ticks, so that is the newest update.</summary>
     public Task<UpdateEntity?> NewestAsync(string portfolioId, string projectId, CancellationToken ct) =>
         ReadFirstAsync<UpdateEntity>(ProjectFilter(portfolioId, projectId), ct);

@@ -128,7 +128,7 @@ public sealed class SpreadsheetHandlers(PortfolioStore portfolios, ProjectStore 
         ThrowIfAnyError(result);
         if (!dryRun)
         {
-            await recorder.RecordManyAsync(portfolioId, loaded, created, call.Aborted);
+            await recorder.RecordManyAsync(portfolioId, loaded, created, call.Identity.Id, call.Aborted);
         }
         return ApiResponse.Ok(result);
     }

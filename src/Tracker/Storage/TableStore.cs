@@ -200,6 +200,7 @@ public abstract class TableStore<TEntity> : ITableStore where TEntity : class, I
     /// <summary>
     /// Writes actions of one partition in entity group transactions of <see cref="BatchSize"/>. A transaction that
     /// meets a concurrent change (409/412) fails whole: <see cref="ChangedSinceReadException"/> with <paramref name="what"/>.
+    /// Each written entity gets its new ETag, so it can be written again conditionally.
     /// </summary>
     protected async Task SubmitBatchesAsync(IEnumerable<TableTransactionAction> actions, string what, CancellationToken ct)
     {
@@ -207,7 +208,14 @@ public abstract class TableStore<TEntity> : ITableStore where TEntity : class, I
         {
             try
             {
-                await Table.SubmitTransactionAsync(chunk, ct);
+                var responses = (await Table.SubmitTransactionAsync(chunk, ct)).Value;
+                for (var i = 0; i < chunk.Length && i < responses.Count; i++)
+                {
+                    if (chunk[i].ActionType != TableTransactionActionType.Delete && responses[i].Headers.ETag is { } etag)
+                    {
+                        chunk[i].Entity.ETag = etag;
+                    }
+                }
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
