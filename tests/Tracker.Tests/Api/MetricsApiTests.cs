@@ -72,9 +72,14 @@ public sealed class MetricsApiTests(ApiFixture api)
         Assert.Equal("snapshot", after.Headers.GetValues("Metrics-Source").Single());
         Assert.Equal(computed, await after.Content.ReadAsStringAsync());
 
+        // The updates were posted today for days back to 2026-01-20: the run computed every day since (the trend from
+        // the first reported day), so the default window holds 90 days, today last.
         var history = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/metrics/history"), 200);
-        var day = Assert.Single(history.GetProperty("items").EnumerateArray());
-        Assert.Equal(JsonDocument.Parse(computed).RootElement.GetProperty("asOf").GetString(), day.GetProperty("asOf").GetString());
+        var days = history.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(90, days.Count);
+        Assert.Equal(JsonDocument.Parse(computed).RootElement.GetProperty("asOf").GetString(), days[^1].GetProperty("asOf").GetString());
+        var first = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/metrics/history?from=2026-01-18&to=2026-01-21"), 200);
+        Assert.Equal(["2026-01-20", "2026-01-21"], first.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("asOf").GetString()));
 
         var jobs = await HttpAssert.JsonAsync(await api.Admin.GetAsync("/api/jobs?job=ComputeMetrics"), 200);
         Assert.Contains(jobs.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetString() == run.GetProperty("id").GetString());

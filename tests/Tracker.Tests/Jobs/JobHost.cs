@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Tracker.Api;
 using Tracker.Jobs;
 using Tracker.Metrics;
 using Tracker.Portfolios;
@@ -86,6 +87,7 @@ public sealed class JobHost : IAsyncDisposable
             FinancialMeasure = history.FinancialMeasure,
         };
         await Get<ProjectStore>().AddAsync(ProjectHandlers.NewEntity(portfolioId, body, history.Id, Time.GetUtcNow()), default);
+        // Each update recorded when it was reported, as if posted live: history that arrives late is another test's case.
         foreach (var u in history.Updates)
         {
             await Get<ProgressRecorder>().RecordAsync(portfolioId, history.Id, new PostUpdateRequest
@@ -97,7 +99,7 @@ public sealed class JobHost : IAsyncDisposable
                 Priority = u.Priority,
                 Status = u.Status,
                 Rag = u.Rag,
-            }, "test", default);
+            }, "test", new RequestIdentity(Get<Tracker.Common.Ids>().New(), u.ReportedAt), default);
         }
     }
 
