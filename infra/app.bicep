@@ -67,7 +67,7 @@ resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
 
 // The job queues (one per job, and the poison queue the Functions host moves a message to after maxDequeueCount
 // attempts). Created here so that the app's identity needs no right to create queues.
-var jobQueues = ['compute-metrics', 'compute-metrics-poison', 'send-digests', 'send-digests-poison', 'request-updates', 'request-updates-poison']
+var jobQueues = ['compute-metrics', 'compute-metrics-poison', 'send-digests', 'send-digests-poison', 'request-updates', 'request-updates-poison', 'build-histories', 'build-histories-poison']
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: storage

@@ -12,7 +12,7 @@ public static class BenchCommand
             Console.WriteLine("usage: Tracker.Bench updates [--count N=4000] [--clients C=16] [--rounds R=3]");
             Console.WriteLine("       Tracker.Bench engine");
             Console.WriteLine("       Tracker.Bench feed [--small N=10000] [--large N=100000]");
-            Console.WriteLine("       Tracker.Bench job [--projects P=2000] [--updates U=50] [--rounds R=3]");
+            Console.WriteLine("       Tracker.Bench job [--projects P=2000] [--updates U=50 or U1,U2 (growth)] [--rounds R=3]");
             Console.WriteLine("       Tracker.Bench fanout [--portfolios N=200] [--projects P=50] [--updates U=10] [--rounds R=2]");
             Console.WriteLine("       Tracker.Bench startup [--rounds R=5]");
             Console.WriteLine("       Tracker.Bench functions-start [--rounds R=5]");
@@ -31,7 +31,8 @@ public static class BenchCommand
                 EngineBenchmark.Run();
                 return 0;
             case "job":
-                await JobBench.RunAsync(Get(options, "projects", 2000), Get(options, "updates", 50), Get(options, "rounds", 3));
+                await JobBench.RunAsync(Get(options, "projects", 2000),
+                    [.. (options.GetValueOrDefault("updates") ?? "50").Split(',').Select(u => int.Parse(u, CultureInfo.InvariantCulture))], Get(options, "rounds", 3));
                 return 0;
             case "fanout":
                 await FanoutBench.RunAsync(Get(options, "portfolios", 200), Get(options, "projects", 50), Get(options, "updates", 10), Get(options, "rounds", 2));

@@ -34,9 +34,13 @@ public class EngineBenchmark
     public MetricsResult ComputePortfolio() => _engine.Compute("bench", _projects, AsOf, _zone);
 
     /// <summary>Histories of weekly-ish updates over the year before D, in storage order (oldest first).</summary>
-    public static List<ProjectHistory> Generate(int projects, int updates, DateOnly asOf)
+    /// <param name="withinDays">when set, the updates are spread over that many days before <paramref name="asOf"/>
+    /// (about evenly, whatever their number); otherwise one every 1 to 14 days from a year before.</param>
+    public static List<ProjectHistory> Generate(int projects, int updates, DateOnly asOf, int? withinDays = null)
     {
         var random = new Random(42);
+        var maxStepHours = withinDays is { } days ? Math.Max(2, 2 * days * 24 / Math.Max(1, updates)) : 24 * 14;
+        var minStepHours = withinDays is null ? 24 : 1;
         var end = new DateTimeOffset(asOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var list = new List<ProjectHistory>(projects);
         for (var p = 0; p < projects; p++)
@@ -46,7 +50,7 @@ public class EngineBenchmark
             var percent = 0.0;
             for (var u = 0; u < updates; u++)
             {
-                at = at.AddHours(random.Next(24, 24 * 14));
+                at = at.AddHours(random.Next(minStepHours, maxStepHours));
                 percent = Math.Min(100, percent + random.NextDouble() * 4);
                 facts[u] = new UpdateFact(at, at, percent, Spend: u * 1000.0,
                     Budget: u % 10 == 0 ? 100_000 + u * 1000 : null, Priority: u % 17 == 0 ? (Priority)(u % 4) : null);
