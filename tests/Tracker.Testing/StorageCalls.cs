@@ -27,6 +27,16 @@ public sealed class StorageCalls : HttpPipelinePolicy
         }
     }
 
+    /// <summary>The $select of every query that went to this table (null: all columns), in order.</summary>
+    public IReadOnlyList<string?> Selects(string table)
+    {
+        lock (_calls)
+        {
+            return [.. _calls.Where(c => c.Method == "GET" && c.Path.Contains("/" + table + "()", StringComparison.Ordinal))
+                .Select(c => System.Web.HttpUtility.ParseQueryString(c.Query)["$select"])];
+        }
+    }
+
     public void Reset()
     {
         lock (_calls)

@@ -180,12 +180,15 @@ public sealed class FeedPlanner(PortfolioStore portfolios)
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
-    /// <summary>Columns to fetch: those written, filtered on or sorted by; null (all) without $select.</summary>
-    private static IReadOnlyList<string>? Columns(FeedQuery query)
+    /// <summary>
+    /// Columns to fetch: those written, filtered on or sorted by; without $select, every column the set serves — never
+    /// the rest of a stored row (a project row's compact history is for the metrics job, not the feed).
+    /// </summary>
+    private static IReadOnlyList<string> Columns(FeedQuery query)
     {
         if (query.Select is null || query.Select.AllSelected)
         {
-            return null;
+            return [.. query.Set.Properties.SelectMany(p => p.Columns).Distinct(StringComparer.Ordinal)];
         }
         var names = query.Columns().Select(i => query.Set.Properties[i].Name).ToHashSet(StringComparer.Ordinal);
         names.UnionWith(PropertiesIn(query.Filter?.Expression));

@@ -153,6 +153,20 @@ public sealed class FeedTests(FeedFixture feed)
     }
 
     [Fact]
+    public async Task WithoutSelectTheFeedFetchesTheColumnsItServesAndNotAProjectsCompactHistory()
+    {
+        var model = await feed.MetadataAsync();
+        feed.StorageCalls.Reset();
+        var projects = await feed.ReadAllAsync(model, "Projects");
+        Assert.NotEmpty(projects.Rows);
+        var select = Assert.Single(feed.StorageCalls.Selects(ProjectStore.Name).Distinct());
+        Assert.NotNull(select);
+        var columns = select.Split(',');
+        Assert.Contains(nameof(ProjectEntity.PercentComplete), columns);
+        Assert.DoesNotContain(columns, c => c.StartsWith("History", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AFeedPageReadsTheStoragePageAfterItAheadForTheNextRequestAndNothingIsReadTwice()
     {
         // 12,000 updates in storage pages of 1,000; feed pages of 5,000 end on a storage page's end.
