@@ -72,6 +72,33 @@ public sealed class CompactHistoryJobTests
     }
 
     [Fact]
+    public async Task AnImportNotesAndAppliesItsProjectsInTransactionsAndMergesEveryRow()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var calls = new StorageCalls();
+        await using var host = await JobHost.StartAsync(azurite.ConnectionString, Now, services: s => s.AddSingleton<HttpPipelinePolicy>(calls));
+        await host.AddPortfolioAsync("p-imp");
+        for (var i = 0; i < 120; i++)
+        {
+            await host.AddProjectAsync("p-imp", MetricsEngineTests.Project(id: $"i{i:000}"));
+        }
+        calls.Reset();
+
+        await ImportAsync(host, "p-imp", [.. Enumerable.Range(0, 360).Select(n => ($"i{n % 120:000}", new UpdateFact(Now.AddDays(-n), Now, PercentComplete: n % 100)))]);
+
+        // Notes and applies in batches of 100 projects (with the ETags the first batches returned): no single-row
+        // write or re-read of a project, so nothing fell back to the one-by-one path.
+        Assert.Equal(0, calls.Count("PUT", ProjectStore.Name));
+        Assert.Equal(0, calls.Count("GET", ProjectStore.Name) - calls.Filters(ProjectStore.Name).Count);
+        var projects = await host.Get<ProjectStore>().AllAsync("p-imp", default);
+        Assert.All(projects, p => Assert.Equal((3, null), (p.HistoryCount, p.HistoryPending)));
+        foreach (var project in projects)
+        {
+            Assert.Equal(Json(await host.Get<UpdateStore>().FactsAsync("p-imp", project.RowKey, default)), Json(project.Facts()!));
+        }
+    }
+
+    [Fact]
     public async Task ComputeMetricsReadsTheProjectsPartitionAndNotTheUpdatesTable()
     {
         await using var azurite = await Azurite.StartAsync();
@@ -282,11 +309,14 @@ public sealed class CompactHistoryJobTests
     };
 
     /// <summary>Records updates as a CSV import does: one request identity, rows numbered in file order.</summary>
-    private static async Task ImportAsync(JobHost host, string portfolioId, string projectId, IReadOnlyList<UpdateFact> updates)
+    private static Task ImportAsync(JobHost host, string portfolioId, string projectId, IReadOnlyList<UpdateFact> updates) =>
+        ImportAsync(host, portfolioId, [.. updates.Select(u => (projectId, u))]);
+
+    private static async Task ImportAsync(JobHost host, string portfolioId, IReadOnlyList<(string ProjectId, UpdateFact Update)> updates)
     {
         var importId = host.Get<Ids>().New();
         var at = host.Time.GetUtcNow();
-        var rows = updates.Select((u, n) => ProgressRecorder.NewEntity(portfolioId, projectId, Body(u), "import", new RequestIdentity($"{importId}-{n + 1:D4}", at))).ToList();
+        var rows = updates.Select((u, n) => ProgressRecorder.NewEntity(portfolioId, u.ProjectId, Body(u.Update), "import", new RequestIdentity($"{importId}-{n + 1:D4}", at))).ToList();
         var loaded = (await host.Get<ProjectStore>().AllAsync(portfolioId, default)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         await host.Get<ProgressRecorder>().RecordManyAsync(portfolioId, loaded, rows, importId, default);
     }
