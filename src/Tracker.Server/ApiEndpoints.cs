@@ -22,6 +22,22 @@ public static class ApiEndpoints
     }
 
     /// <summary>
+    /// The dashboard's pages at the root, through the same dispatcher; <c>/</c> leads to the portfolios page. Not in
+    /// the OpenAPI document.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTrackerPages(this IEndpointRouteBuilder app)
+    {
+        foreach (var route in RouteTable.Pages)
+        {
+            app.MapMethods(route.Template, [route.Method], (HttpRequest request, ApiDispatcher dispatcher) =>
+                    dispatcher.RunAsync(route.Name, request, [.. route.Parameters.Select(p => request.RouteValues[p] as string ?? "")]))
+                .WithName(route.Name).ExcludeFromDescription();
+        }
+        app.MapGet("/", () => Results.Redirect(Dashboard.DashboardRoutes.Portfolios)).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>
     /// Names the endpoint and declares its answers for the document: the ones every route can give, then the route's
     /// own in the order it lists them. The rest of the description is read from the route itself (<see cref="OpenApi"/>).
     /// </summary>

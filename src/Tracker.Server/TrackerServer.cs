@@ -20,6 +20,7 @@ public static class TrackerServer
             ApiResponse.Problem(Problems.Unexpected(), context.Request.Path.Value ?? "").ExecuteAsync(context)));
         app.MapOpenApi("/" + Routes.Prefix + "/" + Routes.OpenApi);
         app.MapGroup("/" + Routes.Prefix).MapTrackerApi();
+        app.MapTrackerPages();
         // Every other path, whatever it holds (encoded slashes, dot segments, a file extension): the catch-all's
         // ProblemDetails 404 or 405. Not MapFallback, whose default pattern skips paths that look like file names.
         app.Map("{**path}", (HttpRequest r, ApiDispatcher api) => api.RunAsync(RouteTable.Fallback.Name, r)).WithOrder(int.MaxValue).ExcludeFromDescription();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tracker.Api;
 using Tracker.Baselines;
+using Tracker.Dashboard;
 using Tracker.Digests;
 using Tracker.Feed;
 using Tracker.Health;
@@ -172,10 +173,29 @@ public static class RouteTable
     ];
 
     /// <summary>
+    /// The dashboard's pages, at the site's root (not under <c>/api</c>): HTML for people, signed in with a session
+    /// cookie rather than a key (<see cref="RouteSpec.IsPage"/>; docs/decisions/0022-dashboard-pages-at-the-root.md).
+    /// Not in the OpenAPI document. In the Functions host their names start with "Page", and no page template can
+    /// match a path under <c>api/</c>, so they never compete with the API's functions.
+    /// </summary>
+    public static readonly IReadOnlyList<RouteSpec> Pages =
+    [
+        Page("PageSignInForm", "GET", DashboardRoutes.SignInTemplate, null).Handle<DashboardHandlers>(h => h.SignInForm),
+        Page("PageSignIn", "POST", DashboardRoutes.SignInTemplate, null, RouteBody.Form<SignInFields>(PageGate.FormLimit)).Handle<DashboardHandlers>(h => h.SignIn),
+        Page("PageSignOut", "POST", DashboardRoutes.SignOutTemplate, Reader, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<DashboardHandlers>(h => h.SignOut),
+        Page("PagePortfolios", "GET", DashboardRoutes.PortfoliosTemplate, Reader).Handle<DashboardHandlers>(h => h.Portfolios),
+        Page("PagePortfolio", "GET", DashboardRoutes.PortfolioTemplate, Reader).Handle<DashboardHandlers>(h => h.Portfolio),
+        Page("PageProject", "GET", DashboardRoutes.ProjectTemplate, Reader).Handle<DashboardHandlers>(h => h.Project),
+    ];
+
+    /// <summary>
     /// The catch-all: every other path under /api answers a ProblemDetails 404 (or 405). In the Functions host its
     /// name sorts after every other function's, as the host tries routes in function-name order; it takes every method.
     /// </summary>
     public static readonly RouteSpec Fallback = new RouteSpec("ZzUnmatchedRoute", "*", Routes.Unmatched, null).Handle<UnmatchedRoutes>(h => h.Answer);
+
+    private static RouteSpec Page(string name, string method, string template, Role? role, RouteBody? body = null) =>
+        new(name, method, template, role, body) { IsPage = true };
 
     private static RouteSpec Get(string name, string template, Role? role) => new(name, "GET", template, role);
 

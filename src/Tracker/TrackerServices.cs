@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Tracker.Api;
 using Tracker.Baselines;
 using Tracker.Common;
+using Tracker.Dashboard;
 using Tracker.Demo;
 using Tracker.Digests;
 using Tracker.Feed;
@@ -66,7 +67,7 @@ public static class TrackerServices
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<ICallerGate, CallerGate>();
         services.AddSingleton<RequestPipeline>();
-        services.AddSingleton(new RouteCatalog(RouteTable.All, RouteTable.Fallback));
+        services.AddSingleton(new RouteCatalog([.. RouteTable.All, .. RouteTable.Pages], RouteTable.Fallback));
         services.AddSingleton<ApiDispatcher>();
 
         services.AddSingleton<ProgressRecorder>();
@@ -118,6 +119,12 @@ public static class TrackerServices
         services.AddSingleton<DigestHandlers>();
         services.AddSingleton<UnmatchedRoutes>();
         services.AddSingleton<Spreadsheets.SpreadsheetHandlers>();
+
+        services.AddTableStore<SessionStore>();
+        services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<IPageGate, PageGate>();
+        services.AddSingleton<DashboardReader>();
+        services.AddSingleton<DashboardHandlers>();
 
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();

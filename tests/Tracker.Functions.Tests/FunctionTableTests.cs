@@ -28,16 +28,16 @@ public sealed class FunctionTableTests
     [Fact]
     public void EveryRouteHasExactlyOneFunctionWithItsRouteAndVerb()
     {
-        foreach (var route in RouteTable.All)
+        foreach (var route in RouteTable.All.Concat(RouteTable.Pages))
         {
-            var matches = Functions().Where(f => HttpTrigger(f.Method) is { } t && t.Route == route.Template
+            var matches = Functions().Where(f => HttpTrigger(f.Method) is { } t && t.Route == route.HostTemplate
                 && (t.Methods ?? []).Any(m => string.Equals(m, route.Method, StringComparison.OrdinalIgnoreCase))).ToList();
             Assert.True(matches.Count == 1, $"{route.Method} {route.Template}: {matches.Count} functions");
             Assert.Equal(route.Name, matches[0].Name);
             Assert.Equal(AuthorizationLevel.Anonymous, HttpTrigger(matches[0].Method)!.AuthLevel);
             Assert.Single(HttpTrigger(matches[0].Method)!.Methods!);
         }
-        Assert.Equal(RouteTable.All.Count + 1, Functions().Count(f => HttpTrigger(f.Method) is not null)); // and the catch-all
+        Assert.Equal(RouteTable.All.Count + RouteTable.Pages.Count + 1, Functions().Count(f => HttpTrigger(f.Method) is not null)); // and the catch-all
     }
 
     [Fact]

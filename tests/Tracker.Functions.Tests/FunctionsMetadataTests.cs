@@ -18,14 +18,16 @@ public sealed partial class FunctionsMetadataTests
         Assert.NotEmpty(operations);
         foreach (var (verb, path) in operations)
         {
-            var matching = Functions.Where(f => f.IsHttp && Normal("/api/" + f.Route) == path && f.Methods.Any(m => m.Equals(verb, StringComparison.OrdinalIgnoreCase))).ToList();
+            var matching = Functions.Where(f => f.IsHttp && Normal("/" + f.Route) == path && f.Methods.Any(m => m.Equals(verb, StringComparison.OrdinalIgnoreCase))).ToList();
             Assert.True(matching.Count == 1, $"{verb} {path}: {matching.Count} functions");
         }
         // And no HTTP function outside the document but the document's own route.
         var documented = operations.ToHashSet();
-        var undocumented = Functions.Where(f => f.IsHttp && !f.Methods.Any(m => documented.Contains((m.ToUpperInvariant(), Normal("/api/" + f.Route)))))
+        var undocumented = Functions.Where(f => f.IsHttp && !f.Methods.Any(m => documented.Contains((m.ToUpperInvariant(), Normal("/" + f.Route)))))
             .Select(f => f.Name).ToList();
-        Assert.Equal(["OpenApi", RouteTable.Fallback.Name], undocumented);
+        // The document's own route, the dashboard's pages (HTML for people) and the catch-all.
+        string[] expected = ["OpenApi", .. RouteTable.Pages.Select(p => p.Name), RouteTable.Fallback.Name];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), undocumented.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -37,12 +39,12 @@ public sealed partial class FunctionsMetadataTests
             if (function.Name == RouteTable.Fallback.Name)
             {
                 Assert.Empty(function.Methods); // every method
-                Assert.Equal(Routes.Unmatched, function.Route);
+                Assert.Equal(Routes.Prefix + "/" + Routes.Unmatched, function.Route);
                 continue;
             }
             Assert.Single(function.Methods);
         }
-        Assert.Equal(RouteTable.All.Count + 1, Functions.Count(f => f.IsHttp));
+        Assert.Equal(RouteTable.All.Count + RouteTable.Pages.Count + 1, Functions.Count(f => f.IsHttp));
     }
 
     [Fact]

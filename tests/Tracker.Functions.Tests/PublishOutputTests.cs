@@ -41,11 +41,12 @@ public sealed class PublishOutputTests
     }
 
     [Fact]
-    public void HostJsonRoutesUnderApiAndBoundsInvocations()
+    public void HostJsonRoutesFromTheRootAndBoundsInvocations()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(RepoFiles.PathOf("host.json")));
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
-        Assert.Equal("api", RepoFiles.RoutePrefix());
+        // Empty: every API function's route starts with api/ itself, and the dashboard's pages live at the root (ADR 22).
+        Assert.Equal("", RepoFiles.RoutePrefix());
         Assert.True(TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture)
             <= TimeSpan.FromMinutes(30));
     }

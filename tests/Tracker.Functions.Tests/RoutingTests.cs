@@ -23,9 +23,9 @@ public sealed class RoutingTests
         var functions = RepoFiles.FunctionsMetadata().Where(f => f.IsHttp).OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var prefix = RepoFiles.RoutePrefix();
         var failures = new List<string>();
-        foreach (var route in RouteTable.All)
+        foreach (var route in RouteTable.All.Concat(RouteTable.Pages))
         {
-            foreach (var path in RouteSamples.All(route.Template))
+            foreach (var path in route.IsPage ? [RouteSamples.PagePath(route.Template)] : RouteSamples.All(route.Template))
             {
                 var matches = new List<string>();
                 foreach (var function in functions.Where(f => f.Name != RouteTable.Fallback.Name))
@@ -61,6 +61,36 @@ public sealed class RoutingTests
         Assert.Equal(RouteTable.Fallback.Name, functions[^1].Name);
         Assert.Equal(RouteTable.Fallback.Name, functions.OrderBy(f => f.Name, StringComparer.Ordinal).Last().Name);
         Assert.Equal(RouteTable.Fallback.Name, await FirstMatchAsync(functions, RepoFiles.RoutePrefix(), method, path));
+    }
+
+    /// <summary>
+    /// With an empty routePrefix the host's own routes live next to ours: no function may take them, and no page
+    /// may take a path under /api (those are the API's, or the catch-all's ProblemDetails).
+    /// </summary>
+    [Theory]
+    [InlineData("GET", "/admin/host/status")]
+    [InlineData("POST", "/admin/functions/ComputeMetrics")]
+    [InlineData("GET", "/runtime/webhooks/durabletask")]
+    [InlineData("GET", "/")]
+    [InlineData("GET", "/portfolios/p/extra/segments/here")]
+    public async Task TheHostsOwnRoutesAndUnknownPagesMatchNoFunction(string method, string path)
+    {
+        var functions = RepoFiles.FunctionsMetadata().Where(f => f.IsHttp).OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        Assert.Null(await FirstMatchAsync(functions, RepoFiles.RoutePrefix(), method, path));
+    }
+
+    [Fact]
+    public async Task NoPageMatchesAPathUnderApi()
+    {
+        var pages = RepoFiles.FunctionsMetadata().Where(f => f.IsHttp && RouteTable.Pages.Any(p => p.Name == f.Name)).ToList();
+        Assert.Equal(RouteTable.Pages.Count, pages.Count);
+        foreach (var route in RouteTable.All)
+        {
+            foreach (var path in RouteSamples.All(route.Template))
+            {
+                Assert.Null(await FirstMatchAsync(pages, RepoFiles.RoutePrefix(), route.Method, path));
+            }
+        }
     }
 
     [Fact]

@@ -13,6 +13,10 @@ public static partial class RouteSamples
     public static string Path(string template, IReadOnlyDictionary<string, string>? values = null) =>
         "/" + Routes.Prefix + "/" + Parameter().Replace(template, m => values?.GetValueOrDefault(m.Groups[1].Value) ?? Default(m.Groups[1].Value));
 
+    /// <summary>A dashboard page's template with its parameters replaced by values: at the root, not under /api.</summary>
+    public static string PagePath(string template) =>
+        "/" + Parameter().Replace(template, m => Default(m.Groups[1].Value));
+
     /// <summary>Every sample path of a template: one per entity set for the feed routes, plus both spellings of the service root.</summary>
     public static IReadOnlyList<string> All(string template)
     {

@@ -36,7 +36,7 @@ public static class ApiFunctionsSource
             var parameters = string.Concat(named.Select(p => $", string {p}"));
             var values = string.Concat(named.Select(p => ", " + p));
             code.AppendLine($"    [Function({Literal(route.Name)})]");
-            code.AppendLine($"    public Task<ApiResponse> {route.Name}([HttpTrigger(AuthorizationLevel.Anonymous{methods}, Route = {Literal(route.Template)})] HttpRequest req{parameters}) =>");
+            code.AppendLine($"    public Task<ApiResponse> {route.Name}([HttpTrigger(AuthorizationLevel.Anonymous{methods}, Route = {Literal(route.HostTemplate)})] HttpRequest req{parameters}) =>");
             code.AppendLine($"        api.RunAsync({Literal(route.Name)}, req{values});");
             code.AppendLine();
         }

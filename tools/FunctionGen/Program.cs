@@ -8,7 +8,7 @@ if (args.Length != 1)
     Console.Error.WriteLine("usage: FunctionGen <output file>");
     return 2;
 }
-var source = ApiFunctionsSource.Write(RouteTable.All, RouteTable.Fallback);
+var source = ApiFunctionsSource.Write([.. RouteTable.All, .. RouteTable.Pages], RouteTable.Fallback);
 if (!File.Exists(args[0]) || File.ReadAllText(args[0]) != source)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(args[0]))!);

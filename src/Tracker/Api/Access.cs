@@ -41,3 +41,18 @@ public interface ICallerGate
     /// <summary>The caller, or a 401/403/429 <see cref="ApiProblemException"/>.</summary>
     Task<Caller> AdmitAsync(Microsoft.AspNetCore.Http.HttpRequest request, Access access, CancellationToken ct);
 }
+
+/// <summary>
+/// The gate of the dashboard's pages (<see cref="RouteSpec.IsPage"/>): who is signed in (a session cookie, re-checked
+/// against its key or grant), the route's role, and on a POST the form's anti-forgery token and origin. Its failures
+/// are pages, not ProblemDetails: <see cref="ErrorPage"/> renders them (a 401 is a redirect to the sign-in page).
+/// Implemented by the Dashboard feature.
+/// </summary>
+public interface IPageGate
+{
+    /// <summary>The signed-in caller (<see cref="Caller.Nobody"/> on a page without a role), or an <see cref="ApiProblemException"/>.</summary>
+    Task<Caller> AdmitAsync(Microsoft.AspNetCore.Http.HttpRequest request, RouteSpec route, Access access, CancellationToken ct);
+
+    /// <summary>The HTML answer to a failure on a page.</summary>
+    ApiResponse ErrorPage(ApiProblemException problem, Microsoft.AspNetCore.Http.HttpRequest request);
+}

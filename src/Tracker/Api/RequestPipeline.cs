@@ -91,7 +91,7 @@ public sealed class Call(HttpRequest request, Caller caller, byte[]? body, Reque
 /// The path every handler runs through, in both hosts: authentication and role checks, Idempotency-Key on POST, and
 /// the mapping of every failure to ProblemDetails — storage outages to 503, anything unexpected to a logged 500.
 /// </summary>
-public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore idempotency, Ids ids, TimeProvider time,
+public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, IdempotencyStore idempotency, Ids ids, TimeProvider time,
     SigningKeys keys, ILogger<RequestPipeline> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
@@ -104,6 +104,10 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
         Func<Call, Task<ApiResponse>> handler)
     {
         var instance = request.Path.Value ?? "";
+        if (route.IsPage)
+        {
+            return await RunPageAsync(request, route, routeValues, handler);
+        }
         try
         {
             var access = route.Role is { } role ? new Access(role, routeValues.GetValueOrDefault("portfolioId")) : Access.Anonymous;
@@ -118,6 +122,25 @@ public sealed partial class RequestPipeline(ICallerGate gate, IdempotencyStore i
         catch (Exception e) when (Describe(e) is { } problem)
         {
             return ApiResponse.Problem(problem, instance);
+        }
+    }
+
+    /// <summary>
+    /// A page of the dashboard: the page gate instead of API keys (a session cookie; anti-forgery on POST), no
+    /// Idempotency-Key (a form carries its own id), and every failure as an HTML page.
+    /// </summary>
+    private async Task<ApiResponse> RunPageAsync(HttpRequest request, RouteSpec route, IReadOnlyDictionary<string, string> routeValues,
+        Func<Call, Task<ApiResponse>> handler)
+    {
+        try
+        {
+            var access = route.Role is { } role ? new Access(role, routeValues.GetValueOrDefault("portfolioId")) : Access.Anonymous;
+            var caller = await pages.AdmitAsync(request, route, access, request.HttpContext.RequestAborted);
+            return await handler(new Call(request, caller, null, Fresh(), keys, route, routeValues));
+        }
+        catch (Exception e) when (Describe(e) is { } problem)
+        {
+            return pages.ErrorPage(problem, request);
         }
     }
 

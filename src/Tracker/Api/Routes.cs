@@ -7,8 +7,8 @@ namespace Tracker.Api;
 
 /// <summary>
 /// The route templates that something else needs too — links in mails and answers, the feed, the catch-all — without
-/// the <c>api/</c> prefix (the Functions host adds it from host.json's routePrefix, the server maps the routes under
-/// an <c>/api</c> group). Every route itself is declared in the composition root's <c>RouteTable</c>.
+/// the <c>api/</c> prefix (<see cref="RouteSpec.HostTemplate"/> adds it: host.json's routePrefix is empty so that the
+/// dashboard's pages can live at the root, docs/decisions/0022-dashboard-pages-at-the-root.md). Every route itself is declared in the composition root's <c>RouteTable</c>.
 /// </summary>
 public static class Routes
 {
@@ -73,6 +73,17 @@ public sealed record RouteSpec(string Name, string Method, string Template, Role
     /// <summary>How the OpenAPI document describes the route; null for the document's own route, which it does not list.</summary>
     public RouteDoc? Doc { get; init; }
 
+    /// <summary>
+    /// A page of the dashboard for people (HTML, session cookie) rather than an API operation: mounted at the site's
+    /// root instead of under <c>/api</c>, and run through the page gate (<c>PageGate</c>) instead of API keys.
+    /// </summary>
+    public bool IsPage { get; init; }
+
+    /// <summary>The route as the hosts map it (host.json's routePrefix is empty): <c>api/</c> + the template, or a page's own path.</summary>
+    public string HostTemplate => IsPage ? Template : Prefix + "/" + Template;
+
+    private const string Prefix = Routes.Prefix;
+
     /// <summary>The most bytes the route reads: its body's limit, else 1 MiB (an idempotent POST still reads its body).</summary>
     public long BodyLimit => Body?.Limit ?? RequestBody.JsonLimit;
 
@@ -127,7 +138,7 @@ public sealed record RouteBody(Type Type, IReadOnlyList<string> MediaTypes, long
     public static RouteBody Form<T>(long limit) => new(typeof(T), ["application/x-www-form-urlencoded"], limit);
 }
 
-/// <summary>The routes of the app (the composition root's <c>RouteTable</c>), by name and by path.</summary>
+/// <summary>The routes of the app (the composition root's <c>RouteTable</c>, API and pages), by name; the API's by path.</summary>
 public sealed class RouteCatalog
 {
     private readonly Dictionary<string, RouteSpec> _byName;
@@ -136,7 +147,7 @@ public sealed class RouteCatalog
     public RouteCatalog(IReadOnlyList<RouteSpec> routes, RouteSpec fallback)
     {
         _byName = routes.Append(fallback).ToDictionary(r => r.Name, StringComparer.Ordinal);
-        _templates = [.. routes.Select(r => (Compile(r.Template), r.Method))];
+        _templates = [.. routes.Where(r => !r.IsPage).Select(r => (Compile(r.Template), r.Method))];
     }
 
     public RouteSpec this[string name] => _byName[name];

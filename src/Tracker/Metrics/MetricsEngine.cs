@@ -163,7 +163,7 @@ public sealed class MetricsEngine(MetricsOptions options, BaselineOptions baseli
     }
 
     /// <summary>Where the plan says the project should be on day d: the share of its scheduled days elapsed.</summary>
-    private static double? PlannedPercent(ProjectHistory p, DateOnly d) =>
+    public static double? PlannedPercent(ProjectHistory p, DateOnly d) =>
         p.TargetDate is { } target && target > p.StartDate
             ? Math.Clamp((double)(d.DayNumber - p.StartDate.DayNumber) / (target.DayNumber - p.StartDate.DayNumber), 0, 1) * 100
             : null;

@@ -21,6 +21,10 @@ public sealed class Snapshots(ProjectSnapshotStore projects, PortfolioSnapshotSt
     public async Task<ProjectMetrics?> FindProjectAsync(string portfolioId, string projectId, DateOnly day, CancellationToken ct) =>
         (await projects.FindAsync(portfolioId, projectId, day, ct))?.ToMetrics();
 
+    /// <summary>Every project's snapshot of one day (one partition).</summary>
+    public async Task<IReadOnlyList<ProjectMetrics>> ProjectDayAsync(string portfolioId, DateOnly day, CancellationToken ct) =>
+        [.. (await projects.DayAsync(portfolioId, day, ct)).Select(r => r.ToMetrics())];
+
     /// <summary>Portfolio snapshots of the days in [from, to], oldest first.</summary>
     public async Task<(IReadOnlyList<PortfolioMetrics> Items, string? Token)> ListPortfolioAsync(
         string portfolioId, DateOnly from, DateOnly to, int limit, string? token, CancellationToken ct)

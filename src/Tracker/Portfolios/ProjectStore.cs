@@ -46,6 +46,10 @@ public sealed class ProjectStore(TrackerTables tables) : FeedSourceStore<Project
     /// <summary>Every project of a portfolio, in id order.</summary>
     public Task<List<ProjectEntity>> AllAsync(string portfolioId, CancellationToken ct) => ReadAllAsync(PortfolioFilter(portfolioId), ct);
 
+    /// <summary>Every project of a portfolio with only what names it (id, name, owner): partial rows, never written back.</summary>
+    public Task<List<ProjectEntity>> NamesAsync(string portfolioId, CancellationToken ct) =>
+        ReadAllAsync(PortfolioFilter(portfolioId), ct, ["PartitionKey", "RowKey", nameof(ProjectEntity.Name), nameof(ProjectEntity.Owner)]);
+
     /// <summary>Every project of a portfolio with only its compact history's state: partial rows, for deciding what to read, never to write back.</summary>
     public Task<List<ProjectEntity>> HistoryStatesAsync(string portfolioId, CancellationToken ct) =>
         ReadAllAsync(PortfolioFilter(portfolioId), ct,

@@ -115,28 +115,66 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore store, BootstrapKey bootstra
         return decoded[(colon + 1)..];
     }
 
-    private async Task<Caller?> IdentifyAsync(string presented, CancellationToken ct)
+    private async Task<Caller?> IdentifyAsync(string presented, CancellationToken ct) => (await VerifyAsync(presented, ct))?.Caller;
+
+    /// <summary>
+    /// A key typed into the dashboard's sign-in form: its caller and a fingerprint the session keeps instead of the
+    /// key (a digest of the stored secret's digest), so that <see cref="ResumeAsync"/> can re-check it; null when the
+    /// key is unknown or revoked.
+    /// </summary>
+    public async Task<(Caller Caller, string Fingerprint)?> VerifyAsync(string presented, CancellationToken ct)
     {
         if (bootstrap.Matches(presented))
         {
-            return new Caller("bootstrap", "bootstrap admin", Role.Admin, null);
+            return (BootstrapCaller, bootstrap.Fingerprint);
         }
         if (!KeySecrets.TryParse(presented, out var keyId, out var secret) || !Ids.IsValid(keyId))
         {
             return null;
         }
-        var entity = await cache.GetOrCreateAsync(CacheKey(keyId), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = CacheFor;
-            return await store.FindAsync(keyId, ct);
-        });
+        var entity = await FindCachedAsync(keyId, ct);
         if (entity is null || entity.RevokedAt is not null || !KeySecrets.Verify(secret, entity.Salt, entity.SecretHash))
         {
             return null;
         }
-        var role = TrackerJson.Parse<Role>(entity.Role);
-        return role is null ? null : new Caller(entity.RowKey, entity.Name, role.Value, entity.PortfolioList?.ToHashSet(StringComparer.Ordinal));
+        return ToCaller(entity) is { } caller ? (caller, Fingerprint(entity)) : null;
     }
+
+    /// <summary>
+    /// The caller of a session signed in with key <paramref name="keyId"/>: null once the key is revoked, deleted or
+    /// its secret replaced (the fingerprint differs) — on this instance at once, on others within the 30 s cache.
+    /// </summary>
+    public async Task<Caller?> ResumeAsync(string keyId, string fingerprint, CancellationToken ct)
+    {
+        if (keyId == BootstrapCaller.KeyId)
+        {
+            return bootstrap.IsConfigured && FixedEquals(bootstrap.Fingerprint, fingerprint) ? BootstrapCaller : null;
+        }
+        if (!Ids.IsValid(keyId) || await FindCachedAsync(keyId, ct) is not { RevokedAt: null } entity || !FixedEquals(Fingerprint(entity), fingerprint))
+        {
+            return null;
+        }
+        return ToCaller(entity);
+    }
+
+    private static readonly Caller BootstrapCaller = new("bootstrap", "bootstrap admin", Role.Admin, null);
+
+    private Task<ApiKeyEntity?> FindCachedAsync(string keyId, CancellationToken ct) =>
+        cache.GetOrCreateAsync(CacheKey(keyId), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            return await store.FindAsync(keyId, ct);
+        });
+
+    private static Caller? ToCaller(ApiKeyEntity entity) =>
+        TrackerJson.Parse<Role>(entity.Role) is { } role
+            ? new Caller(entity.RowKey, entity.Name, role, entity.PortfolioList?.ToHashSet(StringComparer.Ordinal))
+            : null;
+
+    private static string Fingerprint(ApiKeyEntity entity) => Convert.ToBase64String(SHA256.HashData(entity.SecretHash));
+
+    private static bool FixedEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
     private static string CacheKey(string keyId) => "apikey:" + keyId;
 }
@@ -152,6 +190,9 @@ public sealed class BootstrapKey
     }
 
     public bool IsConfigured => _digest is not null;
+
+    /// <summary>A digest of the digest: what a dashboard session keeps to notice that the bootstrap key was changed.</summary>
+    public string Fingerprint => _digest is null ? "" : Convert.ToBase64String(SHA256.HashData(_digest));
 
     public bool Matches(string presented) =>
         _digest is not null && CryptographicOperations.FixedTimeEquals(_digest, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));

@@ -43,6 +43,9 @@ public sealed class SigningKeys(SettingsStore settings)
     /// <summary>Continuation tokens of lists and $skiptoken of the feed.</summary>
     public const string Tokens = "tokens";
 
+    /// <summary>The anti-forgery tokens of the dashboard's forms.</summary>
+    public const string Dashboard = "dashboard";
+
     private readonly ConcurrentDictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 
     public async Task<byte[]> GetAsync(string purpose, CancellationToken ct) =>

@@ -34,7 +34,7 @@ public sealed partial class ArchitectureTests
     public void EveryTableHasExactlyOneStore()
     {
         var names = Stores().Select(TableNameOf).ToList();
-        Assert.Equal(14, names.Count);
+        Assert.Equal(15, names.Count);
         Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.All(Stores(), s => Assert.True(s.BaseType is { IsGenericType: true } b
             && (b.GetGenericTypeDefinition() == typeof(TableStore<>) || b.GetGenericTypeDefinition() == typeof(FeedSourceStore<>)), s.Name));
@@ -157,6 +157,7 @@ public sealed partial class ArchitectureTests
         ("Digests", ["Jobs", "Mail", "Metrics", "Portfolios", "Schedules"]),
         ("UpdateRequests", ["Jobs", "Mail", "Metrics", "Portfolios", "Schedules"]),
         ("Demo", ["Digests", "Jobs", "Metrics", "Portfolios", "UpdateRequests"]),
+        ("Dashboard", ["Metrics", "Portfolios", "Security"]),
     ];
 
     [Fact]

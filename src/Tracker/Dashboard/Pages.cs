@@ -1,0 +1,51 @@
+using System.Text;
+using Tracker.Api;
+
+namespace Tracker.Dashboard;
+
+/// <summary>The dashboard's paths (at the site's root, next to <c>/api</c>) and how its answers are made.</summary>
+public static class DashboardRoutes
+{
+    public const string SignInTemplate = "sign-in";
+    public const string SignOutTemplate = "sign-out";
+    public const string PortfoliosTemplate = "portfolios";
+    public const string PortfolioTemplate = "portfolios/{portfolioId}";
+    public const string ProjectTemplate = "portfolios/{portfolioId}/projects/{projectId}";
+
+    public const string SignIn = "/" + SignInTemplate;
+    public const string SignOut = "/" + SignOutTemplate;
+    public const string Portfolios = "/" + PortfoliosTemplate;
+
+    public static string Portfolio(string portfolioId) => $"{Portfolios}/{Uri.EscapeDataString(portfolioId)}";
+
+    public static string Project(string portfolioId, string projectId) => $"{Portfolio(portfolioId)}/projects/{Uri.EscapeDataString(projectId)}";
+}
+
+public static class Pages
+{
+    public const string HtmlType = "text/html; charset=utf-8";
+
+    /// <summary>
+    /// What every page answers with: never stored (the back button after sign-out shows nothing private), no script
+    /// and no frame (the pages have none), forms posting only here.
+    /// </summary>
+    private static readonly KeyValuePair<string, string>[] Headers =
+    [
+        new("Cache-Control", "no-store"),
+        new("X-Content-Type-Options", "nosniff"),
+        new("Referrer-Policy", "same-origin"),
+        new("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    ];
+
+    public static ApiResponse Html(int status, string html, params string[] setCookies) =>
+        new(status, Encoding.UTF8.GetBytes(html), HtmlType) { Headers = [.. Headers, .. setCookies.Select(c => new KeyValuePair<string, string>("Set-Cookie", c))] };
+
+    /// <summary>A 303 See Other to a path of this site (after a form post, or to the sign-in page).</summary>
+    public static ApiResponse Redirect(string location, params string[] setCookies) =>
+        new(303, [], HtmlType, Location: location) { Headers = [.. Headers, .. setCookies.Select(c => new KeyValuePair<string, string>("Set-Cookie", c))] };
+
+    /// <summary>A return address from a query string, kept only when it is a path of this site (never another host).</summary>
+    public static string LocalPath(string? returnUrl, string fallback) =>
+        returnUrl is { Length: > 1 and < 2000 } url && url[0] == '/' && url[1] != '/' && url[1] != '\\' && !url.Contains("://", StringComparison.Ordinal)
+            ? url : fallback;
+}
