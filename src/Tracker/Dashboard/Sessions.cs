@@ -43,7 +43,11 @@ public sealed class DashboardSessions(SessionStore store, ApiKeyAuthenticator ke
         var now = time.GetUtcNow();
         await store.AddAsync(new SessionEntity
         {
-            PartitionKey = Digest(id), KeyId = keyId, Fingerprint = fingerprint, CreatedAt = now, ExpiresAt = now + Lifetime,
+            PartitionKey = Digest(id),
+            KeyId = keyId,
+            Fingerprint = fingerprint,
+            CreatedAt = now,
+            ExpiresAt = now + Lifetime,
         }, ct);
         return Cookie(request, CookieName, id, Lifetime);
     }
@@ -106,7 +110,10 @@ public sealed class DashboardSessions(SessionStore store, ApiKeyAuthenticator ke
         var secure = baseUrl.For(request).StartsWith("https:", StringComparison.OrdinalIgnoreCase) || request.IsHttps;
         return new Microsoft.Net.Http.Headers.SetCookieHeaderValue(name, value)
         {
-            Path = "/", HttpOnly = true, Secure = secure, SameSite = Microsoft.Net.Http.Headers.SameSiteMode.Lax,
+            Path = "/",
+            HttpOnly = true,
+            Secure = secure,
+            SameSite = Microsoft.Net.Http.Headers.SameSiteMode.Lax,
             MaxAge = maxAge,
         }.ToString();
     }

@@ -35,7 +35,10 @@ public sealed class DashboardBrowserTests
         {
             await using var context = await browser.NewContextAsync(new()
             {
-                JavaScriptEnabled = false, ViewportSize = new() { Width = width, Height = height }, IsMobile = width < 600, BaseURL = world.Address,
+                JavaScriptEnabled = false,
+                ViewportSize = new() { Width = width, Height = height },
+                IsMobile = width < 600,
+                BaseURL = world.Address,
             });
             var page = await context.NewPageAsync();
             await page.GotoAsync(DashboardRoutes.Portfolios);
