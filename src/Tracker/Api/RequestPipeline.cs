@@ -110,7 +110,7 @@ public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, I
         }
         try
         {
-            var access = route.Role is { } role ? new Access(role, routeValues.GetValueOrDefault("portfolioId")) : Access.Anonymous;
+            var access = AccessOf(route, routeValues);
             var caller = await gate.AdmitAsync(request, access, request.HttpContext.RequestAborted);
             var key = request.Headers[IdempotencyHeader].ToString();
             if (route.Idempotent && HttpMethods.IsPost(request.Method) && key.Length > 0)
@@ -134,7 +134,7 @@ public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, I
     {
         try
         {
-            var access = route.Role is { } role ? new Access(role, routeValues.GetValueOrDefault("portfolioId")) : Access.Anonymous;
+            var access = AccessOf(route, routeValues);
             var caller = await pages.AdmitAsync(request, route, access, request.HttpContext.RequestAborted);
             return await handler(new Call(request, caller, null, Fresh(), keys, route, routeValues));
         }
@@ -178,6 +178,10 @@ public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, I
         }
         return response;
     }
+
+    /// <summary>What a route asks of its caller: its role, for the portfolio in its path; nothing for a public route.</summary>
+    private static Access AccessOf(RouteSpec route, IReadOnlyDictionary<string, string> routeValues) =>
+        route.Role is { } role ? new Access(role, routeValues.GetValueOrDefault("portfolioId")) : Access.Anonymous;
 
     private RequestIdentity Fresh() => new(ids.New(), time.GetUtcNow());
 

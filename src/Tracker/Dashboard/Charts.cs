@@ -131,9 +131,9 @@ public static class ChartSeries
         return points;
     }
 
-    public static LineChart PercentAgainstPlan(ProjectHistory history, TimeZoneInfo zone, DateOnly today)
+    /// <param name="progress">the project's <see cref="Progress"/> until today.</param>
+    public static LineChart PercentAgainstPlan(ProjectHistory history, IReadOnlyList<(DateOnly Day, double Percent, double Spend, double Budget)> progress, DateOnly today)
     {
-        var progress = Progress(history, zone, today);
         var end = new[] { today, history.TargetDate ?? today, progress[^1].Day }.Max();
         var actual = new ChartLine("Percent complete", [.. progress.Select(p => (p.Day, p.Percent))], Colours[0], null, Steps: true);
         var planned = history.TargetDate is { } target && target > history.StartDate
@@ -142,9 +142,9 @@ public static class ChartSeries
         return new LineChart(planned is null ? [actual] : [actual, planned], [], history.StartDate, end);
     }
 
-    public static LineChart SpendAgainstBudget(ProjectHistory history, TimeZoneInfo zone, DateOnly today)
+    /// <param name="progress">the project's <see cref="Progress"/> until today.</param>
+    public static LineChart SpendAgainstBudget(ProjectHistory history, IReadOnlyList<(DateOnly Day, double Percent, double Spend, double Budget)> progress)
     {
-        var progress = Progress(history, zone, today);
         return new LineChart(
             [new ChartLine("Spend", [.. progress.Select(p => (p.Day, p.Spend))], Colours[0], null, Steps: true),
              new ChartLine("Budget", [.. progress.Select(p => (p.Day, p.Budget))], Colours[1], Dashes[1], Steps: true)],

@@ -164,14 +164,14 @@ public sealed class DashboardReader(
         var today = Today(portfolio);
         var history = await loader.LoadProjectAsync(project, ct);
         // The portfolio page's day: the newest snapshot's, so both pages (and the API for that day) agree.
-        var (trend, _) = await snapshots.ListPortfolioAsync(portfolioId, today.AddDays(-(TrendDays - 1)), today, TrendDays, null, ct);
-        var day = trend.Count > 0 ? trend[^1].AsOf : today;
-        var stored = trend.Count > 0 ? await snapshots.FindProjectAsync(portfolioId, projectId, day, ct) : null;
+        var latest = await snapshots.LatestAsync(portfolioId, today.AddDays(-(TrendDays - 1)), ct);
+        var day = latest?.Day ?? today;
+        var stored = latest is not null ? await snapshots.FindProjectAsync(portfolioId, projectId, day, ct) : null;
         var metrics = stored ?? engine.ComputeProject(history, day, portfolio.Zone);
         var (items, token) = await updates.ListAsync(portfolioId, projectId, null, null, UpdatesShown, null, ct);
         return new ProjectView(Portfolio: portfolio.ToApi(), Project: project.ToApi(), Day: day, Source: stored is null ? "computed" : "snapshot",
             Metrics: metrics, History: history, Updates: [.. items.Select(u => u.ToApi())], MoreUpdates: token is not null, Today: today, Zone: portfolio.Zone);
     }
 
-    private DateOnly Today(PortfolioEntity portfolio) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), portfolio.Zone).DateTime);
+    private DateOnly Today(PortfolioEntity portfolio) => LocalTime.Today(time.GetUtcNow(), portfolio.Zone);
 }

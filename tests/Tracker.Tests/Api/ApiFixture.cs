@@ -123,3 +123,24 @@ public static class HttpAssert
     public static HttpContent Json(string json, string mediaType = "application/json") =>
         new StringContent(json, System.Text.Encoding.UTF8, mediaType);
 }
+
+/// <summary>Runs a job over HTTP as an admin would: <c>POST /api/jobs/{job}:run</c>, then polls <c>GET /api/jobs</c> until the run ends.</summary>
+public static class JobsOverHttp
+{
+    public static async Task<System.Text.Json.JsonElement> RunAsync(HttpClient admin, string job, int seconds = 60)
+    {
+        var run = await HttpAssert.JsonAsync(await admin.PostAsync($"/api/jobs/{job}:run", null), 202);
+        var id = run.GetProperty("id").GetString();
+        for (var i = 0; i < seconds * 10; i++)
+        {
+            var runs = await HttpAssert.JsonAsync(await admin.GetAsync($"/api/jobs?job={job}"), 200);
+            var found = runs.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetString() == id);
+            if (found.GetProperty("outcome").GetString() != "running")
+            {
+                return found;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the {job} run did not finish within {seconds} s");
+    }
+}

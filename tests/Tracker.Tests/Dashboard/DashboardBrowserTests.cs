@@ -222,21 +222,7 @@ public sealed class DashboardBrowserTests
         public async Task<JsonElement> MetricsAsync(DateOnly day) =>
             await HttpAssert.JsonAsync(await Admin.GetAsync($"/api/portfolios/{DemoSeeder.PortfolioId}/metrics?asOf={day:yyyy-MM-dd}"), 200);
 
-        private async Task RunAsync(string job)
-        {
-            var run = await HttpAssert.JsonAsync(await Admin.PostAsync($"/api/jobs/{job}:run", null), 202);
-            var id = run.GetProperty("id").GetString();
-            for (var i = 0; i < 600; i++)
-            {
-                var runs = await HttpAssert.JsonAsync(await Admin.GetAsync($"/api/jobs?job={job}"), 200);
-                if (runs.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetString() == id).GetProperty("outcome").GetString() != "running")
-                {
-                    return;
-                }
-                await Task.Delay(100);
-            }
-            throw new TimeoutException($"the {job} run did not finish within 60 s");
-        }
+        private Task RunAsync(string job) => JobsOverHttp.RunAsync(Admin, job);
 
         public async ValueTask DisposeAsync()
         {

@@ -108,22 +108,7 @@ public sealed partial class RequestWorld : IAsyncDisposable
     }
 
     /// <summary>Runs the RequestUpdates job as the timer would (one message per portfolio, worked off by the server's consumer).</summary>
-    public async Task<JsonElement> RunJobAsync()
-    {
-        var run = await HttpAssert.JsonAsync(await Admin.PostAsync("/api/jobs/RequestUpdates:run", null), 202);
-        var id = run.GetProperty("id").GetString();
-        for (var i = 0; i < 300; i++)
-        {
-            var runs = await HttpAssert.JsonAsync(await Admin.GetAsync("/api/jobs?job=RequestUpdates"), 200);
-            var found = runs.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("id").GetString() == id);
-            if (found.GetProperty("outcome").GetString() != "running")
-            {
-                return found;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the RequestUpdates run did not finish within 30 s");
-    }
+    public Task<JsonElement> RunJobAsync() => JobsOverHttp.RunAsync(Admin, "RequestUpdates", 30);
 
     /// <summary>The mails maildev received, by recipient (lower case).</summary>
     public async Task<Dictionary<string, List<MimeKit.MimeMessage>>> MailsAsync()
