@@ -63,6 +63,7 @@ public static class TrackerServices
         services.AddHostedService<BootstrapKeyAnnouncer>();
         services.AddTableStore<GrantStore>();
         services.AddSingleton<EntraAuthenticator>();
+        services.AddSingleton<AccessAdmin>();
         services.AddSingleton<GrantHandlers>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<ICallerGate, CallerGate>();
@@ -118,6 +119,7 @@ public static class TrackerServices
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<DigestHandlers>();
         services.AddSingleton<UnmatchedRoutes>();
+        services.AddSingleton<Spreadsheets.SpreadsheetImports>();
         services.AddSingleton<Spreadsheets.SpreadsheetHandlers>();
 
         services.AddTableStore<SessionStore>();

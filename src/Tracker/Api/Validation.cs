@@ -103,6 +103,17 @@ public sealed partial class Validation
         }
     }
 
+    /// <summary>
+    /// The errors as a person's form shows them: each field's messages with every field name in them replaced by its
+    /// label ("percentComplete must be between 0 and 100." → "Percent complete must be between 0 and 100."), keyed by
+    /// field name still, so the page can put each message next to its input.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> Labelled(IReadOnlyDictionary<string, string[]> errors, IReadOnlyDictionary<string, string> labels)
+    {
+        var names = new Regex(@"\b(" + string.Join("|", labels.Keys.OrderByDescending(k => k.Length).Select(Regex.Escape)) + @")\b", RegexOptions.None, TimeSpan.FromSeconds(1));
+        return errors.ToDictionary(e => e.Key, e => e.Value.Select(m => labels.Count == 0 ? m : names.Replace(m, x => labels[x.Value])).ToArray(), StringComparer.Ordinal);
+    }
+
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyCode();
 }

@@ -1,35 +1,13 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Tracker.Api;
-using Tracker.Common;
 
 namespace Tracker.Security;
 
-public sealed partial class KeyHandlers(
-    ApiKeyStore keys, ApiKeyAuthenticator authenticator, TimeProvider time, ILogger<KeyHandlers> logger)
+public sealed class KeyHandlers(ApiKeyStore keys, AccessAdmin admin)
 {
     public async Task<ApiResponse> Create(Call call)
     {
-        var body = await call.ReadJsonAsync<CreateApiKeyRequest>();
-        var id = call.Identity.Id;
-        var secret = KeySecrets.NewSecret();
-        var (salt, hash) = KeySecrets.Hash(secret);
-        var entity = new ApiKeyEntity
-        {
-            RowKey = id,
-            Name = body.Name!,
-            Role = TrackerJson.Name(body.Role!.Value),
-            Portfolios = body.Portfolios is null ? null : string.Join(',', body.Portfolios.Distinct(StringComparer.Ordinal)),
-            Salt = salt,
-            SecretHash = hash,
-            CreatedAt = call.Identity.At,
-            CreatedBy = call.Caller.Name,
-        };
-        // Upsert: a retry of this very call.Request (same Idempotency-Key, same id) replaces the key whose secret its
-        // failed first attempt never delivered, so exactly one key exists and the client holds its secret.
-        await keys.UpsertAsync(entity, call.Aborted);
-        LogCreated(id, entity.Role, call.Caller.KeyId);
-        return ApiResponse.Created(entity.ToApi() with { Key = KeySecrets.Compose(id, secret) }, Routes.KeyPath(id));
+        var key = await admin.CreateKeyAsync(await call.ReadJsonAsync<CreateApiKeyRequest>(), call.Identity, call.Caller, call.Aborted);
+        return ApiResponse.Created(key, Routes.KeyPath(key.Id));
     }
 
     public async Task<ApiResponse> List(Call call)
@@ -41,8 +19,7 @@ public sealed partial class KeyHandlers(
 
     public async Task<ApiResponse> Get(Call call)
     {
-        var keyId = call.Route("keyId");
-        var entity = await FindAsync(keyId, call.Aborted);
+        var entity = await admin.FindKeyAsync(call.Route("keyId"), call.Aborted);
         return ApiResponse.Ok(entity.ToApi(), entity.ETag.ToString());
     }
 
@@ -50,24 +27,9 @@ public sealed partial class KeyHandlers(
     public async Task<ApiResponse> Revoke(Call call)
     {
         var keyId = call.Route("keyId");
-        var entity = await FindAsync(keyId, call.Aborted);
+        var entity = await admin.FindKeyAsync(keyId, call.Aborted);
         call.RequireMatch(entity.ETag, $"Key '{keyId}'");
-        if (entity.RevokedAt is null)
-        {
-            entity.RevokedAt = time.GetUtcNow();
-            await keys.UpdateAsync(entity, call.Aborted);
-            LogRevoked(keyId, call.Caller.KeyId);
-        }
-        authenticator.Forget(keyId);
+        await admin.RevokeKeyAsync(entity, call.Caller, call.Aborted);
         return ApiResponse.NoContent();
     }
-
-    private async Task<ApiKeyEntity> FindAsync(string keyId, CancellationToken ct) =>
-        (Ids.IsValid(keyId) ? await keys.FindAsync(keyId, ct) : null) ?? throw Problems.NotFound($"API key '{keyId}' does not exist.");
-
-    [LoggerMessage(LogLevel.Information, "API key {KeyId} created with role {Role} by {CallerKeyId}")]
-    private partial void LogCreated(string keyId, string role, string callerKeyId);
-
-    [LoggerMessage(LogLevel.Information, "API key {KeyId} revoked by {CallerKeyId}")]
-    private partial void LogRevoked(string keyId, string callerKeyId);
 }

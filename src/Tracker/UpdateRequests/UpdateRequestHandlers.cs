@@ -17,8 +17,20 @@ public sealed record UpdateFormFields(string? PercentComplete, string? Spend, st
 /// </summary>
 public sealed class UpdateRequestHandlers(
     PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, UpdateRequestService service, UpdateRequestTokens tokens,
-    UpdateRequestStore log, MailDelivery mail, Ids ids, TimeProvider time)
+    UpdateRequestStore log, MailDelivery mail, IdempotencyStore idempotency, Ids ids, TimeProvider time)
 {
+    /// <summary>The form's labels, which its error messages use instead of the API's field names.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["percentComplete"] = "Percent complete",
+        ["spend"] = "Spend to date",
+        ["rag"] = "RAG status",
+        ["note"] = "Note",
+        ["budget"] = "Budget",
+        ["priority"] = "Priority",
+        ["status"] = "Status",
+    };
+
     /// <summary>How long a loaded form may be submitted: its id (made when the form was served) must be younger.</summary>
     public static readonly TimeSpan FormValidity = TimeSpan.FromDays(1);
 
@@ -86,10 +98,31 @@ public sealed class UpdateRequestHandlers(
         body.Validate(v, now);
         if (!v.IsValid)
         {
-            return FormPage(400, portfolio, project, grant, values, v.Errors);
+            return FormPage(400, portfolio, project, grant, values, Validation.Labelled(v.Errors, Labels));
         }
-        // The form's id and load time are the update's: submitting the same loaded form twice writes the same row.
-        await recorder.RecordAsync(portfolio.RowKey, project.RowKey, body, grant.Owner, new RequestIdentity(values["formId"], loadedAt!.Value), call.Aborted);
+        // Recorded when it was sent, once per loaded form: the form's id claims the first submission's moment, and
+        // sending the same form again (a double click, a retry) writes nothing more.
+        var sent = System.Text.Encoding.UTF8.GetBytes(string.Join("\n", values.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")));
+        IdempotencyStore.Claim claim;
+        try
+        {
+            claim = await idempotency.ClaimAsync("update-form", values["formId"], "POST", call.Request.Path.Value ?? "", sent,
+                new RequestIdentity(values["formId"], now), call.Aborted);
+        }
+        catch (ApiProblemException reused) when (reused.Status is 409 or 422)
+        {
+            var errors = new Dictionary<string, string[]>
+            {
+                ["form"] = [reused.Status == 409 ? "This form is being saved right now; nothing more was recorded."
+                    : "This form was already sent with other values. Open the link in the mail again to send another update."],
+            };
+            return FormPage(400, portfolio, project, grant, values, errors);
+        }
+        if (claim.Replay is null)
+        {
+            await recorder.RecordAsync(portfolio.RowKey, project.RowKey, body, grant.Owner, claim.Identity, call.Aborted);
+            await idempotency.CompleteAsync(claim.Entity, new ApiResponse(200, [], "text/html; charset=utf-8"), call.Aborted);
+        }
         var updated = await projects.GetAsync(portfolio.RowKey, project.RowKey, call.Aborted);
         return Page(200, HtmlTemplates.Render<Templates.FormDone>(new Dictionary<string, object?> { ["Portfolio"] = portfolio, ["Project"] = updated }));
     }

@@ -75,6 +75,7 @@ public sealed class UpdateRequestTests
         Assert.Contains("<label for=\"percentComplete\"", html);
 
         world.Time.Advance(TimeSpan.FromMinutes(5));
+        var sentAt = world.Time.GetUtcNow();
         var fields = new Dictionary<string, string>
         {
             ["formId"] = values["formId"],
@@ -87,6 +88,7 @@ public sealed class UpdateRequestTests
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         Assert.Contains("Thank you", await posted.Content.ReadAsStringAsync());
         // The same loaded form sent again records nothing more.
+        world.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, (await world.Anonymous.PostAsync(link, new FormUrlEncodedContent(fields))).StatusCode);
 
         var history = await HttpAssert.JsonAsync(await world.Admin.GetAsync("/api/portfolios/p-req/projects/alpha/updates"), 200);
@@ -94,6 +96,8 @@ public sealed class UpdateRequestTests
         var newest = history.GetProperty("items")[0];
         Assert.Equal((55m, "amber", "ana@example.com", "Waiting for the firewall change"),
             (newest.GetProperty("percentComplete").GetDecimal(), newest.GetProperty("rag").GetString(), newest.GetProperty("reportedBy").GetString(), newest.GetProperty("note").GetString()));
+        // Recorded when it was sent (not when the form was opened five minutes before, nor when it was sent again).
+        Assert.Equal(sentAt, newest.GetProperty("recordedAt").GetDateTimeOffset());
         var metrics = await HttpAssert.JsonAsync(await world.Admin.GetAsync("/api/portfolios/p-req/projects/alpha/metrics"), 200);
         Assert.Equal(55, metrics.GetProperty("percentComplete").GetDouble());
         Assert.Equal(0, metrics.GetProperty("daysSinceUpdate").GetInt32());
@@ -122,6 +126,11 @@ public sealed class UpdateRequestTests
         Assert.Contains("id=\"percentComplete-error\"", html);
         Assert.Contains("id=\"spend-error\"", html);
         Assert.Contains("id=\"rag-error\"", html);
+        // Fields are named by their labels, as the person sees them, not by the API's names.
+        Assert.Contains("Percent complete must be between 0 and 100.", html);
+        Assert.Contains("Spend to date must be a number", html);
+        Assert.DoesNotContain("percentComplete must", html);
+        Assert.DoesNotContain("spend must", html);
         Assert.Equal("140", RequestWorld.FormValues(html)["percentComplete"]); // what was typed stays
         Assert.Equal(1, await world.UpdateCountAsync("alpha"));
     }
