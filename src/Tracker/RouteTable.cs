@@ -185,7 +185,20 @@ public static class RouteTable
         Page("PageSignOut", "POST", DashboardRoutes.SignOutTemplate, Reader, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<DashboardHandlers>(h => h.SignOut),
         Page("PagePortfolios", "GET", DashboardRoutes.PortfoliosTemplate, Reader).Handle<DashboardHandlers>(h => h.Portfolios),
         Page("PagePortfolio", "GET", DashboardRoutes.PortfolioTemplate, Reader).Handle<DashboardHandlers>(h => h.Portfolio),
-        Page("PageProject", "GET", DashboardRoutes.ProjectTemplate, Reader).Handle<DashboardHandlers>(h => h.Project),
+        Page("PageProject", "GET", DashboardRoutes.ProjectTemplate, Reader).Handle<ProjectActions>(h => h.Page),
+        Page("PagePostUpdate", "POST", DashboardRoutes.ProjectUpdatesTemplate, Writer, RouteBody.Form<UpdateFields>(PageGate.FormLimit)).Handle<ProjectActions>(h => h.PostUpdate),
+        Page("PageEditProject", "POST", DashboardRoutes.ProjectDetailsTemplate, Writer, RouteBody.Form<DetailsFields>(PageGate.FormLimit)).Handle<ProjectActions>(h => h.EditDetails),
+        Page("PageImportForm", "GET", DashboardRoutes.ImportTemplate, Writer).Handle<PortfolioActions>(h => h.ImportForm),
+        Page("PageImport", "POST", DashboardRoutes.ImportTemplate, Writer, RouteBody.Upload<ImportFields>(PortfolioActions.ConfirmLimit)).Handle<PortfolioActions>(h => h.Import),
+        Page("PageExportProjects", "GET", DashboardRoutes.ExportProjectsTemplate, Reader).Handle<PortfolioActions>(h => h.ExportProjects),
+        Page("PageExportUpdates", "GET", DashboardRoutes.ExportUpdatesTemplate, Reader).Handle<PortfolioActions>(h => h.ExportUpdates),
+        Page("PageUpdateRequests", "GET", DashboardRoutes.UpdateRequestsTemplate, Writer).Handle<PortfolioActions>(h => h.UpdateRequests),
+        Page("PageSendUpdateRequests", "POST", DashboardRoutes.UpdateRequestsTemplate, Writer, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<PortfolioActions>(h => h.SendUpdateRequests),
+        Page("PageAccess", "GET", DashboardRoutes.AccessTemplate, Admin).Handle<AccessActions>(h => h.Page),
+        Page("PageCreateKey", "POST", DashboardRoutes.AccessKeysTemplate, Admin, RouteBody.Form<KeyFields>(PageGate.FormLimit)).Handle<AccessActions>(h => h.CreateKey),
+        Page("PageRevokeKey", "POST", DashboardRoutes.RevokeKeyTemplate, Admin, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<AccessActions>(h => h.RevokeKey),
+        Page("PageCreateGrant", "POST", DashboardRoutes.AccessGrantsTemplate, Admin, RouteBody.Form<GrantFields>(PageGate.FormLimit)).Handle<AccessActions>(h => h.CreateGrant),
+        Page("PageRevokeGrant", "POST", DashboardRoutes.RevokeGrantTemplate, Admin, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<AccessActions>(h => h.RevokeGrant),
     ];
 
     /// <summary>

@@ -127,6 +127,9 @@ public static class TrackerServices
         services.AddSingleton<IPageGate, PageGate>();
         services.AddSingleton<DashboardReader>();
         services.AddSingleton<DashboardHandlers>();
+        services.AddSingleton<ProjectActions>();
+        services.AddSingleton<PortfolioActions>();
+        services.AddSingleton<AccessActions>();
 
         services.AddSingleton<DemoSeeder>();
         services.AddHostedService<DemoSeederService>();

@@ -96,6 +96,9 @@ public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, I
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>The hidden field of a page form whose post must be recorded once: a random id of that rendering of the form.</summary>
+    public const string PageFormIdField = "_form";
+
     /// <summary>
     /// Runs a route's handler with what the route declares applied: its role and portfolio scope (the
     /// <c>portfolioId</c> among <paramref name="routeValues"/>), Idempotency-Key on POST and its body limit.
@@ -132,10 +135,16 @@ public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, I
     private async Task<ApiResponse> RunPageAsync(HttpRequest request, RouteSpec route, IReadOnlyDictionary<string, string> routeValues,
         Func<Call, Task<ApiResponse>> handler)
     {
+        var ct = request.HttpContext.RequestAborted;
+        Caller caller;
         try
         {
-            var access = AccessOf(route, routeValues);
-            var caller = await pages.AdmitAsync(request, route, access, request.HttpContext.RequestAborted);
+            caller = await pages.AdmitAsync(request, route, AccessOf(route, routeValues), ct);
+            if (route.Role is not null && HttpMethods.IsPost(request.Method) && request.HasFormContentType
+                && request.Form[PageFormIdField].ToString() is { Length: > 0 and <= 64 } formId)
+            {
+                return await RunPageOnceAsync(request, caller, formId, route, routeValues, handler);
+            }
             return await handler(new Call(request, caller, null, Fresh(), keys, route, routeValues));
         }
         catch (Exception e) when (Describe(e) is { } problem)
@@ -144,13 +153,35 @@ public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, I
         }
     }
 
-    private async Task<ApiResponse> RunIdempotentAsync(HttpRequest request, Caller caller, string key, RouteSpec route,
+    /// <summary>
+    /// A page form that carries the id of its rendering (<see cref="PageFormIdField"/>) is a write that must happen
+    /// once: its first post claims the id as an Idempotency-Key would, and a second post of the same form (a double
+    /// click, a resend after a lost answer) is answered with the first one's redirect, writing nothing more.
+    /// </summary>
+    private Task<ApiResponse> RunPageOnceAsync(HttpRequest request, Caller caller, string formId, RouteSpec route,
+        IReadOnlyDictionary<string, string> routeValues, Func<Call, Task<ApiResponse>> handler)
+    {
+        request.Body.Position = 0; // the page gate read the form
+        return RunOnceAsync(request, caller, "form:" + formId, route, routeValues, handler, problem => pages.ErrorPage(problem, request));
+    }
+
+    private Task<ApiResponse> RunIdempotentAsync(HttpRequest request, Caller caller, string key, RouteSpec route,
         IReadOnlyDictionary<string, string> routeValues, Func<Call, Task<ApiResponse>> handler)
     {
         if (key.Length > 255 || key.Any(c => c < 0x21 || c > 0x7e))
         {
             throw Problems.Validation(IdempotencyHeader, "Idempotency-Key must be 1-255 printable ASCII characters.");
         }
+        return RunOnceAsync(request, caller, key, route, routeValues, handler, problem => ApiResponse.Problem(problem, request.Path.Value ?? ""));
+    }
+
+    /// <summary>
+    /// Runs a write once per key: claims the key with the body's hash, replays the stored answer of an earlier
+    /// attempt, and keeps this answer for the next (a failure releases or reopens the claim; see <see cref="IdempotencyStore"/>).
+    /// </summary>
+    private async Task<ApiResponse> RunOnceAsync(HttpRequest request, Caller caller, string key, RouteSpec route,
+        IReadOnlyDictionary<string, string> routeValues, Func<Call, Task<ApiResponse>> handler, Func<ApiProblemException, ApiResponse> answerProblem)
+    {
         var ct = request.HttpContext.RequestAborted;
         var body = await RequestBody.ReadAsync(request, route.BodyLimit, ct);
         var claim = await idempotency.ClaimAsync(caller.KeyId, key, request.Method, request.Path.Value ?? "", body, Fresh(), ct);
@@ -165,7 +196,7 @@ public sealed partial class RequestPipeline(ICallerGate gate, IPageGate pages, I
         }
         catch (Exception e) when (Describe(e) is { } problem)
         {
-            response = ApiResponse.Problem(problem, request.Path.Value ?? "");
+            response = answerProblem(problem);
         }
         try
         {

@@ -136,6 +136,9 @@ public sealed record RouteBody(Type Type, IReadOnlyList<string> MediaTypes, long
 
     /// <summary>An HTML form post (application/x-www-form-urlencoded) of the fields of <typeparamref name="T"/>.</summary>
     public static RouteBody Form<T>(long limit) => new(typeof(T), ["application/x-www-form-urlencoded"], limit);
+
+    /// <summary>An HTML form that uploads a file (multipart/form-data), or posts its fields either way.</summary>
+    public static RouteBody Upload<T>(long limit) => new(typeof(T), ["multipart/form-data", "application/x-www-form-urlencoded"], limit);
 }
 
 /// <summary>The routes of the app (the composition root's <c>RouteTable</c>, API and pages), by name; the API's by path.</summary>

@@ -110,7 +110,9 @@ public sealed partial class Validation
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> Labelled(IReadOnlyDictionary<string, string[]> errors, IReadOnlyDictionary<string, string> labels)
     {
-        var names = new Regex(@"\b(" + string.Join("|", labels.Keys.OrderByDescending(k => k.Length).Select(Regex.Escape)) + @")\b", RegexOptions.None, TimeSpan.FromSeconds(1));
+        // A whole word only: not part of an address or a file name ("name@example.com" keeps its "name").
+        var names = new Regex(@"(?<![\w@.])(?:(?:" + string.Join(")|(?:", labels.Keys.OrderByDescending(k => k.Length).Select(Regex.Escape)) + @"))(?![\w@])", RegexOptions.None,
+            TimeSpan.FromSeconds(1));
         return errors.ToDictionary(e => e.Key, e => e.Value.Select(m => labels.Count == 0 ? m : names.Replace(m, x => labels[x.Value])).ToArray(), StringComparer.Ordinal);
     }
 

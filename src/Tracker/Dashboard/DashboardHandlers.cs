@@ -59,14 +59,20 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardSessions 
         {
             [nameof(PortfolioPage.View)] = await reader.PortfolioAsync(call.Route("portfolioId"), ProjectTableQuery.From(call.Request), call.Aborted),
             [nameof(PortfolioPage.Session)] = PageGate.SessionOf(call.Request),
+            [nameof(PortfolioPage.Notice)] = ImportedNotice(call.Request.Query),
         }));
 
-    public async Task<ApiResponse> Project(Call call) =>
-        Page(HtmlTemplates.Render<ProjectPage>(new Dictionary<string, object?>
+    /// <summary>What the import page's redirect says it did (numbers only; the words are the page's own).</summary>
+    private static string? ImportedNotice(Microsoft.AspNetCore.Http.IQueryCollection query)
+    {
+        int Count(string name) => int.TryParse(query[name].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        return query["imported"].ToString() switch
         {
-            [nameof(ProjectPage.View)] = await reader.ProjectAsync(call.Route("portfolioId"), call.Route("projectId"), call.Aborted),
-            [nameof(ProjectPage.Session)] = PageGate.SessionOf(call.Request),
-        }));
+            "projects" => $"Imported: {Count("created")} projects created, {Count("updated")} changed, {Count("unchanged")} unchanged.",
+            "updates" => $"Imported: {Count("created")} progress updates recorded ({Count("unchanged")} were already there).",
+            _ => null,
+        };
+    }
 
     private static ApiResponse Page(string html) => Pages.Html(200, html);
 

@@ -87,7 +87,11 @@ public sealed record ProjectTableQuery(
 public sealed record PortfolioView(
     Portfolio Portfolio, DateOnly Day, string Source, PortfolioMetrics Metrics, IReadOnlyList<PortfolioMetrics> Trend,
     IReadOnlyList<ProjectRow> Attention, IReadOnlyList<ProjectRow> Page, int Matching, int Total, ProjectTableQuery Query,
-    IReadOnlyList<string> Owners, int StaleDays, int OverBudgetCount);
+    IReadOnlyList<string> Owners, int StaleDays, int OverBudgetCount)
+{
+    /// <summary>Projects created after the snapshot was computed: in the table, not yet in the rates.</summary>
+    public int AddedSinceSnapshot { get; init; }
+}
 
 /// <summary>Everything the project page shows.</summary>
 public sealed record ProjectView(
@@ -108,6 +112,9 @@ public sealed class DashboardReader(
     public const int TrendDays = 90;
 
     public const int UpdatesShown = 50;
+
+    /// <summary>How many projects created since the newest snapshot the portfolio page computes itself; the next job run takes in the rest.</summary>
+    public const int MaxAddedComputed = 100;
 
     public async Task<IReadOnlyList<PortfolioCard>> CardsAsync(Caller caller, CancellationToken ct)
     {
@@ -145,6 +152,14 @@ public sealed class DashboardReader(
         var byId = names.ToDictionary(n => n.RowKey, StringComparer.Ordinal);
         var rows = projectMetrics.Where(m => byId.ContainsKey(m.ProjectId))
             .Select(m => new ProjectRow(m.ProjectId, byId[m.ProjectId].Name, byId[m.ProjectId].Owner, m)).ToList();
+        // Projects created since the snapshot (an import a moment ago) are listed too, each computed from its own row.
+        var inSnapshot = projectMetrics.Select(m => m.ProjectId).ToHashSet(StringComparer.Ordinal);
+        var added = names.Where(n => !inSnapshot.Contains(n.RowKey)).ToList();
+        foreach (var name in added.Take(MaxAddedComputed))
+        {
+            var project = await projects.GetAsync(portfolioId, name.RowKey, ct);
+            rows.Add(new ProjectRow(name.RowKey, name.Name, name.Owner, engine.ComputeProject(await loader.LoadProjectAsync(project, ct), metrics.AsOf, portfolio.Zone)));
+        }
         var attention = rows.Where(r => r.Metrics.Active && (r.Slipping || r.Stale(options.StaleDays) || r.OverBudget))
             .OrderByDescending(r => r.Metrics.AttentionScore).ThenBy(r => r.Id, StringComparer.Ordinal).Take(10).ToList();
         var matching = query.Apply(rows).ToList();
@@ -154,7 +169,8 @@ public sealed class DashboardReader(
         var owners = rows.Select(r => r.Owner).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
         return new PortfolioView(Portfolio: portfolio.ToApi(), Day: metrics.AsOf, Source: source, Metrics: metrics, Trend: trend, Attention: attention,
             Page: page, Matching: matching.Count, Total: rows.Count, Query: shown, Owners: owners, StaleDays: options.StaleDays,
-            OverBudgetCount: rows.Count(r => r.Metrics.Active && r.OverBudget));
+            OverBudgetCount: rows.Count(r => r.Metrics.Active && r.OverBudget))
+        { AddedSinceSnapshot = source == "snapshot" ? added.Count : 0 };
     }
 
     public async Task<ProjectView> ProjectAsync(string portfolioId, string projectId, CancellationToken ct)
@@ -165,8 +181,11 @@ public sealed class DashboardReader(
         var history = await loader.LoadProjectAsync(project, ct);
         // The portfolio page's day: the newest snapshot's, so both pages (and the API for that day) agree.
         var latest = await snapshots.LatestAsync(portfolioId, today.AddDays(-(TrendDays - 1)), ct);
-        var day = latest?.Day ?? today;
-        var stored = latest is not null ? await snapshots.FindProjectAsync(portfolioId, projectId, day, ct) : null;
+        // The portfolio page's day (the newest snapshot's), so both pages and the API agree for that day — unless the
+        // project changed after the snapshot was computed (an update posted a moment ago): then today, computed now.
+        var changedSince = latest is { ComputedAt: { } computedAt } && project.UpdatedAt > computedAt;
+        var day = latest is not null && !changedSince ? latest.Value.Day : today;
+        var stored = latest is not null && !changedSince ? await snapshots.FindProjectAsync(portfolioId, projectId, day, ct) : null;
         var metrics = stored ?? engine.ComputeProject(history, day, portfolio.Zone);
         var (items, token) = await updates.ListAsync(portfolioId, projectId, null, null, UpdatesShown, null, ct);
         return new ProjectView(Portfolio: portfolio.ToApi(), Project: project.ToApi(), Day: day, Source: stored is null ? "computed" : "snapshot",

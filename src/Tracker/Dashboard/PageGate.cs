@@ -99,6 +99,10 @@ public sealed class PageGate(DashboardSessions sessions, RateLimits limits, Publ
             throw Problems.TooLarge(route.BodyLimit);
         }
         request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: route.BodyLimit);
+        // The route's limit, not ASP.NET Core's defaults, bounds the form: an import's confirmation carries its file back.
+        var limit = (int)Math.Min(route.BodyLimit, int.MaxValue);
+        request.HttpContext.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(request,
+            new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = limit, MultipartBodyLengthLimit = route.BodyLimit, MultipartBoundaryLengthLimit = 128 }));
         IFormCollection form;
         try
         {

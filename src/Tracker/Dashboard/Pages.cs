@@ -11,14 +11,40 @@ public static class DashboardRoutes
     public const string PortfoliosTemplate = "portfolios";
     public const string PortfolioTemplate = "portfolios/{portfolioId}";
     public const string ProjectTemplate = "portfolios/{portfolioId}/projects/{projectId}";
+    public const string ProjectUpdatesTemplate = ProjectTemplate + "/updates";
+    public const string ProjectDetailsTemplate = ProjectTemplate + "/details";
+    public const string ImportTemplate = PortfolioTemplate + "/import";
+    public const string ExportProjectsTemplate = PortfolioTemplate + "/projects.csv";
+    public const string ExportUpdatesTemplate = PortfolioTemplate + "/updates.csv";
+    public const string UpdateRequestsTemplate = PortfolioTemplate + "/update-requests";
+    public const string AccessTemplate = "access";
+    public const string AccessKeysTemplate = AccessTemplate + "/keys";
+    public const string RevokeKeyTemplate = AccessKeysTemplate + "/{keyId}/revoke";
+    public const string AccessGrantsTemplate = AccessTemplate + "/grants";
+    public const string RevokeGrantTemplate = AccessGrantsTemplate + "/{grantId}/revoke";
 
     public const string SignIn = "/" + SignInTemplate;
     public const string SignOut = "/" + SignOutTemplate;
     public const string Portfolios = "/" + PortfoliosTemplate;
+    public const string Access = "/" + AccessTemplate;
+    public const string AccessKeys = "/" + AccessKeysTemplate;
+    public const string AccessGrants = "/" + AccessGrantsTemplate;
 
     public static string Portfolio(string portfolioId) => $"{Portfolios}/{Uri.EscapeDataString(portfolioId)}";
 
     public static string Project(string portfolioId, string projectId) => $"{Portfolio(portfolioId)}/projects/{Uri.EscapeDataString(projectId)}";
+
+    public static string Import(string portfolioId) => Portfolio(portfolioId) + "/import";
+
+    public static string ExportProjects(string portfolioId) => Portfolio(portfolioId) + "/projects.csv";
+
+    public static string ExportUpdates(string portfolioId) => Portfolio(portfolioId) + "/updates.csv";
+
+    public static string UpdateRequests(string portfolioId) => Portfolio(portfolioId) + "/update-requests";
+
+    public static string RevokeKey(string keyId) => $"{AccessKeys}/{Uri.EscapeDataString(keyId)}/revoke";
+
+    public static string RevokeGrant(string grantId) => $"{AccessGrants}/{Uri.EscapeDataString(grantId)}/revoke";
 }
 
 public static class Pages

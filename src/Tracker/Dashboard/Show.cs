@@ -72,10 +72,5 @@ public static class Show
     public static string Label<T>(T? value) where T : struct, Enum => value is { } v ? Label(v) : "–";
 
     /// <summary>An enum value as people read it: onHold → On hold.</summary>
-    public static string Label<T>(T v) where T : struct, Enum
-    {
-        var name = TrackerJson.Name(v);
-        var words = string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
-        return name is "crm" or "ai" ? name.ToUpperInvariant() : char.ToUpperInvariant(words[0]) + words[1..];
-    }
+    public static string Label<T>(T v) where T : struct, Enum => EnumText.Label(v);
 }

@@ -44,6 +44,18 @@ public sealed record PostUpdateRequest : IRequestBody
 
     public string? ReportedBy { get; init; }
 
+    /// <summary>The fields as forms label them, for error messages people read ("Percent complete", not percentComplete).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["percentComplete"] = "Percent complete",
+        ["spend"] = "Spend to date",
+        ["budget"] = "Budget",
+        ["status"] = "Status",
+        ["priority"] = "Priority",
+        ["rag"] = "RAG status",
+        ["note"] = "Note",
+    };
+
     public void Validate(Validation v, DateTimeOffset now)
     {
         var setsSomething = PercentComplete is not null || Spend is not null || Budget is not null || Priority is not null ||

@@ -17,19 +17,8 @@ public sealed record UpdateFormFields(string? PercentComplete, string? Spend, st
 /// </summary>
 public sealed class UpdateRequestHandlers(
     PortfolioStore portfolios, ProjectStore projects, ProgressRecorder recorder, UpdateRequestService service, UpdateRequestTokens tokens,
-    UpdateRequestStore log, MailDelivery mail, IdempotencyStore idempotency, Ids ids, TimeProvider time)
+    UpdateRequestStore log, IdempotencyStore idempotency, Ids ids, TimeProvider time)
 {
-    /// <summary>The form's labels, which its error messages use instead of the API's field names.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["percentComplete"] = "Percent complete",
-        ["spend"] = "Spend to date",
-        ["rag"] = "RAG status",
-        ["note"] = "Note",
-        ["budget"] = "Budget",
-        ["priority"] = "Priority",
-        ["status"] = "Status",
-    };
 
     /// <summary>How long a loaded form may be submitted: its id (made when the form was served) must be younger.</summary>
     public static readonly TimeSpan FormValidity = TimeSpan.FromDays(1);
@@ -43,11 +32,7 @@ public sealed class UpdateRequestHandlers(
     public async Task<ApiResponse> Send(Call call)
     {
         var portfolio = await portfolios.GetAsync(call.Route("portfolioId"), call.Aborted);
-        if (!mail.IsConfigured)
-        {
-            throw Problems.Conflict("No mail transport is configured (Smtp:Host or Mail:OutboxPath); nothing was sent.");
-        }
-        return ApiResponse.Ok(await service.SendAsync(portfolio, anyTime: true, call.Request, call.Aborted));
+        return ApiResponse.Ok(await service.SendNowAsync(portfolio, call.Request, call.Aborted));
     }
 
     /// <summary>GET of a form link: the project's form, prefilled with what the tracker has now.</summary>
@@ -88,8 +73,8 @@ public sealed class UpdateRequestHandlers(
             "This form is out of date. Open the link in the mail again to get a fresh one.");
         var body = new PostUpdateRequest
         {
-            PercentComplete = Number(v, "percentComplete", values["percentComplete"]),
-            Spend = Number(v, "spend", values["spend"]),
+            PercentComplete = FormValues.Number(v, "percentComplete", values["percentComplete"]),
+            Spend = FormValues.Number(v, "spend", values["spend"]),
             Rag = values["rag"].Length == 0 ? null : TrackerJson.Parse<Rag>(values["rag"]),
             Note = values["note"].Length == 0 ? null : values["note"],
             ReportedBy = grant.Owner,
@@ -98,7 +83,7 @@ public sealed class UpdateRequestHandlers(
         body.Validate(v, now);
         if (!v.IsValid)
         {
-            return FormPage(400, portfolio, project, grant, values, Validation.Labelled(v.Errors, Labels));
+            return FormPage(400, portfolio, project, grant, values, Validation.Labelled(v.Errors, PostUpdateRequest.Labels));
         }
         // Recorded when it was sent, once per loaded form: the form's id claims the first submission's moment, and
         // sending the same form again (a double click, a retry) writes nothing more.
@@ -182,20 +167,6 @@ public sealed class UpdateRequestHandlers(
             return (null, Denied(LinkProblem.Invalid, "This link was sent to someone who no longer owns the project. Ask the PMO for a new request."));
         }
         return ((portfolio, project, grant), null);
-    }
-
-    private static decimal? Number(Validation v, string field, string text)
-    {
-        if (text.Length == 0)
-        {
-            return null;
-        }
-        if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-        v.Add(field, $"{field} must be a number, such as 42 or 42.5.");
-        return null;
     }
 
     private static ApiResponse FormPage(int status, PortfolioEntity portfolio, ProjectEntity project, FormGrant grant, IReadOnlyDictionary<string, string> values,

@@ -73,6 +73,12 @@ public sealed partial class UpdateRequestService(
     /// Sends this period's requests of a portfolio, once per owner and period. The job passes <paramref name="anyTime"/>
     /// false: only within <see cref="MaxLateness"/> after the period's send time, and only when the portfolio has them enabled.
     /// </summary>
+    /// <summary>Sends this period's requests now, whatever the time (<c>:send</c> and the dashboard's button); a 409 when no mail transport is configured.</summary>
+    public Task<UpdateRequestOutcome> SendNowAsync(PortfolioEntity portfolio, HttpRequest? request, CancellationToken ct) =>
+        delivery.IsConfigured
+            ? SendAsync(portfolio, anyTime: true, request, ct)
+            : throw Problems.Conflict("No mail transport is configured (Smtp:Host or Mail:OutboxPath); nothing was sent.");
+
     public async Task<UpdateRequestOutcome> SendAsync(PortfolioEntity portfolio, bool anyTime, HttpRequest? request, CancellationToken ct)
     {
         var settings = SettingsOf(portfolio);

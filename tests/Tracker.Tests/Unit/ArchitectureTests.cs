@@ -157,7 +157,7 @@ public sealed partial class ArchitectureTests
         ("Digests", ["Jobs", "Mail", "Metrics", "Portfolios", "Schedules"]),
         ("UpdateRequests", ["Jobs", "Mail", "Metrics", "Portfolios", "Schedules"]),
         ("Demo", ["Digests", "Jobs", "Metrics", "Portfolios", "UpdateRequests"]),
-        ("Dashboard", ["Metrics", "Portfolios", "Security"]),
+        ("Dashboard", ["Metrics", "Portfolios", "Security", "Spreadsheets", "UpdateRequests"]),
     ];
 
     [Fact]
