@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Tracker.Api;
 using Tracker.Common;
-using Tracker.Mail;
 using Tracker.Portfolios;
 
 namespace Tracker.UpdateRequests;

@@ -43,6 +43,46 @@ public sealed class UpdateRequestTests
     }
 
     /// <summary>
+    /// The dashboard's update-requests page shows what :preview shows and its button sends as :send does. The world's
+    /// public address is https, so its cookies are Secure: this test carries them by hand over loopback http.
+    /// </summary>
+    [Fact]
+    public async Task TheDashboardPreviewsTheRequestsAndItsButtonSendsThem()
+    {
+        await using var world = await RequestWorld.StartAsync();
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = world.Server.Address };
+        var signInForm = await browser.GetAsync("/sign-in");
+        var signInCookie = CookieOf(signInForm, "tt_signin");
+        var signedIn = await browser.SendAsync(FormPost("/sign-in", signInCookie, ("_csrf", Dashboard.DashboardTests.Token(await signInForm.Content.ReadAsStringAsync())),
+            ("key", RequestWorld.AdminKey)));
+        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        var session = CookieOf(signedIn, "tt_session");
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/portfolios/p-req/update-requests");
+        get.Headers.Add("Cookie", session);
+        var page = await (await browser.SendAsync(get)).Content.ReadAsStringAsync();
+        Assert.Contains("ana@example.com", page);
+        Assert.Contains("Alpha migration", page);
+        Assert.Contains("dora@example.com", page);
+        Assert.Empty(await world.Mail.EmailsAsync()); // the page sends nothing
+
+        var sent = await browser.SendAsync(FormPost("/portfolios/p-req/update-requests", session, ("_csrf", Dashboard.DashboardTests.Token(page))));
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Contains("Sent 2 requests", await sent.Content.ReadAsStringAsync());
+        Assert.Equal(["ana@example.com", "dora@example.com"], (await world.MailsAsync()).Keys.Order(StringComparer.Ordinal));
+    }
+
+    private static string CookieOf(HttpResponseMessage response, string name) =>
+        response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(name + "=", StringComparison.Ordinal)).Split(';')[0];
+
+    private static HttpRequestMessage FormPost(string path, string cookie, params (string Name, string Value)[] fields)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))) };
+        request.Headers.Add("Cookie", cookie);
+        return request;
+    }
+
+    /// <summary>
     /// Update requests come from their own sender (not the digests'), and say the day of each project's last update
     /// with the count to the send day, the rule digests follow too (docs/metrics.md §5).
     /// </summary>
