@@ -65,7 +65,7 @@ public sealed partial class DashboardActionTests(ApiFixture api)
         Assert.Contains("<a href=\"#u-percentComplete\">Percent complete must be between 0 and 100.</a>", html, StringComparison.Ordinal);
         Assert.Contains("Spend to date must be a number, such as 42 or 42.5 (&quot;lots&quot; is not).", html, StringComparison.Ordinal);
         Assert.Contains("Status must be one of: Proposed, Active, On hold, Completed, Cancelled.", html, StringComparison.Ordinal);
-        Assert.Contains("id=\"u-percentComplete\" name=\"percentComplete\" type=\"number\" value=\"140\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"u-percentComplete\" name=\"percentComplete\" type=\"text\" value=\"140\" inputmode=\"decimal\"", html, StringComparison.Ordinal);
         Assert.Contains("aria-describedby=\"u-spend-hint u-spend-error\" aria-invalid=\"true\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("percentComplete must", html, StringComparison.Ordinal);
         var history = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/{project}/updates"), 200);

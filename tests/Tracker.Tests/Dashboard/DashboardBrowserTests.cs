@@ -89,9 +89,105 @@ public sealed class DashboardBrowserTests
     }
 
     /// <summary>
+    /// The everyday actions in Chromium without JavaScript: a writer posts an update from a project's page and sees
+    /// its numbers change, sends a bad one and gets it back with the typed value and the field named by its label,
+    /// uploads a projects CSV, reads the dry run, confirms and finds the projects; a reader sees no write action and a
+    /// write forged with the reader's own session and token is refused (403) with nothing written.
+    /// </summary>
+    [Fact]
+    public async Task AWriterPostsAnUpdateAndImportsACsvAndAReaderCannotWrite()
+    {
+        await using var world = await DemoWorld.StartAsync();
+        var writerKey = await world.CreateKeyAsync("writer");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = UpdateFormBrowserTests.ChromiumPath, Headless = true, Args = ChromiumArgs });
+
+        foreach (var (width, height, suffix) in new[] { (1280, 900, "desktop"), (390, 844, "phone") })
+        {
+            await using var context = await browser.NewContextAsync(new()
+            {
+                JavaScriptEnabled = false,
+                ViewportSize = new() { Width = width, Height = height },
+                IsMobile = width < 600,
+                BaseURL = world.Address,
+            });
+            var page = await context.NewPageAsync();
+            await SignInAsync(page, writerKey);
+            await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId) + "?sort=name&dir=asc");
+            var first = page.Locator("tr[data-project] th a").First;
+            var projectName = await first.InnerTextAsync();
+            await first.ClickAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = projectName, Level = 1 }).WaitForAsync();
+            var projectPath = new Uri(page.Url).AbsolutePath;
+            var before = await page.Locator("tr[data-update]").CountAsync();
+
+            // A bad update comes back with the typed value and the field named by its label; nothing is recorded.
+            await page.GetByText("Record where the project stands now").ClickAsync();
+            await page.GetByLabel("Percent complete", new() { Exact = true }).FillAsync("140");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Post update" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Percent complete must be between 0 and 100." }).WaitForAsync();
+            Assert.Equal("140", await page.GetByLabel("Percent complete", new() { Exact = true }).InputValueAsync());
+            await page.Locator("#post-update").ScrollIntoViewIfNeededAsync();
+            await ScreenshotAsync(page, $"dashboard-update-error-{suffix}.png");
+
+            // A good one changes the project's numbers.
+            var percent = suffix == "desktop" ? "91" : "93";
+            await page.GetByLabel("Percent complete", new() { Exact = true }).FillAsync(percent);
+            await page.GetByLabel("RAG status").SelectOptionAsync("amber");
+            await page.GetByLabel("Note", new() { Exact = true }).FillAsync($"Posted from the dashboard ({suffix})");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Post update" }).ClickAsync();
+            await page.GetByText("Your progress update is recorded.").WaitForAsync();
+            Assert.Equal($"{percent}.0%", await page.Locator("dd[data-field='percentComplete']").InnerTextAsync());
+            Assert.Equal("Amber", await page.Locator("dd[data-field='rag']").InnerTextAsync());
+            Assert.Equal(Math.Min(before + 1, DashboardReader.UpdatesShown), await page.Locator("tr[data-update]").CountAsync());
+            Assert.Contains($"Posted from the dashboard ({suffix})", await page.Locator("tr[data-update]").First.InnerTextAsync(), StringComparison.Ordinal);
+
+            // A CSV upload: the dry run first, then the import on confirmation.
+            await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
+            await page.GetByRole(AriaRole.Link, new() { Name = "Import a CSV file" }).ClickAsync();
+            await page.GetByLabel("Projects: new ones").CheckAsync();
+            var csv = "id,name,category,status,priority,owner,startDate,targetDate,budget\r\n" +
+                $"pilot-{suffix},Copilot pilot {suffix},ai,active,high,ana@example.com,2026-09-01,2027-03-31,80000\r\n" +
+                $"portal-{suffix},Partner portal {suffix},crm,proposed,medium,bo@example.com,2026-10-01,2027-06-30,150000\r\n";
+            await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "projects.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+            await page.GetByText("importing it creates 2, changes 0 and leaves 0 unchanged").WaitForAsync();
+            await ScreenshotAsync(page, $"dashboard-import-{suffix}.png");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await world.Admin.GetAsync($"/api/portfolios/{DemoSeeder.PortfolioId}/projects/pilot-{suffix}")).StatusCode);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Import 2 rows" }).ClickAsync();
+            await page.GetByText("Imported: 2 projects created, 0 changed, 0 unchanged.").WaitForAsync();
+            Assert.Equal($"Copilot pilot {suffix}", await page.Locator($"tr[data-project='pilot-{suffix}'] th a").InnerTextAsync());
+            Assert.Equal($"Partner portal {suffix}", await page.Locator($"tr[data-project='portal-{suffix}'] th a").InnerTextAsync());
+
+            // A reader: no write action on either page, and a write forged with the reader's own session is refused.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await SignInAsync(page, world.ReaderKey);
+            await page.GotoAsync(projectPath);
+            Assert.Equal(0, await page.GetByText("Post a progress update").CountAsync());
+            Assert.Equal(0, await page.Locator("form[action$='/updates'], form[action$='/details']").CountAsync());
+            var token = await page.Locator("input[name='_csrf']").First.GetAttributeAsync("value");
+            var updatesBefore = await world.UpdateCountAsync(projectPath);
+            var forged = await context.APIRequest.PostAsync(projectPath + "/updates", new()
+            {
+                Form = context.APIRequest.CreateFormData().Set("_csrf", token!).Set("percentComplete", "5"),
+                MaxRedirects = 0,
+            });
+            Assert.Equal(403, forged.Status);
+            Assert.Equal(updatesBefore, await world.UpdateCountAsync(projectPath));
+            await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
+            Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Import a CSV file" }).CountAsync());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.GetByText("You are signed out.").WaitForAsync();
+        }
+    }
+
+    /// <summary>
     /// axe-core finds no violation on any dashboard page or state, at desktop and phone width: sign-in (empty, with an
-    /// error, signed out), portfolios (with cards, and empty), the portfolio (whole, filtered to nothing, a later
-    /// page), the project, and the forbidden page. Axe runs with JavaScript on (it is a script); the pages have none.
+    /// error, signed out), portfolios (with cards, and empty), the portfolio (whole, trend numbers open, filtered to
+    /// nothing), the project (as a reader; as an admin with both forms open, each sent back with errors), the import
+    /// (empty, no file chosen, a dry run, a dry run with errors), update requests, access (as it opens, the key form
+    /// with errors, a key just created) and the forbidden page: 21 states, 42 checks. Axe runs with JavaScript on (it
+    /// is a script); the pages have none.
     /// </summary>
     [Fact]
     public async Task EveryDashboardPageAndStateHasNoAccessibilityViolations()
@@ -113,7 +209,7 @@ public sealed class DashboardBrowserTests
                 violations.AddRange(result.Violations.Select(v => $"{what} at {width}px: {v.Id} ({v.Impact}) {v.Help} on {string.Join(", ", v.Nodes.Select(n => n.Target))}"));
             }
 
-            async Task SignInAsync(string key)
+            async Task TrySignInAsync(string key)
             {
                 await page.GotoAsync(DashboardRoutes.SignIn);
                 await page.GetByLabel("API key").FillAsync(key);
@@ -122,10 +218,10 @@ public sealed class DashboardBrowserTests
 
             await page.GotoAsync(DashboardRoutes.SignIn);
             await CheckAsync("sign-in");
-            await SignInAsync("tt_wrong.key");
+            await TrySignInAsync("tt_wrong.key");
             await page.GetByText("This key is unknown or revoked.").First.WaitForAsync();
             await CheckAsync("sign-in with an error");
-            await SignInAsync(emptyKey);
+            await TrySignInAsync(emptyKey);
             await page.GetByText("There are no portfolios you can see yet.").WaitForAsync();
             await CheckAsync("portfolios, empty");
             await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
@@ -134,8 +230,7 @@ public sealed class DashboardBrowserTests
             await page.GetByText("You are signed out.").WaitForAsync();
             await CheckAsync("signed out");
 
-            await SignInAsync(world.ReaderKey);
-            await page.GetByRole(AriaRole.Heading, new() { Name = "Portfolios", Level = 1 }).WaitForAsync();
+            await SignInAsync(page, world.ReaderKey);
             await CheckAsync("portfolios");
             await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
             await CheckAsync("portfolio");
@@ -147,9 +242,63 @@ public sealed class DashboardBrowserTests
             await page.Locator("tr[data-project] th a").First.ClickAsync();
             await page.Locator("h2#updates").WaitForAsync();
             await CheckAsync("project");
+
+            // The write actions, as an admin: the project's forms, with errors; the import's steps; access; update requests.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await SignInAsync(page, AdminKey);
+            await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId) + "?sort=name&dir=asc");
+            await page.Locator("tr[data-project] th a").First.ClickAsync();
+            await page.GetByText("Record where the project stands now").ClickAsync();
+            await page.GetByText("Change the name, category").ClickAsync();
+            await CheckAsync("project, both forms open");
+            await page.GetByLabel("Percent complete", new() { Exact = true }).FillAsync("-1");
+            await page.GetByLabel("Spend to date").FillAsync("a lot");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Post update" }).ClickAsync();
+            await page.GetByText("Nothing was saved.").WaitForAsync();
+            await CheckAsync("project, update with errors");
+            await page.GetByText("Change the name, category").ClickAsync();
+            await page.GetByLabel("Owner").FillAsync("nobody");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save details" }).ClickAsync();
+            await page.GetByText("Owner must be an e-mail address").First.WaitForAsync();
+            await CheckAsync("project, details with errors");
+
+            await page.GotoAsync(DashboardRoutes.Import(DemoSeeder.PortfolioId));
+            await CheckAsync("import");
+            await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = "name,category,startDate\r\nX,blockchain,2026-01-01\r\n"u8.ToArray() });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+            await page.GetByText("so nothing can be imported").WaitForAsync();
+            await CheckAsync("import, dry run with errors");
+            await page.GotoAsync(DashboardRoutes.Import(DemoSeeder.PortfolioId));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+            await page.GetByText("Choose a CSV file to upload.").First.WaitForAsync();
+            await CheckAsync("import, no file chosen");
+            await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "ok.csv", MimeType = "text/csv", Buffer = "name,category,startDate\r\nNew one,cloud,2026-01-01\r\n"u8.ToArray() });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+            await page.GetByText("The file is valid").WaitForAsync();
+            await CheckAsync("import, dry run");
+
+            await page.GotoAsync(DashboardRoutes.UpdateRequests(DemoSeeder.PortfolioId));
+            await CheckAsync("update requests");
+            await page.GotoAsync(DashboardRoutes.Access);
+            await CheckAsync("access");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+            await page.GetByText("Name is required.").First.WaitForAsync();
+            await CheckAsync("access, key form with errors");
+            await page.GetByLabel("Name", new() { Exact = true }).First.FillAsync($"Power BI {width}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+            await page.Locator("[data-secret]").WaitForAsync();
+            await CheckAsync("access, key created");
         }
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
-        Assert.Equal(20, checkedPages);
+        Assert.Equal(42, checkedPages);
+    }
+
+    private static async Task SignInAsync(IPage page, string key)
+    {
+        await page.GotoAsync(DashboardRoutes.SignIn);
+        await page.GetByLabel("API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Portfolios", Level = 1 }).WaitForAsync();
     }
 
     private static async Task<bool> FitsTheWidthAsync(IPage page, string selector)
@@ -223,6 +372,13 @@ public sealed class DashboardBrowserTests
             await HttpAssert.JsonAsync(await Admin.GetAsync($"/api/portfolios/{DemoSeeder.PortfolioId}/metrics?asOf={day:yyyy-MM-dd}"), 200);
 
         private Task RunAsync(string job) => JobsOverHttp.RunAsync(Admin, job);
+
+        /// <summary>How many updates the project of a page's path (/portfolios/{id}/projects/{projectId}) has, by the API.</summary>
+        public async Task<int> UpdateCountAsync(string projectPath)
+        {
+            var updates = await HttpAssert.JsonAsync(await Admin.GetAsync("/api" + projectPath + "/updates?limit=200"), 200);
+            return updates.GetProperty("items").GetArrayLength();
+        }
 
         public async ValueTask DisposeAsync()
         {
