@@ -182,6 +182,8 @@ public static class RouteTable
     [
         Page("PageSignInForm", "GET", DashboardRoutes.SignInTemplate, null).Handle<DashboardHandlers>(h => h.SignInForm),
         Page("PageSignIn", "POST", DashboardRoutes.SignInTemplate, null, RouteBody.Form<SignInFields>(PageGate.FormLimit)).Handle<DashboardHandlers>(h => h.SignIn),
+        Page("PageSignInEntra", "GET", DashboardRoutes.EntraSignInTemplate, null).Handle<DashboardHandlers>(h => h.SignInWithEntra),
+        Page("PageSignInEntraCallback", "GET", DashboardRoutes.EntraCallbackTemplate, null).Handle<DashboardHandlers>(h => h.EntraCallback),
         Page("PageSignOut", "POST", DashboardRoutes.SignOutTemplate, Reader, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<DashboardHandlers>(h => h.SignOut),
         Page("PagePortfolios", "GET", DashboardRoutes.PortfoliosTemplate, Reader).Handle<DashboardHandlers>(h => h.Portfolios),
         Page("PagePortfolio", "GET", DashboardRoutes.PortfolioTemplate, Reader).Handle<DashboardHandlers>(h => h.Portfolio),

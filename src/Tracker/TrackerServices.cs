@@ -124,6 +124,7 @@ public static class TrackerServices
 
         services.AddTableStore<SessionStore>();
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<EntraSignIn>();
         services.AddSingleton<IPageGate, PageGate>();
         services.AddSingleton<DashboardReader>();
         services.AddSingleton<DashboardHandlers>();

@@ -93,6 +93,31 @@ public sealed class MockEntra : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
+    /// <summary>
+    /// Shapes the tokens of the next browser sign-ins (authorization code flow) as Entra issues them to a user of the
+    /// tenant: v2 issuer, tid, oid, preferred_username and the given app roles and groups.
+    /// </summary>
+    public async Task NextSignInAsync(string[] roles, string oid, string user, string[]? groups = null)
+    {
+        var claims = new JsonObject
+        {
+            ["iss"] = V2Issuer(),
+            ["tid"] = TenantId,
+            ["oid"] = oid,
+            ["preferred_username"] = user,
+            ["roles"] = new JsonArray([.. roles.Select(r => (JsonNode)JsonValue.Create(r)!)]),
+            ["ver"] = "2.0",
+        };
+        if (groups is not null)
+        {
+            claims["groups"] = new JsonArray([.. groups.Select(g => (JsonNode)JsonValue.Create(g)!)]);
+        }
+        (await _http.PostAsJsonAsync("next-sign-in", new { claims })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The query of the last authorization request a browser made (client_id, redirect_uri, code_challenge, ...).</summary>
+    public Task<JsonElement> LastAuthorizeAsync() => _http.GetFromJsonAsync<JsonElement>("last-authorize");
+
     /// <summary>Publishes a new signing key and answers its key id (a tenant rolling its keys).</summary>
     public async Task<string> RotateAsync()
     {

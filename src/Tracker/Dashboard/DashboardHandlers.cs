@@ -15,7 +15,7 @@ public sealed record TokenOnlyFields;
 /// The dashboard's pages: sign-in and sign-out, the portfolios, one portfolio, one project. Thin: the gate has
 /// checked the session and the role, <see cref="DashboardReader"/> reads, the Razor templates write HTML.
 /// </summary>
-public sealed class DashboardHandlers(DashboardReader reader, DashboardSessions sessions, ApiKeyAuthenticator keys)
+public sealed class DashboardHandlers(DashboardReader reader, DashboardSessions sessions, ApiKeyAuthenticator keys, EntraSignIn entra)
 {
     public async Task<ApiResponse> SignInForm(Call call)
     {
@@ -25,6 +25,38 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardSessions 
             return Pages.Redirect(returnUrl);
         }
         return await SignInPageAsync(call, 200, returnUrl, null, call.Request.Query.ContainsKey("signedOut"));
+    }
+
+    /// <summary>The button "Sign in with your work account": off to Entra ID (authorization code flow with PKCE).</summary>
+    public async Task<ApiResponse> SignInWithEntra(Call call)
+    {
+        if (!entra.Enabled)
+        {
+            throw Problems.NotFound("Sign-in with Entra ID is not configured here; sign in with an API key.");
+        }
+        var returnUrl = Pages.LocalPath(call.Request.Query["returnUrl"].FirstOrDefault(), DashboardRoutes.Portfolios);
+        var (location, cookie) = await entra.StartAsync(call.Request, returnUrl, call.Aborted);
+        return Pages.Redirect(location, cookie);
+    }
+
+    /// <summary>Back from Entra ID: a session for the person, or the sign-in page saying why not.</summary>
+    public async Task<ApiResponse> EntraCallback(Call call)
+    {
+        if (!entra.Enabled)
+        {
+            throw Problems.NotFound("Sign-in with Entra ID is not configured here; sign in with an API key.");
+        }
+        EntraPerson person;
+        try
+        {
+            person = await entra.CompleteAsync(call.Request, call.Aborted);
+        }
+        catch (ApiProblemException refused) when (refused.Status is 400 or 401 or 403)
+        {
+            return await SignInPageAsync(call, refused.Status == 403 ? 403 : 400, DashboardRoutes.Portfolios, null, false, entraError: refused.Message);
+        }
+        var cookie = await sessions.StartAsync(person.Caller, person.Groups, call.Request, call.Aborted);
+        return Pages.Redirect(person.ReturnUrl, cookie, entra.ClearCookie(call.Request));
     }
 
     public async Task<ApiResponse> SignIn(Call call)
@@ -76,7 +108,7 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardSessions 
 
     private static ApiResponse Page(string html) => Pages.Html(200, html);
 
-    private async Task<ApiResponse> SignInPageAsync(Call call, int status, string returnUrl, string? error, bool signedOut)
+    private async Task<ApiResponse> SignInPageAsync(Call call, int status, string returnUrl, string? error, bool signedOut, string? entraError = null)
     {
         var (cookie, token) = await sessions.SignInTokenAsync(call.Request, call.Aborted);
         var html = HtmlTemplates.Render<SignInPage>(new Dictionary<string, object?>
@@ -85,6 +117,8 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardSessions 
             [nameof(SignInPage.ReturnUrl)] = returnUrl,
             [nameof(SignInPage.Error)] = error,
             [nameof(SignInPage.SignedOut)] = signedOut,
+            [nameof(SignInPage.Entra)] = entra.Enabled,
+            [nameof(SignInPage.EntraError)] = entraError,
         });
         return Pages.Html(status, html, cookie);
     }

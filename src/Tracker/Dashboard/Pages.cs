@@ -8,6 +8,8 @@ public static class DashboardRoutes
 {
     public const string SignInTemplate = "sign-in";
     public const string SignOutTemplate = "sign-out";
+    public const string EntraSignInTemplate = "sign-in/entra";
+    public const string EntraCallbackTemplate = "signin-oidc";
     public const string PortfoliosTemplate = "portfolios";
     public const string PortfolioTemplate = "portfolios/{portfolioId}";
     public const string ProjectTemplate = "portfolios/{portfolioId}/projects/{projectId}";
@@ -25,6 +27,8 @@ public static class DashboardRoutes
 
     public const string SignIn = "/" + SignInTemplate;
     public const string SignOut = "/" + SignOutTemplate;
+    public const string EntraSignIn = "/" + EntraSignInTemplate;
+    public const string EntraCallback = "/" + EntraCallbackTemplate;
     public const string Portfolios = "/" + PortfoliosTemplate;
     public const string Access = "/" + AccessTemplate;
     public const string AccessKeys = "/" + AccessKeysTemplate;

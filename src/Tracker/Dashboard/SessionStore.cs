@@ -6,7 +6,8 @@ using Tracker.Storage;
 namespace Tracker.Dashboard;
 
 /// <summary>
-/// A signed-in browser: which key it signed in with (its id and a fingerprint, never the key), until when. The
+/// A signed-in browser: which key it signed in with (its id and a fingerprint, never the key) or which Entra ID
+/// person (their object id, name, role and groups, and a fingerprint of the grants that applied), until when. The
 /// browser holds only a random session id in a cookie; the table holds its SHA-256, so reading the table does not
 /// give anyone a session.
 /// </summary>
@@ -23,6 +24,13 @@ public sealed class SessionEntity : ITableEntity
     public string KeyId { get; set; } = "";
 
     public string Fingerprint { get; set; } = "";
+
+    /// <summary>A person signed in with Entra ID: their name, role and groups from the ID token (null for a key's session).</summary>
+    public string? Name { get; set; }
+
+    public string? Role { get; set; }
+
+    public string? Groups { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -24,7 +24,7 @@ public sealed record Session(SessionEntity Row, Caller Caller)
 /// form, re-checked on every request against the key (revoked or replaced: the session is over, on other instances
 /// within the 30 s the key and session rows are cached), ended by sign-out or after <see cref="Lifetime"/>.
 /// </summary>
-public sealed class DashboardSessions(SessionStore store, ApiKeyAuthenticator keys, SigningKeys signing, PublicBaseUrl baseUrl,
+public sealed class DashboardSessions(SessionStore store, ApiKeyAuthenticator keys, EntraAuthenticator entra, SigningKeys signing, PublicBaseUrl baseUrl,
     IMemoryCache cache, TimeProvider time)
 {
     public const string CookieName = "tt_session";
@@ -37,18 +37,28 @@ public sealed class DashboardSessions(SessionStore store, ApiKeyAuthenticator ke
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts a session for the key's caller; returns the Set-Cookie header value.</summary>
-    public async Task<string> StartAsync(string keyId, string fingerprint, HttpRequest request, CancellationToken ct)
+    public Task<string> StartAsync(string keyId, string fingerprint, HttpRequest request, CancellationToken ct) =>
+        StartAsync(new SessionEntity { KeyId = keyId, Fingerprint = fingerprint }, request, ct);
+
+    /// <summary>Starts a session for a person signed in with Entra ID; returns the Set-Cookie header value.</summary>
+    public Task<string> StartAsync(Caller caller, IReadOnlySet<string> groups, HttpRequest request, CancellationToken ct) =>
+        StartAsync(new SessionEntity
+        {
+            KeyId = caller.KeyId,
+            Fingerprint = EntraAuthenticator.ScopeFingerprint(caller.Portfolios),
+            Name = caller.Name,
+            Role = Common.TrackerJson.Name(caller.Role),
+            Groups = string.Join(",", groups),
+        }, request, ct);
+
+    private async Task<string> StartAsync(SessionEntity row, HttpRequest request, CancellationToken ct)
     {
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
-        await store.AddAsync(new SessionEntity
-        {
-            PartitionKey = Digest(id),
-            KeyId = keyId,
-            Fingerprint = fingerprint,
-            CreatedAt = now,
-            ExpiresAt = now + Lifetime,
-        }, ct);
+        row.PartitionKey = Digest(id);
+        row.CreatedAt = now;
+        row.ExpiresAt = now + Lifetime;
+        await store.AddAsync(row, ct);
         return Cookie(request, CookieName, id, Lifetime);
     }
 
@@ -66,12 +76,29 @@ public sealed class DashboardSessions(SessionStore store, ApiKeyAuthenticator ke
             entry.AbsoluteExpirationRelativeToNow = CacheFor;
             return await store.FindAsync(digest, ct);
         });
-        if (row is null || row.ExpiresAt <= time.GetUtcNow() || await keys.ResumeAsync(row.KeyId, row.Fingerprint, ct) is not { } caller)
+        if (row is null || row.ExpiresAt <= time.GetUtcNow() || await CallerOfAsync(row, ct) is not { } caller)
         {
             return null;
         }
         return new Session(row, caller) { FormToken = await FormTokenAsync(digest, ct) };
     }
+
+    /// <summary>Who a session stands for now: its key's caller, or its Entra ID person with the grants that apply (null: no longer).</summary>
+    private async Task<Caller?> CallerOfAsync(SessionEntity row, CancellationToken ct)
+    {
+        if (!row.KeyId.StartsWith(EntraPrefix, StringComparison.Ordinal))
+        {
+            return await keys.ResumeAsync(row.KeyId, row.Fingerprint, ct);
+        }
+        if (Common.TrackerJson.Parse<Role>(row.Role) is not { } role)
+        {
+            return null;
+        }
+        var groups = (row.Groups ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        return await entra.ResumeAsync(row.KeyId[EntraPrefix.Length..], row.Name ?? row.KeyId, role, groups, row.Fingerprint, ct);
+    }
+
+    private const string EntraPrefix = "entra:";
 
     /// <summary>Ends the request's session (the row is deleted; this instance forgets it at once); returns the clearing Set-Cookie.</summary>
     public async Task<string> EndAsync(HttpRequest request, CancellationToken ct)
@@ -105,7 +132,7 @@ public sealed class DashboardSessions(SessionStore store, ApiKeyAuthenticator ke
     /// A cookie the script of a page cannot read (HttpOnly), sent only with same-site requests and top-level
     /// navigations (SameSite=Lax), Secure when the app is served over https, for the whole site.
     /// </summary>
-    private string Cookie(HttpRequest request, string name, string value, TimeSpan maxAge)
+    public string Cookie(HttpRequest request, string name, string value, TimeSpan maxAge)
     {
         var secure = baseUrl.For(request).StartsWith("https:", StringComparison.OrdinalIgnoreCase) || request.IsHttps;
         return new Microsoft.Net.Http.Headers.SetCookieHeaderValue(name, value)

@@ -62,6 +62,48 @@ public sealed partial class EntraAuthenticator
         {
             throw Problems.Unauthorized("Bearer tokens are not accepted here: Entra ID sign-in is not configured. Use an API key.", challenges);
         }
+        return (await CallerOfAsync(await ValidatedAsync(token, challenges, ct), challenges, ct)).Caller;
+    }
+
+    /// <summary>The tenant's OpenID configuration: its authorization and token endpoints, for the dashboard's sign-in.</summary>
+    public Task<OpenIdConnectConfiguration> ConfigurationAsync(CancellationToken ct) =>
+        _retriever is null ? throw Problems.NotFound("Entra ID sign-in is not configured.") : KeysAsync(force: false, ct);
+
+    /// <summary>
+    /// The person an ID token from the dashboard's sign-in stands for, validated as bearer tokens are (signature,
+    /// tenant, issuer, audience, lifetime, a Tracker role) and bound to this sign-in by its nonce; with the groups
+    /// the token lists, which decide the grants that apply.
+    /// </summary>
+    public async Task<(Caller Caller, string Oid, IReadOnlySet<string> Groups)> SignInAsync(string idToken, string nonce, CancellationToken ct)
+    {
+        var claims = await ValidatedAsync(idToken, [], ct);
+        if (!string.Equals(claims.FindFirst("nonce")?.Value, nonce, StringComparison.Ordinal))
+        {
+            throw Problems.Unauthorized("The sign-in answer does not belong to this browser's sign-in (its nonce differs). Sign in again.", []);
+        }
+        return await CallerOfAsync(claims, [], ct);
+    }
+
+    /// <summary>
+    /// A dashboard session of a person signed in with Entra ID, re-checked: null when the grants that apply to them
+    /// changed since they signed in (<paramref name="scopeFingerprint"/>), so revoking or changing a grant ends the
+    /// session within the grants' cache time. Their role is the token's from sign-in; a new sign-in picks up a new one.
+    /// </summary>
+    public async Task<Caller?> ResumeAsync(string oid, string name, Role role, IReadOnlySet<string> groups, string scopeFingerprint, CancellationToken ct)
+    {
+        if (_retriever is null)
+        {
+            return null;
+        }
+        var scope = await ScopeAsync(oid, groups, ct);
+        return ScopeFingerprint(scope) == scopeFingerprint ? new Caller("entra:" + oid, name, role, scope) : null;
+    }
+
+    /// <summary>The portfolios a principal may see, as one string: "*" for all, else the sorted ids.</summary>
+    public static string ScopeFingerprint(IReadOnlySet<string>? scope) => scope is null ? "*" : string.Join(",", scope.Order(StringComparer.Ordinal));
+
+    private async Task<System.Security.Claims.ClaimsIdentity> ValidatedAsync(string token, IReadOnlyList<string> challenges, CancellationToken ct)
+    {
         var result = await ValidateAsync(token, await KeysAsync(force: false, ct));
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
@@ -74,7 +116,12 @@ public sealed partial class EntraAuthenticator
             LogRefused(result.Exception?.GetType().Name ?? "invalid");
             throw Problems.Unauthorized("The bearer token is not valid for this application: " + Reason(result.Exception), challenges);
         }
-        var claims = result.ClaimsIdentity;
+        return result.ClaimsIdentity;
+    }
+
+    private async Task<(Caller Caller, string Oid, IReadOnlySet<string> Groups)> CallerOfAsync(System.Security.Claims.ClaimsIdentity claims,
+        IReadOnlyList<string> challenges, CancellationToken ct)
+    {
         var tenant = claims.FindFirst("tid")?.Value;
         if (!string.Equals(tenant, _options.TenantId, StringComparison.OrdinalIgnoreCase))
         {
@@ -86,7 +133,8 @@ public sealed partial class EntraAuthenticator
             ?? throw Problems.Forbidden($"The token carries none of this application's roles: {ReaderRole}, {WriterRole} or {AdminRole}. Ask an Entra admin to assign one.");
         var name = claims.FindFirst("preferred_username")?.Value ?? claims.FindFirst("upn")?.Value ?? claims.FindFirst("name")?.Value ?? oid;
         var groups = claims.FindAll("groups").Select(c => c.Value.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
-        return new Caller("entra:" + oid.ToLowerInvariant(), name, role, await ScopeAsync(oid.ToLowerInvariant(), groups, ct));
+        oid = oid.ToLowerInvariant();
+        return (new Caller("entra:" + oid, name, role, await ScopeAsync(oid, groups, ct)), oid, groups);
     }
 
     /// <summary>Grants change: forget the cached list on this instance (others within 30 s).</summary>

@@ -16,6 +16,12 @@ public sealed class EntraOptions : IValidatableObject
     /// <summary>The application (client) id of the tracker's app registration: an accepted audience.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>
+    /// The client secret the dashboard's sign-in (authorization code flow with PKCE) presents at the token endpoint:
+    /// Entra requires one (or a certificate) of a web app. From Key Vault in Azure; empty only for a test provider.
+    /// </summary>
+    public string? ClientSecret { get; set; }
+
     /// <summary>Further accepted audiences: the Application ID URI(s), e.g. <c>https://tracker.contoso.com</c> for Power BI.</summary>
     public string[] Audiences { get; set; } = [];
 
