@@ -89,6 +89,64 @@ public sealed class DashboardBrowserTests
     }
 
     /// <summary>
+    /// The same journey with a work account: the sign-in page sends the browser to the OpenID Connect provider (a real
+    /// one on loopback standing in for Entra ID: authorization code flow with PKCE), which sends it back signed in; the
+    /// portfolio's rates are the API's, an update posted on a project's page changes its numbers, and after sign-out
+    /// the back button shows nothing private.
+    /// </summary>
+    [Fact]
+    public async Task APersonSignsInWithTheirWorkAccountAndDoesTheSameJourney()
+    {
+        await using var world = await DemoWorld.StartAsync(withEntra: true);
+        await world.Entra!.NextSignInAsync(["Tracker.Writer"], Guid.NewGuid().ToString(), "anna@contoso.example");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = UpdateFormBrowserTests.ChromiumPath, Headless = true, Args = ChromiumArgs });
+        await using (var axeContext = await browser.NewContextAsync(new() { BaseURL = world.Address }))
+        {
+            // The sign-in page with both ways in passes axe-core too (axe is a script: this context runs it).
+            var axePage = await axeContext.NewPageAsync();
+            await axePage.GotoAsync(DashboardRoutes.SignIn);
+            var axe = await axePage.RunAxe();
+            Assert.True(axe.Violations.Length == 0, string.Join(Environment.NewLine, axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+        }
+        await using var context = await browser.NewContextAsync(new() { JavaScriptEnabled = false, ViewportSize = new() { Width = 1280, Height = 900 }, BaseURL = world.Address });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
+        await page.WaitForURLAsync("**/sign-in?returnUrl=*");
+        await ScreenshotAsync(page, "dashboard-sign-in-desktop.png");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your work account" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Against the survey" }).WaitForAsync();
+        Assert.Contains("Signed in as anna@contoso.example (writer)", await page.Locator("header.site").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(world.Address + DashboardRoutes.Portfolio(DemoSeeder.PortfolioId), page.Url);
+
+        var context0 = await page.Locator("p.context").First.InnerTextAsync();
+        var day = DateOnly.ParseExact(System.Text.RegularExpressions.Regex.Match(context0, @"As of (\d+ \w+ \d{4})").Groups[1].Value, "d MMM yyyy", CultureInfo.InvariantCulture);
+        var metrics = await world.MetricsAsync(day);
+        foreach (var rate in metrics.GetProperty("rates").EnumerateObject())
+        {
+            var value = rate.Value.GetProperty("value");
+            Assert.Equal(Show.Share(value.ValueKind == JsonValueKind.Null ? null : value.GetDouble()), await page.Locator($"tr[data-rate='{rate.Name}'] td").Nth(0).InnerTextAsync());
+        }
+
+        await page.Locator("tr[data-project] th a").First.ClickAsync();
+        await page.Locator("h2#updates").WaitForAsync();
+        await page.GetByText("Record where the project stands now").ClickAsync();
+        await page.GetByLabel("Percent complete", new() { Exact = true }).FillAsync("77");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Post update" }).ClickAsync();
+        await page.GetByText("Your progress update is recorded.").WaitForAsync();
+        Assert.Equal("77.0%", await page.Locator("dd[data-field='percentComplete']").InnerTextAsync());
+        Assert.Contains("anna@contoso.example", await page.Locator("tr[data-update]").First.InnerTextAsync(), StringComparison.Ordinal);
+        var projectName = await page.Locator("main h1").InnerTextAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByText("You are signed out.").WaitForAsync();
+        await page.GoBackAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" }).WaitForAsync();
+        Assert.DoesNotContain(projectName, await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The everyday actions in Chromium without JavaScript: a writer posts an update from a project's page and sees
     /// its numbers change, sends a bad one and gets it back with the typed value and the field named by its label,
     /// uploads a projects CSV, reads the dry run, confirms and finds the projects; a reader sees no write action and a
@@ -322,12 +380,16 @@ public sealed class DashboardBrowserTests
     /// <summary>A server with its own Azurite and the demo portfolio, after one ComputeMetrics run (a snapshot of every demo day).</summary>
     private sealed class DemoWorld : IAsyncDisposable
     {
-        private DemoWorld(Azurite azurite, TestServer server, HttpClient admin)
+        private DemoWorld(Azurite azurite, TestServer server, HttpClient admin, MockEntra? entra)
         {
             Azurite = azurite;
             Server = server;
             Admin = admin;
+            Entra = entra;
         }
+
+        /// <summary>The OpenID Connect provider standing in for Entra ID, when the world was started with one.</summary>
+        public MockEntra? Entra { get; }
 
         public Azurite Azurite { get; }
 
@@ -341,11 +403,13 @@ public sealed class DashboardBrowserTests
 
         public string PortfolioName { get; private set; } = "";
 
-        public static async Task<DemoWorld> StartAsync()
+        public static async Task<DemoWorld> StartAsync(bool withEntra = false)
         {
             var azurite = await Azurite.StartAsync();
-            var server = await TestServer.StartAsync(azurite.ConnectionString, AdminKey, new Dictionary<string, string?> { ["Tracker:SeedDemoData"] = "true" });
-            var world = new DemoWorld(azurite, server, server.CreateClient(AdminKey));
+            var entra = withEntra ? await MockEntra.StartAsync() : null;
+            var settings = new Dictionary<string, string?>(entra?.Settings ?? new Dictionary<string, string?>()) { ["Tracker:SeedDemoData"] = "true" };
+            var server = await TestServer.StartAsync(azurite.ConnectionString, AdminKey, settings);
+            var world = new DemoWorld(azurite, server, server.CreateClient(AdminKey), entra);
             // The seeder enqueues a digest run once every project and update is written.
             for (var i = 0; i < 600; i++)
             {
@@ -384,6 +448,10 @@ public sealed class DashboardBrowserTests
         {
             Admin.Dispose();
             await Server.DisposeAsync();
+            if (Entra is not null)
+            {
+                await Entra.DisposeAsync();
+            }
             await Azurite.DisposeAsync();
         }
     }
