@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using Tracker.Api;
 using Tracker.Common;
 using Tracker.Metrics;
@@ -105,7 +106,7 @@ public sealed record ProjectView(
 /// </summary>
 public sealed class DashboardReader(
     PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, Snapshots snapshots, HistoryLoader loader, MetricsEngine engine,
-    Microsoft.Extensions.Options.IOptions<MetricsOptions> metricsOptions, TimeProvider time)
+    Microsoft.Extensions.Options.IOptions<MetricsOptions> metricsOptions, IMemoryCache cache, TimeProvider time)
 {
     private readonly MetricsOptions options = metricsOptions.Value;
 
@@ -133,15 +134,20 @@ public sealed class DashboardReader(
     {
         var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var today = Today(portfolio);
-        var (trend, _) = await snapshots.ListPortfolioAsync(portfolioId, today.AddDays(-(TrendDays - 1)), today, TrendDays, null, ct);
-        var names = await projects.NamesAsync(portfolioId, ct);
+        // Three independent reads at once: the trend's portfolio rows, the newest day's key and the projects' names.
+        var trendRead = snapshots.ListPortfolioAsync(portfolioId, today.AddDays(-(TrendDays - 1)), today, TrendDays, null, ct);
+        var latestRead = snapshots.LatestAsync(portfolioId, today.AddDays(-(TrendDays - 1)), ct);
+        var namesRead = projects.NamesAsync(portfolioId, ct);
+        var (trend, _) = await trendRead;
+        var latest = await latestRead;
+        var names = await namesRead;
         PortfolioMetrics metrics;
         IReadOnlyList<ProjectMetrics> projectMetrics;
         string source;
         if (trend.Count > 0)
         {
             metrics = trend[^1];
-            projectMetrics = await snapshots.ProjectDayAsync(portfolioId, metrics.AsOf, ct);
+            projectMetrics = await ProjectDayAsync(portfolioId, metrics.AsOf, latest is { } l && l.Day == metrics.AsOf ? l.ComputedAt : null, ct);
             source = "snapshot";
         }
         else
@@ -190,6 +196,24 @@ public sealed class DashboardReader(
         var (items, token) = await updates.ListAsync(portfolioId, projectId, null, null, UpdatesShown, null, ct);
         return new ProjectView(Portfolio: portfolio.ToApi(), Project: project.ToApi(), Day: day, Source: stored is null ? "computed" : "snapshot",
             Metrics: metrics, History: history, Updates: [.. items.Select(u => u.ToApi())], MoreUpdates: token is not null, Today: today, Zone: portfolio.Zone);
+    }
+
+    /// <summary>
+    /// A day's project snapshots. A day's rows do not change while its portfolio row keeps its computedAt (a rerun
+    /// writes new rows and then a new computedAt), so they are kept in memory for that key: a warm portfolio page of
+    /// thousands of projects reads the trend and the names, not every project's snapshot again.
+    /// </summary>
+    private async Task<IReadOnlyList<ProjectMetrics>> ProjectDayAsync(string portfolioId, DateOnly day, DateTimeOffset? computedAt, CancellationToken ct)
+    {
+        if (computedAt is null)
+        {
+            return await snapshots.ProjectDayAsync(portfolioId, day, ct);
+        }
+        return (await cache.GetOrCreateAsync(("dashboard:project-day", portfolioId, day, computedAt.Value.UtcTicks), async entry =>
+        {
+            entry.SlidingExpiration = TimeSpan.FromMinutes(10);
+            return await snapshots.ProjectDayAsync(portfolioId, day, ct);
+        }))!;
     }
 
     private DateOnly Today(PortfolioEntity portfolio) => LocalTime.Today(time.GetUtcNow(), portfolio.Zone);
