@@ -24,6 +24,8 @@ param updateRequestsFrom string
 param entraTenantId string
 param entraClientId string
 param entraApplicationIdUri string
+@secure()
+param entraClientSecret string
 param baselines object
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -109,6 +111,7 @@ module vault 'vault.bicep' = {
     identityPrincipalId: identity.properties.principalId
     bootstrapAdminKey: bootstrapAdminKey
     smtpPassword: smtpPassword
+    entraClientSecret: entraClientSecret
   }
 }
 
@@ -201,6 +204,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Auth__Entra__TenantId: entraTenantId
     Auth__Entra__ClientId: entraClientId
     Auth__Entra__Audiences__0: entraApplicationIdUri
+    Auth__Entra__ClientSecret: empty(entraClientSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${vault.outputs.entraClientSecretUri})'
     Baselines__Priority: string(baselines.Priority)
     Baselines__Speed: string(baselines.Speed)
     Baselines__Investment: string(baselines.Investment)

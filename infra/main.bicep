@@ -68,6 +68,10 @@ param entraClientId string = ''
 @description('The Application ID URI, an accepted token audience besides the client id: for Power BI the https URL of the app on a verified custom domain, e.g. https://tracker.contoso.com.')
 param entraApplicationIdUri string = ''
 
+@description('Client secret of the app registration, for the dashboard\'s work-account sign-in (infra/entra/register.sh creates it); stored in Key Vault.')
+@secure()
+param entraClientSecret string = ''
+
 @description('Survey baselines (fractions 0..1); the defaults are the survey values.')
 param baselines object = {
   Priority: '0.62'
@@ -123,6 +127,7 @@ module app 'app.bicep' = {
     entraTenantId: entraTenantId
     entraClientId: entraClientId
     entraApplicationIdUri: entraApplicationIdUri
+    entraClientSecret: entraClientSecret
     baselines: baselines
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -6,6 +6,9 @@
 #
 #   infra/entra/register.sh [application-id-uri]
 #
+# The dashboard's work-account sign-in redirects to {public URL}/signin-oidc: set TRACKER_PUBLIC_BASE_URL (or the
+# app's https://<host>) in the environment to register it, with a client secret stored for azd (then Key Vault).
+#
 # application-id-uri: for Power BI's Organizational account, the https URL of the app on a custom domain verified in
 # the tenant (e.g. https://tracker.contoso.com); without it, api://<client id>.
 set -euo pipefail
@@ -18,6 +21,12 @@ az ad app update --id "$client" --set api.requestedAccessTokenVersion=2 --set gr
 uri="${1:-api://$client}"
 az ad app update --id "$client" --identifier-uris "$uri"
 az ad sp create --id "$client" > /dev/null || true
+secret=""
+if [ -n "${TRACKER_PUBLIC_BASE_URL:-}" ]; then
+  az ad app update --id "$client" --web-redirect-uris "${TRACKER_PUBLIC_BASE_URL%/}/signin-oidc" --enable-id-token-issuance false
+  secret=$(az ad app credential reset --id "$client" --display-name "dashboard sign-in" --years 1 --query password -o tsv)
+  echo "Redirect URI:    ${TRACKER_PUBLIC_BASE_URL%/}/signin-oidc (a client secret was created for it, valid one year)"
+fi
 
 echo "Tenant id:       $tenant"
 echo "Client id:       $client"
@@ -26,6 +35,7 @@ if command -v azd > /dev/null; then
   azd env set TRACKER_ENTRA_TENANT_ID "$tenant"
   azd env set TRACKER_ENTRA_CLIENT_ID "$client"
   azd env set TRACKER_ENTRA_APPLICATION_ID_URI "$uri"
+  if [ -n "$secret" ]; then azd env set TRACKER_ENTRA_CLIENT_SECRET "$secret"; fi
   echo "Stored for azd; run 'azd provision' to set the app settings."
 fi
 echo "Next: assign users or groups to the app roles (Enterprise applications > $name > Users and groups)."

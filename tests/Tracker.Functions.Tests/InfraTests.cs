@@ -37,7 +37,7 @@ public sealed class InfraTests
 
         var parameters = Infra.Template["parameters"]!.AsObject();
         Assert.All(new[] { "entraTenantId", "entraClientId", "entraApplicationIdUri" }, p => Assert.Equal("", parameters[p]!["defaultValue"]!.GetValue<string>()));
-        Assert.Superset(new HashSet<string> { "Auth__Entra__TenantId", "Auth__Entra__ClientId", "Auth__Entra__Audiences__0", "Mail__UpdateRequestsFrom" },
+        Assert.Superset(new HashSet<string> { "Auth__Entra__TenantId", "Auth__Entra__ClientId", "Auth__Entra__Audiences__0", "Auth__Entra__ClientSecret", "Mail__UpdateRequestsFrom" },
             Infra.AppSettingNames());
     }
 
@@ -51,6 +51,14 @@ public sealed class InfraTests
         var broken = BrokenCopy("roles.bicep", "guid(storage.id, principalId, roleIds.storageTableDataContributor)",
             "guid(storage.id, resourceGroup().id, roleIds.storageTableDataContributor)");
         Assert.Contains(Problems(broken), p => p.Contains("role assignment name", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheEntraClientSecretInPlainAppSettingsIsCaught()
+    {
+        var broken = BrokenCopy("app.bicep", "Auth__Entra__ClientSecret: empty(entraClientSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${vault.outputs.entraClientSecretUri})'",
+            "Auth__Entra__ClientSecret: entraClientSecret");
+        Assert.Contains(Problems(broken), p => p.Contains("Auth__Entra__ClientSecret", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -113,8 +121,9 @@ public sealed class InfraTests
         foreach (var (name, value) in settings)
         {
             // Asking whether a secret was given is fine; its value may only reach the vault.
-            var text = Text(value).Replace("empty(parameters('smtpPassword'))", "", StringComparison.Ordinal);
-            if (text.Contains("parameters('bootstrapAdminKey')", StringComparison.Ordinal) || text.Contains("parameters('smtpPassword')", StringComparison.Ordinal))
+            var text = Text(value).Replace("empty(parameters('smtpPassword'))", "", StringComparison.Ordinal)
+                .Replace("empty(parameters('entraClientSecret'))", "", StringComparison.Ordinal);
+            if (new[] { "bootstrapAdminKey", "smtpPassword", "entraClientSecret" }.Any(secret => text.Contains($"parameters('{secret}')", StringComparison.Ordinal)))
             {
                 problems.Add($"{name} holds a secret in plain text");
             }
@@ -123,7 +132,7 @@ public sealed class InfraTests
                 problems.Add($"{name} holds a storage key");
             }
         }
-        foreach (var name in new[] { "Tracker__BootstrapAdminKey", "Smtp__Password" })
+        foreach (var name in new[] { "Tracker__BootstrapAdminKey", "Smtp__Password", "Auth__Entra__ClientSecret" })
         {
             if (!Text(settings[name]).Contains("@Microsoft.KeyVault(SecretUri=", StringComparison.Ordinal))
             {

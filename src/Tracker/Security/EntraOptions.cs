@@ -65,6 +65,12 @@ public sealed class EntraOptions : IValidatableObject
         {
             yield return new ValidationResult("Auth:Entra:TenantId must be the directory (tenant) id, a GUID.", [nameof(TenantId)]);
         }
+        if (ClientSecret is { } secret && SecretSettings.IsUnresolvedKeyVaultReference(secret))
+        {
+            yield return new ValidationResult("Auth:Entra:ClientSecret (app setting Auth__Entra__ClientSecret) is an unresolved Key Vault reference: the app received "
+                + "the reference text instead of the secret. Check that the secret exists and that the app's identity holds Key Vault Secrets User on the vault.",
+                [nameof(ClientSecret)]);
+        }
         if (string.IsNullOrWhiteSpace(ClientId))
         {
             yield return new ValidationResult(
