@@ -50,6 +50,32 @@ public sealed partial class DashboardActionTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task AnUpdateFormWithoutItsTokenOrFromAnotherSiteIsRefusedAndWritesNothing()
+    {
+        var (portfolio, project) = await api.CreateProjectAsync();
+        using var browser = Browser();
+        await SignInAsync(browser, ApiFixture.AdminKey);
+        var page = await browser.GetStringAsync(DashboardRoutes.Project(portfolio, project));
+        var path = DashboardRoutes.Project(portfolio, project) + "/updates";
+        var fields = UpdateFields(page, ("percentComplete", "60"));
+
+        var noToken = await PostFormAsync(browser, path, [.. fields.Where(f => f.Item1 != "_csrf")]);
+        Assert.Equal(HttpStatusCode.Forbidden, noToken.StatusCode);
+        Assert.Contains("nothing was changed", await noToken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var wrongToken = await PostFormAsync(browser, path, [.. fields.Select(f => f.Item1 == "_csrf" ? (f.Item1, "forged") : f)]);
+        Assert.Equal(HttpStatusCode.Forbidden, wrongToken.StatusCode);
+        var otherOrigin = await PostFormAsync(browser, path, [("Origin", "https://evil.example")], fields);
+        Assert.Equal(HttpStatusCode.Forbidden, otherOrigin.StatusCode);
+        var crossSite = await PostFormAsync(browser, path, [("Sec-Fetch-Site", "cross-site")], fields);
+        Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
+
+        var history = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/{project}/updates"), 200);
+        Assert.Equal(0, history.GetProperty("items").GetArrayLength());
+        // The same form, from this site with its token, is recorded.
+        Assert.Equal(HttpStatusCode.SeeOther, (await PostFormAsync(browser, path, fields)).StatusCode);
+    }
+
+    [Fact]
     public async Task ABadUpdateComesBackWithWhatWasTypedAndEachFieldNamedByItsLabelAndWritesNothing()
     {
         var (portfolio, project) = await api.CreateProjectAsync();
