@@ -74,7 +74,7 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
         {
             report = kind == ImportKind.Updates
                 ? await imports.UpdatesAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, call.Aborted)
-                : await imports.ProjectsAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Aborted);
+                : await imports.ProjectsAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, call.Aborted);
         }
         catch (ApiProblemException problem) when (problem.Status is 400 or 413 or 415 or 422)
         {

@@ -26,8 +26,14 @@ public static class CsvFiles
     public const long MaxBytes = 4 * 1024 * 1024;
     public const int MaxRows = 5000;
 
-    /// <summary>Reads the rows of a file whose header must name only <paramref name="columns"/>, each at most once.</summary>
-    public static IReadOnlyList<CsvRow> Read(byte[] body, IReadOnlyList<string> columns, IReadOnlyList<string> required)
+    /// <summary>
+    /// Reads the rows of a file whose header names columns of <paramref name="columns"/>, each at most once, by their
+    /// names or a synonym PMOs use (<paramref name="synonyms"/>; <see cref="HeaderKey"/> ignores case, spaces,
+    /// punctuation and a currency in brackets). A column without a header and without values (as Excel and LibreOffice
+    /// leave at the end) is ignored.
+    /// </summary>
+    public static IReadOnlyList<CsvRow> Read(byte[] body, IReadOnlyList<string> columns, IReadOnlyList<string> required,
+        IReadOnlyDictionary<string, string>? synonyms = null)
     {
         var text = Decode(body);
         using var reader = CsvReader.FromText(text, new CsvReaderOptions
@@ -50,18 +56,28 @@ public static class CsvFiles
         {
             throw Problems.Validation("header", "The file is empty; its first line must name the columns: " + string.Join(", ", columns) + ".");
         }
+        var byKey = columns.ToDictionary(HeaderKey, c => c, StringComparer.Ordinal);
+        foreach (var (synonym, column) in synonyms ?? new Dictionary<string, string>())
+        {
+            byKey.TryAdd(HeaderKey(synonym), column);
+        }
         var names = new List<string>();
         var v = new Validation();
         foreach (var raw in header)
         {
-            var known = columns.FirstOrDefault(c => c.Equals(raw.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (raw.Trim().Length == 0)
+            {
+                names.Add(""); // no header: ignored, as long as the column holds nothing (checked per row)
+                continue;
+            }
+            var known = byKey.GetValueOrDefault(HeaderKey(raw));
             if (known is null)
             {
                 v.Add("header", $"Unknown column '{raw}'; the columns are: {string.Join(", ", columns)}.");
             }
             else if (names.Contains(known))
             {
-                v.Add("header", $"The column '{known}' appears twice.");
+                v.Add("header", $"The column '{known}' appears twice (as '{raw}').");
             }
             names.Add(known ?? "");
         }
@@ -77,7 +93,15 @@ public static class CsvFiles
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < names.Count; i++)
             {
-                cells[names[i]] = Unneutralise(i < reader.FieldCount ? reader.GetString(i).Trim() : "");
+                var cell = Unneutralise(i < reader.FieldCount ? reader.GetString(i).Trim() : "");
+                if (names[i].Length > 0)
+                {
+                    cells[names[i]] = cell;
+                }
+                else if (cell.Length > 0)
+                {
+                    throw Problems.Validation("header", $"Column {i + 1} has no header but holds '{cell}' on data row {rows.Count + 1}; name the column or remove it.");
+                }
             }
             if (cells.Values.All(c => c.Length == 0))
             {
@@ -110,6 +134,13 @@ public static class CsvFiles
         };
     }
 
+    /// <summary>A header as it is matched: lower case, letters and digits only, without a trailing currency such as "(EUR)".</summary>
+    public static string HeaderKey(string header)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(header.Trim(), @"\s*[\(\[]\s*(?:[A-Za-z]{3}|[€$£¥])\s*[\)\]]\s*$", "");
+        return string.Concat(text.ToLowerInvariant().Replace("%", "percent", StringComparison.Ordinal).Where(char.IsLetterOrDigit));
+    }
+
     /// <summary>Whether the client asked for CSV (Accept: text/csv).</summary>
     public static bool Wanted(HttpRequest request) => AcceptHeader.Names(request, MediaType);
 
@@ -119,7 +150,8 @@ public static class CsvFiles
 
     public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>A UTC timestamp with every digit it has (to the tick), so an exported update is the stored one when imported again.</summary>
+    public static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A text cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text, not run).</summary>
     public static string Neutralise(string cell) =>

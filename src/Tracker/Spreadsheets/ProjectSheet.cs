@@ -12,6 +12,49 @@ public static class ProjectSheet
         ["id", "name", "category", "status", "priority", "owner", "startDate", "targetDate", "budget", "spend", "percentComplete",
          "customerEngagement", "customerKpi", "financialMeasure"];
 
+    /// <summary>The headers PMOs give these columns in their own sheets (matched as <see cref="CsvFiles.HeaderKey"/> does).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Synonyms = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["project id"] = "id",
+        ["key"] = "id",
+        ["project name"] = "name",
+        ["project"] = "name",
+        ["title"] = "name",
+        ["type"] = "category",
+        ["workstream"] = "category",
+        ["state"] = "status",
+        ["project status"] = "status",
+        ["owner email"] = "owner",
+        ["project manager"] = "owner",
+        ["lead"] = "owner",
+        ["project lead"] = "owner",
+        ["pm"] = "owner",
+        ["start"] = "startDate",
+        ["start date"] = "startDate",
+        ["begin"] = "startDate",
+        ["finish"] = "targetDate",
+        ["end"] = "targetDate",
+        ["end date"] = "targetDate",
+        ["due"] = "targetDate",
+        ["due date"] = "targetDate",
+        ["target"] = "targetDate",
+        ["target date"] = "targetDate",
+        ["finish date"] = "targetDate",
+        ["% complete"] = "percentComplete",
+        ["progress"] = "percentComplete",
+        ["percent complete"] = "percentComplete",
+        ["complete"] = "percentComplete",
+        ["actuals"] = "spend",
+        ["cost to date"] = "spend",
+        ["spent"] = "spend",
+        ["actual cost"] = "spend",
+        ["spend to date"] = "spend",
+        ["customer engagement"] = "customerEngagement",
+        ["customer facing"] = "customerEngagement",
+        ["customer kpi"] = "customerKpi",
+        ["financial measure"] = "financialMeasure",
+    };
+
     /// <summary>Measured fields: set when a project is created; after that they change through progress updates only.</summary>
     public static readonly string[] Measured = ["status", "priority", "budget", "spend", "percentComplete"];
 
@@ -58,33 +101,63 @@ public static class ProjectSheet
         || existing.CustomerEngagement != (r.CustomerEngagement ?? false) || existing.CustomerKpi != r.CustomerKpi
         || existing.FinancialMeasure != r.FinancialMeasure;
 
-    /// <summary>The measured fields a row would change on an existing project: refused, they change through updates.</summary>
-    public static IEnumerable<string> MeasuredChanges(ProjectEntity existing, CreateProjectRequest r)
+    /// <summary>The measured fields a row changes on an existing project, with the stored value and the file's: recorded as a progress update.</summary>
+    public static IEnumerable<(string Field, string Stored, string File)> MeasuredChanges(ProjectEntity existing, CreateProjectRequest r)
     {
         if (r.Status is { } status && TrackerJson.Name(status) != existing.Status)
         {
-            yield return "status";
+            yield return ("status", existing.Status, TrackerJson.Name(status));
         }
         if (r.Priority is { } priority && TrackerJson.Name(priority) != existing.Priority)
         {
-            yield return "priority";
+            yield return ("priority", existing.Priority, TrackerJson.Name(priority));
         }
         if (r.Budget is { } budget && (double)budget != existing.Budget)
         {
-            yield return "budget";
+            yield return ("budget", CsvFiles.Number(existing.Budget), CsvFiles.Number((double)budget));
         }
         if (r.Spend is { } spend && (double)spend != existing.Spend)
         {
-            yield return "spend";
+            yield return ("spend", CsvFiles.Number(existing.Spend), CsvFiles.Number((double)spend));
         }
         if (r.PercentComplete is { } percent && (double)percent != existing.PercentComplete)
         {
-            yield return "percentComplete";
+            yield return ("percentComplete", CsvFiles.Number(existing.PercentComplete), CsvFiles.Number((double)percent));
         }
+    }
+
+    /// <summary>The progress update of a row's measured changes: only the fields that changed.</summary>
+    public static PostUpdateRequest ProgressOf(CreateProjectRequest r, IReadOnlyList<(string Field, string Stored, string File)> changes)
+    {
+        bool Changed(string field) => changes.Any(c => c.Field == field);
+        return new PostUpdateRequest
+        {
+            Status = Changed("status") ? r.Status : null,
+            Priority = Changed("priority") ? r.Priority : null,
+            Budget = Changed("budget") ? r.Budget : null,
+            Spend = Changed("spend") ? r.Spend : null,
+            PercentComplete = Changed("percentComplete") ? r.PercentComplete : null,
+        };
+    }
+
+    /// <summary>
+    /// A stable id from a project's name ("CRM Roll-out (EMEA)" → crm-roll-out-emea): the same name gives the same id
+    /// in every import; a taken one gets -2, -3, ...
+    /// </summary>
+    public static string IdFromName(string? name, Func<string, bool> taken)
+    {
+        var slug = System.Text.RegularExpressions.Regex.Replace((name ?? "").ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+        slug = slug.Length == 0 ? "project" : slug[..Math.Min(slug.Length, 56)].TrimEnd('-');
+        var id = slug;
+        for (var n = 2; taken(id); n++)
+        {
+            id = $"{slug}-{n}";
+        }
+        return id;
     }
 }
 
-/// <summary>Typed reads of CSV cells: invariant numbers, ISO dates, exact enum names; a bad cell is an error naming its column.</summary>
+/// <summary>Typed reads of CSV cells: invariant numbers, ISO dates, enum names in any case and spacing; a bad cell is an error naming its column.</summary>
 public static class Cells
 {
     private delegate bool Parser<T>(string text, out T value);
@@ -92,7 +165,9 @@ public static class Cells
     public static TEnum? Enum<TEnum>(CsvRow row, string column, Validation v) where TEnum : struct, System.Enum =>
         Read(row, column, v, (string text, out TEnum value) =>
         {
-            var parsed = TrackerJson.Parse<TEnum>(text);
+            // As people type them in a spreadsheet: "On hold", "AI", "High" are onHold, ai, high.
+            var key = string.Concat(text.Where(char.IsLetterOrDigit)).ToLowerInvariant();
+            var parsed = System.Enum.GetValues<TEnum>().Cast<TEnum?>().FirstOrDefault(e => TrackerJson.Name(e!.Value).ToLowerInvariant() == key);
             value = parsed.GetValueOrDefault();
             return parsed is not null;
         }, EnumNames<TEnum>.Expected);
@@ -130,7 +205,7 @@ public static class Cells
         {
             return value;
         }
-        v.Add(column, $"{column} must be {expected}.");
+        v.Add(column, $"{column} must be {expected} (\"{(text.Length <= 40 ? text : text[..40] + "…")}\" is not).");
         return null;
     }
 

@@ -13,7 +13,8 @@ namespace Tracker.Spreadsheets;
 public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates)
 {
     public async Task<ApiResponse> ImportProjects(Call call) =>
-        Answer(await imports.ProjectsAsync(call.Route("portfolioId"), await call.ReadFileAsync(), Query.Bool(call.Request, "dryRun"), call.Identity, call.Aborted));
+        Answer(await imports.ProjectsAsync(call.Route("portfolioId"), await call.ReadFileAsync(), Query.Bool(call.Request, "dryRun"), call.Identity, call.Caller.Name,
+            call.Aborted));
 
     public async Task<ApiResponse> ImportUpdates(Call call) =>
         Answer(await imports.UpdatesAsync(call.Route("portfolioId"), await call.ReadFileAsync(), Query.Bool(call.Request, "dryRun"), call.Identity,

@@ -12,58 +12,90 @@ namespace Tracker.Spreadsheets;
 /// </summary>
 public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder)
 {
-    /// <summary>Creates and changes projects from a CSV file; a report per row. Writes nothing when any row is invalid or on a dry run.</summary>
-    /// <param name="identity">the import's id and moment: a project without an id gets one from it and its row.</param>
-    public async Task<ImportReport> ProjectsAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, CancellationToken ct)
+    /// <summary>
+    /// Creates and changes projects from a CSV file; a report per row. Writes nothing when any row is invalid or on a
+    /// dry run. A row without an id is the project of that name when there is one (case-insensitive), else a new
+    /// project whose id comes from its name. A changed measured field (status, priority, budget, spend, percent) of an
+    /// existing project is recorded as a progress update reported by <paramref name="reportedBy"/>, as a single post would.
+    /// </summary>
+    /// <param name="identity">the import's id and moment: the updates it records are named after it and the row.</param>
+    public async Task<ImportReport> ProjectsAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, CancellationToken ct)
     {
-        var rows = CsvFiles.Read(file, ProjectSheet.Columns, []);
+        var rows = CsvFiles.Read(file, ProjectSheet.Columns, [], ProjectSheet.Synonyms);
         await portfolios.GetAsync(portfolioId, ct);
         var existing = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
+        var byName = existing.Values.GroupBy(p => p.Name.Trim(), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var report = new List<ImportRow>();
         var writes = new List<(ProjectEntity Entity, bool IsNew)>();
+        var progress = new List<UpdateEntity>();
         foreach (var row in rows)
         {
             var v = new Validation();
+            var notes = new List<string>();
             var current = row["id"] is { } given && existing.TryGetValue(given, out var found) ? found : null;
+            if (row["id"] is null && row["name"] is { } name && byName.TryGetValue(name.Trim(), out var named))
+            {
+                if (named.Count == 1)
+                {
+                    current = named[0];
+                    notes.Add($"No id: matched to project '{current.RowKey}' by its name.");
+                }
+                else
+                {
+                    v.Add("id", $"{named.Count} projects are named '{name.Trim()}' ({string.Join(", ", named.Select(p => p.RowKey))}); give the id of the one you mean.");
+                }
+            }
             var wanted = ProjectSheet.Read(row, current, v);
-            wanted = wanted with { Id = wanted.Id ?? $"{identity.Id}-{row.Number}" };
+            if (wanted.Id is null)
+            {
+                wanted = wanted with { Id = ProjectSheet.IdFromName(wanted.Name, id => existing.ContainsKey(id) || seen.ContainsKey(id)) };
+                notes.Add($"No id: '{wanted.Id}', from its name.");
+            }
             if (seen.TryGetValue(wanted.Id!, out var first))
             {
                 v.Add("id", $"id '{wanted.Id}' is on row {first} already.");
             }
             seen.TryAdd(wanted.Id!, row.Number);
             wanted.Validate(v, identity.At);
-            foreach (var field in current is null ? [] : ProjectSheet.MeasuredChanges(current, wanted))
-            {
-                v.Add(field, $"{field} is measured: it changes through progress updates (updates:import), not here.");
-            }
+            var measured = current is null ? [] : ProjectSheet.MeasuredChanges(current, wanted).ToList();
             if (!v.IsValid)
             {
-                report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Error, v.Errors));
+                report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Error, v.Errors, notes));
+                continue;
             }
-            else if (current is null)
+            if (current is null)
             {
                 var entity = ProjectHandlers.NewEntity(portfolioId, wanted, wanted.Id!, identity.At);
                 entity.RequestId = identity.Id;
                 writes.Add((entity, true));
-                report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Created));
+                report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Created, null, notes));
+                continue;
             }
-            else if (ProjectSheet.Changes(current, wanted))
+            var descriptive = ProjectSheet.Changes(current, wanted);
+            if (descriptive)
             {
                 current.ApplyDescriptive(wanted, identity.At);
                 writes.Add((current, false));
-                report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Updated));
             }
-            else
+            if (measured.Count > 0)
             {
-                report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Unchanged));
+                // Progress, not an edit: recorded as the update a single post would make, so history keeps it.
+                progress.Add(ProgressRecorder.NewEntity(portfolioId, current.RowKey, ProjectSheet.ProgressOf(wanted, measured), reportedBy,
+                    new RequestIdentity($"{identity.Id}-p{row.Number:D4}", identity.At)));
+                notes.Add("Recorded as a progress update: " + string.Join(", ", measured.Select(m => $"{m.Field} {m.Stored} → {m.File}")) + ".");
             }
+            report.Add(new ImportRow(row.Number, wanted.Id, descriptive || measured.Count > 0 ? ImportOutcome.Updated : ImportOutcome.Unchanged, null, notes));
         }
         var result = ImportReport.Of(dryRun, report);
         if (!dryRun && result.Totals.Errors == 0)
         {
             await projects.SubmitAsync(portfolioId, writes, ct);
+            if (progress.Count > 0)
+            {
+                var loaded = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
+                await recorder.RecordManyAsync(portfolioId, loaded, progress, identity.Id + "-p", ct);
+            }
         }
         return result;
     }
@@ -73,7 +105,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     /// <param name="reportedBy">who reports an update whose row names nobody: the caller.</param>
     public async Task<ImportReport> UpdatesAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, CancellationToken ct)
     {
-        var rows = CsvFiles.Read(file, UpdateSheet.Columns, ["projectId"]);
+        var rows = CsvFiles.Read(file, UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
         await portfolios.GetAsync(portfolioId, ct);
         var loaded = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var known = loaded.Keys.ToHashSet(StringComparer.Ordinal);
@@ -103,10 +135,16 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
                 {
                     v.Add("id", $"'{id}' is not an update of project '{projectId}'; leave id empty to add a new update.");
                 }
-                else if (!UpdateSheet.Same(stored, wanted))
+                else if (UpdateSheet.Differences(stored, wanted) is { Count: > 0 } differences)
                 {
-                    v.Add("id", $"Update '{id}' says otherwise; history is not edited: leave id empty to add a new update.");
+                    v.Add("id", $"Update '{id}' is stored otherwise — " + string.Join("; ", differences.Select(d => $"{d.Field}: stored {d.Stored ?? "empty"}, file {d.File ?? "empty"}"))
+                        + ". History is not edited: leave id empty to add a new update.");
                 }
+            }
+            else if (id is null && v.IsValid && loaded[projectId].KeptFacts() is { } facts && UpdateSheet.Known(facts, wanted))
+            {
+                report.Add(new ImportRow(row.Number, null, ImportOutcome.Unchanged, null, ["Already recorded: an update of this project at this reportedAt says the same."]));
+                continue;
             }
             if (!v.IsValid)
             {

@@ -10,6 +10,33 @@ public static class UpdateSheet
     public static readonly string[] Columns =
         ["id", "projectId", "reportedAt", "percentComplete", "spend", "budget", "priority", "status", "rag", "note", "reportedBy"];
 
+    /// <summary>The headers PMOs give these columns in their own sheets (matched as <see cref="CsvFiles.HeaderKey"/> does).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Synonyms = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["update id"] = "id",
+        ["project"] = "projectId",
+        ["project id"] = "projectId",
+        ["reported at"] = "reportedAt",
+        ["status date"] = "reportedAt",
+        ["as of"] = "reportedAt",
+        ["date"] = "reportedAt",
+        ["% complete"] = "percentComplete",
+        ["progress"] = "percentComplete",
+        ["percent complete"] = "percentComplete",
+        ["actuals"] = "spend",
+        ["cost to date"] = "spend",
+        ["spent"] = "spend",
+        ["spend to date"] = "spend",
+        ["state"] = "status",
+        ["rag status"] = "rag",
+        ["health"] = "rag",
+        ["comment"] = "note",
+        ["comments"] = "note",
+        ["notes"] = "note",
+        ["reported by"] = "reportedBy",
+        ["author"] = "reportedBy",
+    };
+
     public static IReadOnlyList<string?> Row(UpdateEntity u) =>
     [
         u.Id, u.ProjectId, CsvFiles.Timestamp(u.ReportedAt), CsvFiles.Number(u.PercentComplete), CsvFiles.Number(u.Spend), CsvFiles.Number(u.Budget),
@@ -29,11 +56,39 @@ public static class UpdateSheet
         ReportedBy = row["reportedBy"],
     };
 
-    /// <summary>Whether a row says what a stored update says (an exported row imported again).</summary>
-    public static bool Same(UpdateEntity u, PostUpdateRequest r) =>
-        (r.ReportedAt is null || r.ReportedAt == u.ReportedAt) && (double?)r.PercentComplete == u.PercentComplete && (double?)r.Spend == u.Spend
-        && (double?)r.Budget == u.Budget && Name(r.Priority) == u.Priority && Name(r.Status) == u.Status && Name(r.Rag) == u.Rag
-        && r.Note == u.Note && (r.ReportedBy is null || r.ReportedBy == u.ReportedBy);
+    /// <summary>Where a row says otherwise than a stored update (an exported row imported again says nothing otherwise): each field with the stored value and the file's.</summary>
+    public static IReadOnlyList<(string Field, string? Stored, string? File)> Differences(UpdateEntity u, PostUpdateRequest r)
+    {
+        var differences = new List<(string, string?, string?)>();
+        void Compare(string field, string? stored, string? file)
+        {
+            if (stored != file)
+            {
+                differences.Add((field, stored, file));
+            }
+        }
+        if (r.ReportedAt is { } reportedAt)
+        {
+            Compare("reportedAt", CsvFiles.Timestamp(u.ReportedAt), CsvFiles.Timestamp(reportedAt));
+        }
+        Compare("percentComplete", CsvFiles.Number(u.PercentComplete), CsvFiles.Number((double?)r.PercentComplete));
+        Compare("spend", CsvFiles.Number(u.Spend), CsvFiles.Number((double?)r.Spend));
+        Compare("budget", CsvFiles.Number(u.Budget), CsvFiles.Number((double?)r.Budget));
+        Compare("priority", u.Priority, Name(r.Priority));
+        Compare("status", u.Status, Name(r.Status));
+        Compare("rag", u.Rag, Name(r.Rag));
+        Compare("note", u.Note, r.Note);
+        if (r.ReportedBy is not null)
+        {
+            Compare("reportedBy", u.ReportedBy, r.ReportedBy);
+        }
+        return differences;
+    }
+
+    /// <summary>Whether a stored fact of the project says exactly what a row without an id says: the row was imported before.</summary>
+    public static bool Known(IEnumerable<UpdateFact> facts, PostUpdateRequest r) =>
+        r.ReportedAt is { } at && facts.Any(f => f.ReportedAt == at && f.PercentComplete == (double?)r.PercentComplete && f.Spend == (double?)r.Spend
+            && f.Budget == (double?)r.Budget && f.Priority == r.Priority && f.Status == r.Status && f.Rag == r.Rag);
 
     private static string? Name<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? TrackerJson.Name(v) : null;
 }
@@ -48,8 +103,12 @@ public sealed record ImportReport(bool DryRun, ImportTotals Totals, IReadOnlyLis
 
 public sealed record ImportTotals(int Created, int Updated, int Unchanged, int Errors);
 
-/// <summary>One row: its number in the file (1 = the first row under the header), the id it has or gets, and the outcome.</summary>
-public sealed record ImportRow(int Row, string? Id, ImportOutcome Outcome, IReadOnlyDictionary<string, string[]>? Errors = null);
+/// <summary>
+/// One row: its number in the file (1 = the first row under the header), the id it has or gets, the outcome, and
+/// notes on what the import made of it (an id from its name, a match by name, a change recorded as progress).
+/// </summary>
+public sealed record ImportRow(int Row, string? Id, ImportOutcome Outcome, IReadOnlyDictionary<string, string[]>? Errors = null,
+    IReadOnlyList<string>? Notes = null);
 
 public enum ImportOutcome
 {

@@ -74,7 +74,6 @@ public sealed class SpreadsheetTests(ApiFixture api)
             [4] = "budget",
             [5] = "name",
             [6] = "id",
-            [7] = "percentComplete",
             [8] = "owner",
             [9] = "id",
         };
@@ -85,6 +84,9 @@ public sealed class SpreadsheetTests(ApiFixture api)
             Assert.True(reported.GetProperty("errors").TryGetProperty(field, out _), $"row {row}: {reported}");
         }
         Assert.True(problem.GetProperty("errors").TryGetProperty("row 2: category", out _));
+        // A changed percent of an existing project is progress, not an error: it would be recorded as an update.
+        Assert.Equal("updated", rows[6].GetProperty("outcome").GetString());
+        Assert.Contains("Recorded as a progress update: percentComplete 0 → 55.", rows[6].GetProperty("notes")[0].GetString());
         var listed = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects"), 200);
         Assert.Single(listed.GetProperty("items").EnumerateArray()); // not even the valid row
         var existing = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/existing"), 200);
@@ -218,6 +220,85 @@ public sealed class SpreadsheetTests(ApiFixture api)
         Assert.Equal(3, updates.GetProperty("totals").GetProperty("created").GetInt32());
         var crm = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/crm-consolidation"), 200);
         Assert.Equal(45, crm.GetProperty("percentComplete").GetDecimal());
+    }
+
+    /// <summary>The headers, capitals and trailing empty column of a PMO's own sheet (issue 27's trial, in CSV).</summary>
+    [Fact]
+    public async Task APmosOwnHeadersCapitalisedValuesAndATrailingEmptyColumnImport()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var csv = "Project Name,Owner,Start,Finish,% Complete,Budget (EUR),Category,Status,Priority,\r\n" +
+            "CRM Roll-out (EMEA),anna@example.com,2026-01-05,2026-12-18,10,250000,CRM,Active,High,\r\n" +
+            "Demand forecasting,bo@example.com,2026-02-01,,0,80000,AI,On hold,Medium,\r\n";
+        var dryRun = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true", csv), 200);
+        var rows = dryRun.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["crm-roll-out-emea", "demand-forecasting"], rows.Select(r => r.GetProperty("id").GetString()));
+        Assert.Contains("No id: 'crm-roll-out-emea', from its name.", rows[0].GetProperty("notes")[0].GetString());
+
+        var imported = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", csv), 200);
+        Assert.Equal(2, imported.GetProperty("totals").GetProperty("created").GetInt32());
+        var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/demand-forecasting"), 200);
+        Assert.Equal(("ai", "onHold", "medium", 80000m), (project.GetProperty("category").GetString(), project.GetProperty("status").GetString(),
+            project.GetProperty("priority").GetString(), project.GetProperty("budget").GetDecimal()));
+
+        // The same file again: matched by name, nothing created twice.
+        var again = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", csv), 200);
+        Assert.Equal((0, 2), (again.GetProperty("totals").GetProperty("created").GetInt32(), again.GetProperty("totals").GetProperty("unchanged").GetInt32()));
+        Assert.Contains("matched to project 'crm-roll-out-emea' by its name", again.GetProperty("rows")[0].GetProperty("notes")[0].GetString());
+        var listed = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects"), 200);
+        Assert.Equal(2, listed.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AChangedBudgetOrPercentInAProjectsFileIsRecordedAsAProgressUpdateByTheCaller()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        await api.CreateProjectAsync(portfolio, "erp", budget: 100_000);
+        var writer = await api.CreateKeyAsync("writer");
+        var csv = "id,name,budget,percentComplete\r\nerp,Project erp,120000,35\r\n";
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/portfolios/{portfolio}/projects:import") { Content = new StringContent(csv, new UTF8Encoding(false), "text/csv") };
+        var report = await HttpAssert.JsonAsync(await api.Client(writer).SendAsync(request), 200);
+        Assert.Equal("updated", report.GetProperty("rows")[0].GetProperty("outcome").GetString());
+        Assert.Equal("Recorded as a progress update: budget 100000 → 120000, percentComplete 0 → 35.", report.GetProperty("rows")[0].GetProperty("notes")[0].GetString());
+
+        var history = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/erp/updates"), 200);
+        var update = Assert.Single(history.GetProperty("items").EnumerateArray());
+        Assert.Equal((120000m, 35m, "test writer"), (update.GetProperty("budget").GetDecimal(), update.GetProperty("percentComplete").GetDecimal(), update.GetProperty("reportedBy").GetString()));
+        var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/erp"), 200);
+        Assert.Equal((120000m, 35m), (project.GetProperty("budget").GetDecimal(), project.GetProperty("percentComplete").GetDecimal()));
+        // Unchanged rows write nothing.
+        var again = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", csv), 200);
+        Assert.Equal(1, again.GetProperty("totals").GetProperty("unchanged").GetInt32());
+        Assert.Single((await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/erp/updates"), 200)).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AnUntouchedUpdatesExportReimportsUnchangedAndTheSameFileTwiceLeavesHistoryAsItWas()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        await api.CreateProjectAsync(portfolio, "alpha");
+        foreach (var percent in new[] { 10, 20 })
+        {
+            (await api.Admin.PostAsJsonAsync($"/api/portfolios/{portfolio}/projects/alpha/updates", new { percentComplete = percent, note = $"at {percent}" })).EnsureSuccessStatusCode();
+        }
+        var export = await ExportAsync($"/api/portfolios/{portfolio}/updates");
+        Assert.Matches(@"\d{2}:\d{2}:\d{2}\.\d+Z", export); // reportedAt to the tick, as stored
+        var reimported = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", export), 200);
+        Assert.Equal(2, reimported.GetProperty("totals").GetProperty("unchanged").GetInt32());
+
+        // A file without ids, imported twice with two Idempotency-Keys: the second time every row is already there.
+        var csv = "projectId,reportedAt,percentComplete,note\r\nalpha,2026-06-01T09:00:00Z,30,June\r\nalpha,2026-07-01T09:00:00Z,40,July\r\n";
+        Assert.Equal(2, (await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv, "first"), 200)).GetProperty("totals").GetProperty("created").GetInt32());
+        var second = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv, "second"), 200);
+        Assert.Equal((0, 2), (second.GetProperty("totals").GetProperty("created").GetInt32(), second.GetProperty("totals").GetProperty("unchanged").GetInt32()));
+        var history = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/alpha/updates"), 200);
+        Assert.Equal(4, history.GetProperty("items").GetArrayLength());
+
+        // A changed historical update is refused, naming what differs with both values.
+        var edited = export.Replace(",10,", ",15,", StringComparison.Ordinal);
+        var refused = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", edited), 422);
+        Assert.Contains("percentComplete: stored 10, file 15", refused.GetProperty("report").GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("outcome").GetString() == "error").GetProperty("errors").GetProperty("id")[0].GetString());
     }
 
     private Task<HttpResponseMessage> ImportAsync(string path, string csv, string? idempotencyKey = null)
