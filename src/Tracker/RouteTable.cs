@@ -32,6 +32,7 @@ public static class RouteTable
 
     private const string From = "From this instant (inclusive): a date (that day in the portfolio's time zone) or a timestamp with offset.";
     private const string MailToken = "The signed token from the digest's link.";
+    private const string Culture = "How the file writes numbers and dates, as a language tag such as de-DE or en-US; by default ISO dates and a decimal point.";
     private const string AsOf = "The day (in the portfolio's time zone); today by default.";
 
     public static readonly IReadOnlyList<RouteSpec> All =
@@ -81,10 +82,10 @@ public static class RouteTable
 
         Post("ImportProjects", "portfolios/{portfolioId}/projects:import", Writer, CsvUpload).Handle<SpreadsheetHandlers>(h => h.ImportProjects)
             .Describe("Create and change projects from a CSV file (text/csv; ?dryRun=true validates only): a report per row; any invalid row: 422, nothing written", d => d
-                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean")),
+                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)),
         Post("ImportUpdates", "portfolios/{portfolioId}/updates:import", Writer, CsvUpload).Handle<SpreadsheetHandlers>(h => h.ImportUpdates)
             .Describe("Post progress updates from a CSV file (text/csv; ?dryRun=true validates only), with the semantics of single posts", d => d
-                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean")),
+                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)),
         Get("ExportPortfolioUpdates", "portfolios/{portfolioId}/updates", Reader).Handle<SpreadsheetHandlers>(h => h.ExportUpdates)
             .Describe("Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv)", d => d
                 .Produces(200, contentType: "text/csv").ProducesProblem(406)

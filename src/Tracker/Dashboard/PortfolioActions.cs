@@ -37,7 +37,8 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
     {
         var portfolioId = call.Route("portfolioId");
         var form = await call.Request.ReadFormAsync(call.Aborted);
-        var values = FormState.Read(form, "kind", "content", "fileName");
+        var values = FormState.Read(form, "kind", "content", "fileName", "culture");
+        var culture = values["culture"].Length == 0 ? null : values["culture"];
         var kind = values["kind"] == "updates" ? ImportKind.Updates : ImportKind.Projects;
         var confirming = values["content"].Length > 0;
         byte[] file;
@@ -73,8 +74,13 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
         try
         {
             report = kind == ImportKind.Updates
-                ? await imports.UpdatesAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, call.Aborted)
-                : await imports.ProjectsAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, call.Aborted);
+                ? await imports.UpdatesAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted)
+                : await imports.ProjectsAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted);
+        }
+        catch (ApiProblemException problem) when (problem.Status is 400 or 413 or 415 or 422 && problem.Errors?.ContainsKey("culture") == true)
+        {
+            values.Remove("content");
+            return await ImportPageAsync(call, 400, new FormState(values, new Dictionary<string, string[]> { ["culture"] = [problem.Errors!["culture"][0]] }), null, null);
         }
         catch (ApiProblemException problem) when (problem.Status is 400 or 413 or 415 or 422)
         {

@@ -70,7 +70,7 @@ public static class ProjectSheet
     /// column the file leaves out keeps its value; an empty cell clears an optional field), else the row alone.
     /// Cells that aren't of their column's type are added to <paramref name="v"/>.
     /// </summary>
-    public static CreateProjectRequest Read(CsvRow row, ProjectEntity? existing, Validation v)
+    public static CreateProjectRequest Read(CsvRow row, ProjectEntity? existing, SheetFormat format, Validation v)
     {
         var r = existing?.ToRequest() ?? new CreateProjectRequest();
         bool Has(string column) => row.Cells.ContainsKey(column);
@@ -78,16 +78,16 @@ public static class ProjectSheet
         {
             Id = row["id"] ?? r.Id,
             Name = Has("name") ? row["name"] : r.Name,
-            Category = Has("category") ? Cells.Enum<Category>(row, "category", v) : r.Category,
-            Status = Has("status") ? Cells.Enum<ProjectStatus>(row, "status", v) ?? r.Status : r.Status,
-            Priority = Has("priority") ? Cells.Enum<Priority>(row, "priority", v) ?? r.Priority : r.Priority,
+            Category = Has("category") ? format.Enum<Category>(row, "category", v) : r.Category,
+            Status = Has("status") ? format.Enum<ProjectStatus>(row, "status", v) ?? r.Status : r.Status,
+            Priority = Has("priority") ? format.Enum<Priority>(row, "priority", v) ?? r.Priority : r.Priority,
             Owner = Has("owner") ? row["owner"] : r.Owner,
-            StartDate = Has("startDate") ? Cells.Date(row, "startDate", v) : r.StartDate,
-            TargetDate = Has("targetDate") ? Cells.Date(row, "targetDate", v) : r.TargetDate,
-            Budget = Has("budget") ? Cells.Number(row, "budget", v) ?? r.Budget : r.Budget,
-            Spend = Has("spend") ? Cells.Number(row, "spend", v) ?? r.Spend : r.Spend,
-            PercentComplete = Has("percentComplete") ? Cells.Number(row, "percentComplete", v) ?? r.PercentComplete : r.PercentComplete,
-            CustomerEngagement = Has("customerEngagement") ? Cells.Bool(row, "customerEngagement", v) ?? false : r.CustomerEngagement,
+            StartDate = Has("startDate") ? format.Date(row, "startDate", v) : r.StartDate,
+            TargetDate = Has("targetDate") ? format.Date(row, "targetDate", v) : r.TargetDate,
+            Budget = Has("budget") ? format.Money(row, "budget", v) ?? r.Budget : r.Budget,
+            Spend = Has("spend") ? format.Money(row, "spend", v) ?? r.Spend : r.Spend,
+            PercentComplete = Has("percentComplete") ? format.Percent(row, "percentComplete", v) ?? r.PercentComplete : r.PercentComplete,
+            CustomerEngagement = Has("customerEngagement") ? format.Bool(row, "customerEngagement", v) ?? false : r.CustomerEngagement,
             CustomerKpi = Has("customerKpi") ? row["customerKpi"] : r.CustomerKpi,
             FinancialMeasure = Has("financialMeasure") ? row["financialMeasure"] : r.FinancialMeasure,
         };
@@ -141,12 +141,15 @@ public static class ProjectSheet
     }
 
     /// <summary>
-    /// A stable id from a project's name ("CRM Roll-out (EMEA)" → crm-roll-out-emea): the same name gives the same id
+    /// A stable id from a project's name ("CRM Roll-out (EMEA)" → crm-roll-out-emea, "Fünf" → funf): the same name gives the same id
     /// in every import; a taken one gets -2, -3, ...
     /// </summary>
     public static string IdFromName(string? name, Func<string, bool> taken)
     {
-        var slug = System.Text.RegularExpressions.Regex.Replace((name ?? "").ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+        // Letters without their accents (Fünf → funf), then runs of anything else as one hyphen.
+        var plain = string.Concat((name ?? "").Normalize(System.Text.NormalizationForm.FormD)
+            .Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark));
+        var slug = System.Text.RegularExpressions.Regex.Replace(plain.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
         slug = slug.Length == 0 ? "project" : slug[..Math.Min(slug.Length, 56)].TrimEnd('-');
         var id = slug;
         for (var n = 2; taken(id); n++)
@@ -154,64 +157,5 @@ public static class ProjectSheet
             id = $"{slug}-{n}";
         }
         return id;
-    }
-}
-
-/// <summary>Typed reads of CSV cells: invariant numbers, ISO dates, enum names in any case and spacing; a bad cell is an error naming its column.</summary>
-public static class Cells
-{
-    private delegate bool Parser<T>(string text, out T value);
-
-    public static TEnum? Enum<TEnum>(CsvRow row, string column, Validation v) where TEnum : struct, System.Enum =>
-        Read(row, column, v, (string text, out TEnum value) =>
-        {
-            // As people type them in a spreadsheet: "On hold", "AI", "High" are onHold, ai, high.
-            var key = string.Concat(text.Where(char.IsLetterOrDigit)).ToLowerInvariant();
-            var parsed = System.Enum.GetValues<TEnum>().Cast<TEnum?>().FirstOrDefault(e => TrackerJson.Name(e!.Value).ToLowerInvariant() == key);
-            value = parsed.GetValueOrDefault();
-            return parsed is not null;
-        }, EnumNames<TEnum>.Expected);
-
-    public static DateOnly? Date(CsvRow row, string column, Validation v) =>
-        Read(row, column, v, (string text, out DateOnly value) => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value),
-            "a date such as 2026-03-02 (yyyy-mm-dd)");
-
-    public static DateTimeOffset? Timestamp(CsvRow row, string column, Validation v) =>
-        Read(row, column, v, (string text, out DateTimeOffset value) =>
-        {
-            var hasOffset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
-            value = default;
-            return hasOffset && text.Contains('T', StringComparison.Ordinal)
-                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
-        }, "a timestamp with offset such as 2026-03-02T09:00:00Z");
-
-    public static decimal? Number(CsvRow row, string column, Validation v) =>
-        Read(row, column, v, (string text, out decimal value) =>
-            decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value),
-            "a number with a decimal point and no thousands separator, such as 1234.5");
-
-    /// <summary>true/false in any case, as Excel writes TRUE/FALSE.</summary>
-    public static bool? Bool(CsvRow row, string column, Validation v) =>
-        Read(row, column, v, (string text, out bool value) => bool.TryParse(text, out value), "true or false");
-
-    /// <summary>An empty cell is null; a cell that does not parse is null and an error "{column} must be {expected}."</summary>
-    private static T? Read<T>(CsvRow row, string column, Validation v, Parser<T> parse, string expected) where T : struct
-    {
-        if (row[column] is not { } text)
-        {
-            return null;
-        }
-        if (parse(text, out var value))
-        {
-            return value;
-        }
-        v.Add(column, $"{column} must be {expected} (\"{(text.Length <= 40 ? text : text[..40] + "…")}\" is not).");
-        return null;
-    }
-
-    /// <summary>"one of: a, b, c" for an enum, made once per type.</summary>
-    private static class EnumNames<TEnum> where TEnum : struct, System.Enum
-    {
-        public static readonly string Expected = $"one of: {string.Join(", ", TrackerJson.Names(typeof(TEnum))!)}";
     }
 }

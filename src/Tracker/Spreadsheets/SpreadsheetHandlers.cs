@@ -14,11 +14,11 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
 {
     public async Task<ApiResponse> ImportProjects(Call call) =>
         Answer(await imports.ProjectsAsync(call.Route("portfolioId"), await call.ReadFileAsync(), Query.Bool(call.Request, "dryRun"), call.Identity, call.Caller.Name,
-            call.Aborted));
+            Culture(call), call.Aborted));
 
     public async Task<ApiResponse> ImportUpdates(Call call) =>
         Answer(await imports.UpdatesAsync(call.Route("portfolioId"), await call.ReadFileAsync(), Query.Bool(call.Request, "dryRun"), call.Identity,
-            call.Caller.Name, call.Aborted));
+            call.Caller.Name, Culture(call), call.Aborted));
 
     /// <summary>Every update of every project of a portfolio in [from, to), as CSV: the portfolio-wide export.</summary>
     public async Task<ApiResponse> ExportUpdates(Call call)
@@ -50,6 +50,8 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
         return CsvFiles.Write($"{portfolioId}-{projectId}-updates.csv", UpdateSheet.Columns,
             (await updates.AllAsync(portfolioId, projectId, from, to, call.Aborted)).Select(UpdateSheet.Row));
     }
+
+    private static string? Culture(Call call) => call.Request.Query["culture"].FirstOrDefault();
 
     /// <summary>The report, or a 422 with it when any row is invalid (nothing was written).</summary>
     private static ApiResponse Answer(ImportReport report)

@@ -19,10 +19,13 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     /// existing project is recorded as a progress update reported by <paramref name="reportedBy"/>, as a single post would.
     /// </summary>
     /// <param name="identity">the import's id and moment: the updates it records are named after it and the row.</param>
-    public async Task<ImportReport> ProjectsAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, CancellationToken ct)
+    /// <param name="culture">how text cells write numbers and dates (BCP 47; null: the invariant culture and unambiguous forms).</param>
+    public async Task<ImportReport> ProjectsAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, string? culture,
+        CancellationToken ct)
     {
+        var portfolio = await portfolios.GetAsync(portfolioId, ct);
+        var format = SheetFormat.From(culture, portfolio.Zone);
         var rows = CsvFiles.Read(file, ProjectSheet.Columns, [], ProjectSheet.Synonyms);
-        await portfolios.GetAsync(portfolioId, ct);
         var existing = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var byName = existing.Values.GroupBy(p => p.Name.Trim(), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -46,7 +49,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
                     v.Add("id", $"{named.Count} projects are named '{name.Trim()}' ({string.Join(", ", named.Select(p => p.RowKey))}); give the id of the one you mean.");
                 }
             }
-            var wanted = ProjectSheet.Read(row, current, v);
+            var wanted = ProjectSheet.Read(row, current, format, v);
             if (wanted.Id is null)
             {
                 wanted = wanted with { Id = ProjectSheet.IdFromName(wanted.Name, id => existing.ContainsKey(id) || seen.ContainsKey(id)) };
@@ -103,10 +106,13 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     /// <summary>Posts progress updates from a CSV file, with the semantics of single posts; a report per row. Writes nothing when any row is invalid or on a dry run.</summary>
     /// <param name="identity">the import's id and moment: a retry with the same identity writes the same rows.</param>
     /// <param name="reportedBy">who reports an update whose row names nobody: the caller.</param>
-    public async Task<ImportReport> UpdatesAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, CancellationToken ct)
+    /// <param name="culture">how text cells write numbers and dates (BCP 47; null: the invariant culture and unambiguous forms).</param>
+    public async Task<ImportReport> UpdatesAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, string? culture,
+        CancellationToken ct)
     {
+        var portfolio = await portfolios.GetAsync(portfolioId, ct);
+        var format = SheetFormat.From(culture, portfolio.Zone);
         var rows = CsvFiles.Read(file, UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
-        await portfolios.GetAsync(portfolioId, ct);
         var loaded = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var known = loaded.Keys.ToHashSet(StringComparer.Ordinal);
         var histories = new Dictionary<string, Dictionary<string, UpdateEntity>>(StringComparer.Ordinal);
@@ -120,7 +126,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
             {
                 v.Add("projectId", projectId.Length == 0 ? "projectId is required." : $"There is no project '{projectId}' in portfolio '{portfolioId}'.");
             }
-            var wanted = UpdateSheet.Read(row, v);
+            var wanted = UpdateSheet.Read(row, format, v);
             wanted.Validate(v, identity.At);
             var id = row["id"];
             UpdateEntity? stored = null;

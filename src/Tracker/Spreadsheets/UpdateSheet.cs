@@ -43,15 +43,15 @@ public static class UpdateSheet
         u.Priority, u.Status, u.Rag, u.Note, u.ReportedBy,
     ];
 
-    public static PostUpdateRequest Read(CsvRow row, Validation v) => new()
+    public static PostUpdateRequest Read(CsvRow row, SheetFormat format, Validation v) => new()
     {
-        ReportedAt = Cells.Timestamp(row, "reportedAt", v),
-        PercentComplete = Cells.Number(row, "percentComplete", v),
-        Spend = Cells.Number(row, "spend", v),
-        Budget = Cells.Number(row, "budget", v),
-        Priority = Cells.Enum<Priority>(row, "priority", v),
-        Status = Cells.Enum<ProjectStatus>(row, "status", v),
-        Rag = Cells.Enum<Rag>(row, "rag", v),
+        ReportedAt = format.Timestamp(row, "reportedAt", v),
+        PercentComplete = format.Percent(row, "percentComplete", v),
+        Spend = format.Money(row, "spend", v),
+        Budget = format.Money(row, "budget", v),
+        Priority = format.Enum<Priority>(row, "priority", v),
+        Status = format.Enum<ProjectStatus>(row, "status", v),
+        Rag = format.Enum<Rag>(row, "rag", v),
         Note = row["note"],
         ReportedBy = row["reportedBy"],
     };

@@ -301,6 +301,60 @@ public sealed class SpreadsheetTests(ApiFixture api)
             .Single(r => r.GetProperty("outcome").GetString() == "error").GetProperty("errors").GetProperty("id")[0].GetString());
     }
 
+    /// <summary>Numbers and dates as spreadsheets write them, read with the file's culture; ambiguity is refused naming the fix.</summary>
+    [Fact]
+    public async Task NumbersDatesAndYesNoAreReadAsTheFilesCultureWritesThem()
+    {
+        var portfolio = await api.CreatePortfolioAsync(timeZone: "Europe/Berlin");
+        var english = "name,category,startDate,budget\r\nOne,cloud,2 Mar 2026,\"250,000\"\r\nTwo,crm,2026-03-02,\"€250,000.00\"\r\n";
+        var report = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", english), 200);
+        Assert.Equal(2, report.GetProperty("totals").GetProperty("created").GetInt32());
+        var one = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/one"), 200);
+        Assert.Equal(("2026-03-02", 250000m), (one.GetProperty("startDate").GetString(), one.GetProperty("budget").GetDecimal()));
+
+        // 01/05/2026 is the 1st of May or the 5th of January: refused without a culture, naming the row and the fix.
+        var ambiguous = "name,category,startDate\r\nThree,ai,01/05/2026\r\n";
+        var refused = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true", ambiguous), 422);
+        Assert.Contains("say which culture", refused.GetProperty("errors").GetProperty("row 1: startDate")[0].GetString());
+        var british = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?culture=en-GB", ambiguous), 200);
+        Assert.Equal(1, british.GetProperty("totals").GetProperty("created").GetInt32());
+        Assert.Equal("2026-05-01", (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/three"), 200)).GetProperty("startDate").GetString());
+
+        // A German semicolon file: 05.01.2026, 1.234,5, 42,6 and 5 %, WAHR; "42,6" without the culture is refused.
+        var german = "Projektname;category;startDate;budget;% complete;customerEngagement\r\nVier;ai;05.01.2026;1.234,5;42,6;WAHR\r\nFünf;crm;06.01.2026;2.000;5 %;FALSCH\r\n";
+        Assert.Equal(400, (int)(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?culture=de-DE", german)).StatusCode); // Projektname: not a known header
+        german = german.Replace("Projektname", "name", StringComparison.Ordinal);
+        var noCulture = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true", german), 422);
+        Assert.Contains("\"42,6\" is not", noCulture.GetProperty("errors").GetProperty("row 1: percentComplete")[0].GetString());
+        var de = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?culture=de-DE", german), 200);
+        Assert.Equal(2, de.GetProperty("totals").GetProperty("created").GetInt32());
+        var vier = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/vier"), 200);
+        Assert.Equal(("2026-01-05", 1234.5m, 42.6m, true), (vier.GetProperty("startDate").GetString(), vier.GetProperty("budget").GetDecimal(),
+            vier.GetProperty("percentComplete").GetDecimal(), vier.GetProperty("customerEngagement").GetBoolean()));
+        Assert.Equal(5m, (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/funf"), 200)).GetProperty("percentComplete").GetDecimal());
+
+        // Status dates without an offset are read in the portfolio's zone: a date alone at 12:00 there.
+        var updates = "projectId,reportedAt,percentComplete\r\none,2026-11-30 09:00:00,10\r\none,2026-12-01,20\r\n";
+        Assert.Equal(2, (await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", updates), 200)).GetProperty("totals").GetProperty("created").GetInt32());
+        var history = (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/one/updates"), 200)).GetProperty("items");
+        Assert.Equal([DateTimeOffset.Parse("2026-12-01T11:00:00Z", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse("2026-11-30T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture)],
+            history.EnumerateArray().Select(u => u.GetProperty("reportedAt").GetDateTimeOffset()).ToArray());
+        Assert.Equal(400, (int)(await ImportAsync($"/api/portfolios/{portfolio}/updates:import?culture=xx-nowhere", updates)).StatusCode);
+    }
+
+    /// <summary>The README's German sample (docs/samples/projects-de.csv) reads with ?culture=de-DE, as the README runs it.</summary>
+    [Fact]
+    public async Task TheGermanSampleOfTheReadmeImportsWithItsCulture()
+    {
+        var portfolio = await api.CreatePortfolioAsync(timeZone: "Europe/Berlin");
+        var csv = await File.ReadAllTextAsync(Path.Combine(Testing.RepoRoot.Find(), "docs", "samples", "projects-de.csv"));
+        var report = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?culture=de-DE", csv), 200);
+        Assert.Equal(["data-platform", "service-desk-ai"], report.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/data-platform"), 200);
+        Assert.Equal(("2026-01-05", "2026-09-30", 1250000m, 12.5m), (project.GetProperty("startDate").GetString(), project.GetProperty("targetDate").GetString(),
+            project.GetProperty("budget").GetDecimal(), project.GetProperty("percentComplete").GetDecimal()));
+    }
+
     private Task<HttpResponseMessage> ImportAsync(string path, string csv, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(csv, new UTF8Encoding(false), "text/csv") };
