@@ -7,7 +7,7 @@ using Tracker.Api;
 
 namespace Tracker.Spreadsheets;
 
-/// <summary>One data row of a CSV file: its line-independent row number (1 = first data row) and its cells by column.</summary>
+/// <summary>One data row of a file: its number as a spreadsheet shows it (the header is row 1, blank rows count) and its cells by column.</summary>
 public sealed record CsvRow(int Number, IReadOnlyDictionary<string, string> Cells)
 {
     /// <summary>The cell of a column, or null when the column is absent or the cell empty.</summary>
@@ -42,6 +42,7 @@ public static class CsvFiles
             HasHeader = true,
             DetectSeparatorHint = false,
             AllowLineBreaksInQuotes = true,
+            SkipEmptyLines = false, // a blank row is a row: the numbers in the report are the spreadsheet's
         });
         string[] header;
         try
@@ -88,8 +89,10 @@ public static class CsvFiles
         v.ThrowIfInvalid();
 
         var rows = new List<CsvRow>();
+        var number = 1; // the header's
         while (Next(reader))
         {
+            number++;
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < names.Count; i++)
             {
@@ -100,7 +103,7 @@ public static class CsvFiles
                 }
                 else if (cell.Length > 0)
                 {
-                    throw Problems.Validation("header", $"Column {i + 1} has no header but holds '{cell}' on data row {rows.Count + 1}; name the column or remove it.");
+                    throw Problems.Validation("header", $"Column {i + 1} has no header but holds '{cell}' on row {number}; name the column or remove it.");
                 }
             }
             if (cells.Values.All(c => c.Length == 0))
@@ -111,7 +114,7 @@ public static class CsvFiles
             {
                 throw new ApiProblemException(413, "Too many rows", $"A file may hold at most {MaxRows:N0} rows; split it.");
             }
-            rows.Add(new CsvRow(rows.Count + 1, cells));
+            rows.Add(new CsvRow(number, cells));
         }
         return rows;
     }
@@ -140,6 +143,11 @@ public static class CsvFiles
         var text = System.Text.RegularExpressions.Regex.Replace(header.Trim(), @"\s*[\(\[]\s*(?:[A-Za-z]{3}|[€$£¥])\s*[\)\]]\s*$", "");
         return string.Concat(text.ToLowerInvariant().Replace("%", "percent", StringComparison.Ordinal).Where(char.IsLetterOrDigit));
     }
+
+    /// <summary>A totals row: its label column says Total (Sum, Summe, Gesamt, ...) and it has no id.</summary>
+    public static bool IsTotals(CsvRow row, string labelColumn) =>
+        row["id"] is null && row[labelColumn] is { } label
+        && label.Trim().TrimEnd(':').ToLowerInvariant() is "total" or "totals" or "grand total" or "sum" or "summe" or "gesamt" or "totaal" or "totale" or "total général";
 
     /// <summary>Whether the client asked for CSV (Accept: text/csv).</summary>
     public static bool Wanted(HttpRequest request) => AcceptHeader.Names(request, MediaType);

@@ -81,7 +81,7 @@ public static class ProjectSheet
             Category = Has("category") ? format.Enum<Category>(row, "category", v) : r.Category,
             Status = Has("status") ? format.Enum<ProjectStatus>(row, "status", v) ?? r.Status : r.Status,
             Priority = Has("priority") ? format.Enum<Priority>(row, "priority", v) ?? r.Priority : r.Priority,
-            Owner = Has("owner") ? row["owner"] : r.Owner,
+            Owner = Has("owner") ? format.Owner(row, "owner", v) : r.Owner,
             StartDate = Has("startDate") ? format.Date(row, "startDate", v) : r.StartDate,
             TargetDate = Has("targetDate") ? format.Date(row, "targetDate", v) : r.TargetDate,
             Budget = Has("budget") ? format.Money(row, "budget", v) ?? r.Budget : r.Budget,

@@ -76,6 +76,28 @@ public sealed partial record SheetFormat(CultureInfo? Culture, TimeZoneInfo Zone
     public decimal? Percent(CsvRow row, string column, Validation v) =>
         Read(row, column, v, (string text, out decimal value) => TryNumber(text.TrimEnd().TrimEnd('%'), out value), NumberExpected);
 
+    /// <summary>
+    /// An owner's e-mail address, alone or as Outlook copies it with a name (<c>Anna Schmidt &lt;anna@example.com&gt;</c>);
+    /// a bare name is refused with that hint.
+    /// </summary>
+    public string? Owner(CsvRow row, string column, Validation v)
+    {
+        if (row[column] is not { } text)
+        {
+            return null;
+        }
+        if (NamedAddress().Match(text) is { Success: true } named)
+        {
+            return named.Groups[1].Value.Trim();
+        }
+        if (!text.Contains('@', StringComparison.Ordinal))
+        {
+            v.Add(column, $"{column} must be an e-mail address; \"{Shorten(text)}\" is a name: write it as {Shorten(text)} <name@example.com>, or the address alone.");
+            return null;
+        }
+        return text;
+    }
+
     /// <summary>Yes or no as spreadsheets write it: true/false (TRUE, WAHR, FALSCH), yes/no, ja/nein, 1/0, x.</summary>
     public bool? Bool(CsvRow row, string column, Validation v) =>
         Read(row, column, v, (string text, out bool value) =>
@@ -150,6 +172,9 @@ public sealed partial record SheetFormat(CultureInfo? Culture, TimeZoneInfo Zone
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    [GeneratedRegex(@"^[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$")]
+    private static partial Regex NamedAddress();
 
     [GeneratedRegex(@"[+-]\d{2}:\d{2}$")]
     private static partial Regex OffsetAtEnd();

@@ -61,9 +61,9 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
             return ApiResponse.Ok(report);
         }
         throw new ApiProblemException(422, "Import refused",
-            $"{report.Totals.Errors} of {report.Rows.Count} rows are invalid; nothing was written. Each row's errors are in the report.",
-            report.Rows.Where(r => r.Errors is not null).SelectMany(r => r.Errors!.Select(e => (Key: $"row {r.Row}: {e.Key}", e.Value)))
-                .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
+            $"{report.Totals.Errors} of {report.Rows.Count} rows are invalid; nothing was written. Each row's errors, with its bad value, are in the report.",
+            report.Problems.GroupBy(p => p.Column).ToDictionary(g => g.Key,
+                g => g.Select(p => $"{(p.Rows.Count == 1 ? "row" : "rows")} {string.Join(", ", p.Rows)}: {p.Message}").ToArray(), StringComparer.Ordinal))
         {
             Extensions = new Dictionary<string, object?> { ["report"] = report },
         };

@@ -34,6 +34,11 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
         var progress = new List<UpdateEntity>();
         foreach (var row in rows)
         {
+            if (CsvFiles.IsTotals(row, "name"))
+            {
+                report.Add(new ImportRow(row.Number, null, ImportOutcome.Skipped, null, ["A totals row: skipped."]));
+                continue;
+            }
             var v = new Validation();
             var notes = new List<string>();
             var current = row["id"] is { } given && existing.TryGetValue(given, out var found) ? found : null;
@@ -120,6 +125,11 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
         var created = new List<UpdateEntity>();
         foreach (var row in rows)
         {
+            if (CsvFiles.IsTotals(row, "projectId"))
+            {
+                report.Add(new ImportRow(row.Number, null, ImportOutcome.Skipped, null, ["A totals row: skipped."]));
+                continue;
+            }
             var v = new Validation();
             var projectId = row["projectId"] ?? "";
             if (!known.Contains(projectId))

@@ -94,17 +94,34 @@ public static class UpdateSheet
 }
 
 /// <summary>What an import did, or would do, with each row.</summary>
-public sealed record ImportReport(bool DryRun, ImportTotals Totals, IReadOnlyList<ImportRow> Rows)
+public sealed partial record ImportReport(bool DryRun, ImportTotals Totals, IReadOnlyList<ImportRow> Rows)
 {
+    /// <summary>Every problem once, with the rows that have it: what a person reads first, short however long the file.</summary>
+    public IReadOnlyList<ImportProblem> Problems { get; init; } = [];
+
     public static ImportReport Of(bool dryRun, IReadOnlyList<ImportRow> rows) => new(dryRun, new ImportTotals(
         rows.Count(r => r.Outcome == ImportOutcome.Created), rows.Count(r => r.Outcome == ImportOutcome.Updated),
-        rows.Count(r => r.Outcome == ImportOutcome.Unchanged), rows.Count(r => r.Outcome == ImportOutcome.Error)), rows);
+        rows.Count(r => r.Outcome == ImportOutcome.Unchanged), rows.Count(r => r.Outcome == ImportOutcome.Error),
+        rows.Count(r => r.Outcome == ImportOutcome.Skipped)), rows)
+    {
+        Problems = [.. rows.Where(r => r.Errors is not null)
+            .SelectMany(r => r.Errors!.SelectMany(e => e.Value.Select(message => (Column: e.Key, Message: QuotedValue().Replace(message, ""), r.Row))))
+            .GroupBy(p => (p.Column, p.Message))
+            .Select(g => new ImportProblem(g.Key.Column, g.Key.Message, [.. g.Select(p => p.Row).Distinct()]))],
+    };
+
+    /// <summary>The bad value a message quotes (each row's own, in its row's errors), left out of the grouped message.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@" \(""[^""]*"" is not\)")]
+    private static partial System.Text.RegularExpressions.Regex QuotedValue();
 }
 
-public sealed record ImportTotals(int Created, int Updated, int Unchanged, int Errors);
+public sealed record ImportTotals(int Created, int Updated, int Unchanged, int Errors, int Skipped = 0);
+
+/// <summary>One problem of a column and the rows (as the spreadsheet numbers them) that have it.</summary>
+public sealed record ImportProblem(string Column, string Message, IReadOnlyList<int> Rows);
 
 /// <summary>
-/// One row: its number in the file (1 = the first row under the header), the id it has or gets, the outcome, and
+/// One row: its number as the spreadsheet numbers it (the header is row 1; blank rows count), the id it has or gets, the outcome, and
 /// notes on what the import made of it (an id from its name, a match by name, a change recorded as progress).
 /// </summary>
 public sealed record ImportRow(int Row, string? Id, ImportOutcome Outcome, IReadOnlyDictionary<string, string[]>? Errors = null,
@@ -116,4 +133,7 @@ public enum ImportOutcome
     Updated,
     Unchanged,
     Error,
+
+    /// <summary>A totals row (a label such as "Total" and numbers): not a project or an update.</summary>
+    Skipped,
 }

@@ -83,7 +83,10 @@ public sealed class SpreadsheetTests(ApiFixture api)
             Assert.Equal("error", reported.GetProperty("outcome").GetString());
             Assert.True(reported.GetProperty("errors").TryGetProperty(field, out _), $"row {row}: {reported}");
         }
-        Assert.True(problem.GetProperty("errors").TryGetProperty("row 2: category", out _));
+        // Rows as the spreadsheet numbers them (the header is row 1); problems grouped by column, each once with its rows.
+        Assert.StartsWith("row 3: category must be one of", problem.GetProperty("errors").GetProperty("category")[0].GetString());
+        Assert.Equal(3, rows[1].GetProperty("row").GetInt32());
+        Assert.Contains("\"blockchain\" is not", rows[1].GetProperty("errors").GetProperty("category")[0].GetString());
         // A changed percent of an existing project is progress, not an error: it would be recorded as an update.
         Assert.Equal("updated", rows[6].GetProperty("outcome").GetString());
         Assert.Contains("Recorded as a progress update: percentComplete 0 → 55.", rows[6].GetProperty("notes")[0].GetString());
@@ -153,7 +156,7 @@ public sealed class SpreadsheetTests(ApiFixture api)
             "alpha,2026-02-16T09:00:00Z,30,70000,,reported late\n" +
             "ghost,2026-02-16T09:00:00Z,30,,,unknown project\n";
         var refused = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv), 422);
-        Assert.True(refused.GetProperty("errors").TryGetProperty("row 3: projectId", out _));
+        Assert.StartsWith("row 4: ", refused.GetProperty("errors").GetProperty("projectId")[0].GetString());
         csv = string.Join("\n", csv.Split('\n').Where(l => !l.StartsWith("ghost", StringComparison.Ordinal)));
 
         var first = await ImportAsync($"/api/portfolios/{portfolio}/updates:import", csv, "file-1");
@@ -315,7 +318,8 @@ public sealed class SpreadsheetTests(ApiFixture api)
         // 01/05/2026 is the 1st of May or the 5th of January: refused without a culture, naming the row and the fix.
         var ambiguous = "name,category,startDate\r\nThree,ai,01/05/2026\r\n";
         var refused = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true", ambiguous), 422);
-        Assert.Contains("say which culture", refused.GetProperty("errors").GetProperty("row 1: startDate")[0].GetString());
+        Assert.Contains("say which culture", refused.GetProperty("errors").GetProperty("startDate")[0].GetString());
+        Assert.StartsWith("row 2: ", refused.GetProperty("errors").GetProperty("startDate")[0].GetString());
         var british = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?culture=en-GB", ambiguous), 200);
         Assert.Equal(1, british.GetProperty("totals").GetProperty("created").GetInt32());
         Assert.Equal("2026-05-01", (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/three"), 200)).GetProperty("startDate").GetString());
@@ -325,7 +329,7 @@ public sealed class SpreadsheetTests(ApiFixture api)
         Assert.Equal(400, (int)(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?culture=de-DE", german)).StatusCode); // Projektname: not a known header
         german = german.Replace("Projektname", "name", StringComparison.Ordinal);
         var noCulture = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true", german), 422);
-        Assert.Contains("\"42,6\" is not", noCulture.GetProperty("errors").GetProperty("row 1: percentComplete")[0].GetString());
+        Assert.Contains("\"42,6\" is not", noCulture.GetProperty("report").GetProperty("rows")[0].GetProperty("errors").GetProperty("percentComplete")[0].GetString());
         var de = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?culture=de-DE", german), 200);
         Assert.Equal(2, de.GetProperty("totals").GetProperty("created").GetInt32());
         var vier = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/vier"), 200);
@@ -353,6 +357,33 @@ public sealed class SpreadsheetTests(ApiFixture api)
         var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/data-platform"), 200);
         Assert.Equal(("2026-01-05", "2026-09-30", 1250000m, 12.5m), (project.GetProperty("startDate").GetString(), project.GetProperty("targetDate").GetString(),
             project.GetProperty("budget").GetDecimal(), project.GetProperty("percentComplete").GetDecimal()));
+    }
+
+    /// <summary>A report a person can act on: grouped problems, blank rows counted, a totals row skipped, an owner with a name.</summary>
+    [Fact]
+    public async Task ThirtyBadRowsGiveOneProblemWithItsRowsATotalsRowIsSkippedAndAnOwnerMayCarryAName()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var lines = new List<string> { "name,category,startDate,budget,owner" };
+        lines.AddRange(Enumerable.Range(1, 30).Select(i => $"P{i},cloud,2026-01-01,{i}k,"));
+        var refused = await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true", string.Join("\r\n", lines));
+        var problem = await HttpAssert.ProblemAsync(refused, 422);
+        var grouped = Assert.Single(problem.GetProperty("report").GetProperty("problems").EnumerateArray());
+        Assert.Equal("budget", grouped.GetProperty("column").GetString());
+        Assert.Equal(Enumerable.Range(2, 30), grouped.GetProperty("rows").EnumerateArray().Select(r => r.GetInt32()));
+        Assert.Single(problem.GetProperty("errors").GetProperty("budget").EnumerateArray());
+
+        var csv = "name,category,startDate,budget,owner\r\nOne,cloud,2026-01-01,100,Anna Schmidt <anna@example.com>\r\n\r\nTwo,ai,2026-01-01,200,Bo Berg\r\nTotal,,,300,\r\n";
+        var report = await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import?dryRun=true", csv), 422);
+        var rows = report.GetProperty("report").GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal([2, 4, 5], rows.Select(r => r.GetProperty("row").GetInt32())); // the blank row 3 counts
+        Assert.Equal(["created", "error", "skipped"], rows.Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Contains("\"Bo Berg\" is a name: write it as Bo Berg <name@example.com>", rows[1].GetProperty("errors").GetProperty("owner")[0].GetString());
+        Assert.Equal(1, report.GetProperty("report").GetProperty("totals").GetProperty("skipped").GetInt32());
+
+        var fixedCsv = csv.Replace("Bo Berg", "bo@example.com", StringComparison.Ordinal);
+        Assert.Equal(2, (await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", fixedCsv), 200)).GetProperty("totals").GetProperty("created").GetInt32());
+        Assert.Equal("anna@example.com", (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/one"), 200)).GetProperty("owner").GetString());
     }
 
     private Task<HttpResponseMessage> ImportAsync(string path, string csv, string? idempotencyKey = null)

@@ -170,7 +170,7 @@ public sealed partial class DashboardActionTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
         var html = await invalid.Content.ReadAsStringAsync();
         Assert.Contains("1 of 2 rows have errors, so nothing can be imported.", html, StringComparison.Ordinal);
-        Assert.Contains("<tr data-row=\"2\">", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-row=\"3\">", html, StringComparison.Ordinal); // the spreadsheet's row 3 (the header is row 1)
         Assert.DoesNotContain("name=\"content\"", html, StringComparison.Ordinal);
 
         var header = await UploadAsync(browser, DashboardRoutes.Import(portfolio), token, "projects", "p.csv", "title,colour\r\nx,y\r\n");
