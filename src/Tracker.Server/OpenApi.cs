@@ -105,7 +105,13 @@ public static class OpenApi
                     {
                         media.Example = JsonNode.Parse(example);
                     }
-                    operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { [body.MediaTypes[0]] = media } };
+                    var content = new Dictionary<string, OpenApiMediaType> { [body.MediaTypes[0]] = media };
+                    // A file route takes each of its types: a CSV text, or an .xlsx workbook (binary).
+                    foreach (var other in body.Type == typeof(string) ? body.MediaTypes.Skip(1) : [])
+                    {
+                        content[other] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+                    }
+                    operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
                 }
 
                 operation.Responses ??= [];

@@ -24,7 +24,7 @@ namespace Tracker;
 /// </summary>
 public static class RouteTable
 {
-    private static readonly RouteBody CsvUpload = RouteBody.File(CsvFiles.MediaType, CsvFiles.MaxBytes);
+    private static readonly RouteBody SheetUpload = new(typeof(string), [CsvFiles.MediaType, XlsxFiles.MediaType], CsvFiles.MaxBytes);
 
     private const Role Reader = Role.Reader;
     private const Role Writer = Role.Writer;
@@ -80,10 +80,10 @@ public static class RouteTable
                 .Produces<Page<ProgressUpdate>>().Paged().Query("from", From)
                 .Query("to", "To this instant (exclusive): a date (that whole day included) or a timestamp with offset.")),
 
-        Post("ImportProjects", "portfolios/{portfolioId}/projects:import", Writer, CsvUpload).Handle<SpreadsheetHandlers>(h => h.ImportProjects)
+        Post("ImportProjects", "portfolios/{portfolioId}/projects:import", Writer, SheetUpload).Handle<SpreadsheetHandlers>(h => h.ImportProjects)
             .Describe("Create and change projects from a CSV file (text/csv; ?dryRun=true validates only): a report per row; any invalid row: 422, nothing written", d => d
                 .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)),
-        Post("ImportUpdates", "portfolios/{portfolioId}/updates:import", Writer, CsvUpload).Handle<SpreadsheetHandlers>(h => h.ImportUpdates)
+        Post("ImportUpdates", "portfolios/{portfolioId}/updates:import", Writer, SheetUpload).Handle<SpreadsheetHandlers>(h => h.ImportUpdates)
             .Describe("Post progress updates from a CSV file (text/csv; ?dryRun=true validates only), with the semantics of single posts", d => d
                 .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)),
         Get("ExportPortfolioUpdates", "portfolios/{portfolioId}/updates", Reader).Handle<SpreadsheetHandlers>(h => h.ExportUpdates)

@@ -37,7 +37,7 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
     {
         var portfolioId = call.Route("portfolioId");
         var form = await call.Request.ReadFormAsync(call.Aborted);
-        var values = FormState.Read(form, "kind", "content", "fileName", "culture");
+        var values = FormState.Read(form, "kind", "content", "fileName", "culture", "xlsx");
         var culture = values["culture"].Length == 0 ? null : values["culture"];
         var kind = values["kind"] == "updates" ? ImportKind.Updates : ImportKind.Projects;
         var confirming = values["content"].Length > 0;
@@ -68,14 +68,15 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
             await upload.CopyToAsync(buffer, call.Aborted);
             file = buffer.ToArray();
             values["fileName"] = Path.GetFileName(upload.FileName);
+            values["xlsx"] = upload.FileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || upload.ContentType.StartsWith(XlsxFiles.MediaType, StringComparison.OrdinalIgnoreCase) ? "true" : "";
             values["content"] = Convert.ToBase64String(file);
         }
         ImportReport report;
         try
         {
             report = kind == ImportKind.Updates
-                ? await imports.UpdatesAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted)
-                : await imports.ProjectsAsync(portfolioId, file, dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted);
+                ? await imports.UpdatesAsync(portfolioId, Sheet(file, values), dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted)
+                : await imports.ProjectsAsync(portfolioId, Sheet(file, values), dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted);
         }
         catch (ApiProblemException problem) when (problem.Status is 400 or 413 or 415 or 422 && problem.Errors?.ContainsKey("culture") == true)
         {
@@ -95,6 +96,8 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
         }
         return await ImportPageAsync(call, report.Totals.Errors == 0 ? 200 : 422, FormState.Of(values), report, kind);
     }
+
+    private static SheetFile Sheet(byte[] bytes, IReadOnlyDictionary<string, string> values) => new(bytes, Xlsx: values.GetValueOrDefault("xlsx") == "true");
 
     public async Task<ApiResponse> ExportProjects(Call call) =>
         await imports.ExportProjectsAsync(call.Route("portfolioId"), null, null, null, call.Aborted);

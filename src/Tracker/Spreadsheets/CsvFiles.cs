@@ -10,9 +10,15 @@ namespace Tracker.Spreadsheets;
 /// <summary>One data row of a file: its number as a spreadsheet shows it (the header is row 1, blank rows count) and its cells by column.</summary>
 public sealed record CsvRow(int Number, IReadOnlyDictionary<string, string> Cells)
 {
+    /// <summary>The columns whose cells came typed (an .xlsx number, date or boolean, written here invariantly): no culture applies to them.</summary>
+    public IReadOnlySet<string> Typed { get; init; } = new HashSet<string>();
+
     /// <summary>The cell of a column, or null when the column is absent or the cell empty.</summary>
     public string? this[string column] => Cells.TryGetValue(column, out var value) && value.Length > 0 ? value : null;
 }
+
+/// <summary>A row of a sheet as read: its number (the header is row 1), its cells in column order, and which of them came typed.</summary>
+public sealed record SheetRow(int Number, IReadOnlyList<string> Cells, IReadOnlySet<int>? Typed = null);
 
 /// <summary>
 /// CSV as spreadsheets write it: comma- or semicolon-separated (Excel's default in much of Europe), with or without a
@@ -35,27 +41,20 @@ public static class CsvFiles
     public static IReadOnlyList<CsvRow> Read(byte[] body, IReadOnlyList<string> columns, IReadOnlyList<string> required,
         IReadOnlyDictionary<string, string>? synonyms = null)
     {
-        var text = Decode(body);
-        using var reader = CsvReader.FromText(text, new CsvReaderOptions
+        var (header, rows) = ReadText(body);
+        return Map(header, rows, columns, required, synonyms);
+    }
+
+    /// <summary>
+    /// The rows of a sheet (CSV or .xlsx) by column: the header matched against <paramref name="columns"/> and their
+    /// synonyms, blank rows left out (their numbers stay), at most <see cref="MaxRows"/> rows.
+    /// </summary>
+    public static IReadOnlyList<CsvRow> Map(IReadOnlyList<string> header, IEnumerable<SheetRow> sheetRows, IReadOnlyList<string> columns,
+        IReadOnlyList<string> required, IReadOnlyDictionary<string, string>? synonyms = null)
+    {
+        if (header.Count == 0 || header.All(h => h.Trim().Length == 0))
         {
-            Separator = Delimiter(text),
-            HasHeader = true,
-            DetectSeparatorHint = false,
-            AllowLineBreaksInQuotes = true,
-            SkipEmptyLines = false, // a blank row is a row: the numbers in the report are the spreadsheet's
-        });
-        string[] header;
-        try
-        {
-            header = [.. reader.Headers];
-        }
-        catch (CsvFormatException e)
-        {
-            throw Problems.BadRequest("The file is not valid CSV: " + e.Message);
-        }
-        if (header.Length == 0)
-        {
-            throw Problems.Validation("header", "The file is empty; its first line must name the columns: " + string.Join(", ", columns) + ".");
+            throw Problems.Validation("header", "The file is empty; its first row must name the columns: " + string.Join(", ", columns) + ".");
         }
         var byKey = columns.ToDictionary(HeaderKey, c => c, StringComparer.Ordinal);
         foreach (var (synonym, column) in synonyms ?? new Dictionary<string, string>())
@@ -89,34 +88,72 @@ public static class CsvFiles
         v.ThrowIfInvalid();
 
         var rows = new List<CsvRow>();
-        var number = 1; // the header's
-        while (Next(reader))
+        foreach (var sheetRow in sheetRows)
         {
-            number++;
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < names.Count; i++)
+            var typed = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < Math.Max(names.Count, sheetRow.Cells.Count); i++)
             {
-                var cell = Unneutralise(i < reader.FieldCount ? reader.GetString(i).Trim() : "");
-                if (names[i].Length > 0)
+                var cell = i < sheetRow.Cells.Count ? Unneutralise(sheetRow.Cells[i].Trim()) : "";
+                if (i < names.Count && names[i].Length > 0)
                 {
                     cells[names[i]] = cell;
+                    if (sheetRow.Typed?.Contains(i) == true)
+                    {
+                        typed.Add(names[i]);
+                    }
                 }
                 else if (cell.Length > 0)
                 {
-                    throw Problems.Validation("header", $"Column {i + 1} has no header but holds '{cell}' on row {number}; name the column or remove it.");
+                    throw Problems.Validation("header", $"Column {i + 1} has no header but holds '{cell}' on row {sheetRow.Number}; name the column or remove it.");
                 }
             }
             if (cells.Values.All(c => c.Length == 0))
             {
-                continue; // a blank line, as spreadsheets leave at the end
+                continue; // a blank row, as spreadsheets leave at the end
             }
             if (rows.Count == MaxRows)
             {
                 throw new ApiProblemException(413, "Too many rows", $"A file may hold at most {MaxRows:N0} rows; split it.");
             }
-            rows.Add(new CsvRow(number, cells));
+            rows.Add(new CsvRow(sheetRow.Number, cells) { Typed = typed });
         }
         return rows;
+    }
+
+    /// <summary>The header and the rows of a CSV file, numbered as a spreadsheet numbers them (the header is row 1).</summary>
+    private static (IReadOnlyList<string> Header, List<SheetRow> Rows) ReadText(byte[] body)
+    {
+        var text = Decode(body);
+        using var reader = CsvReader.FromText(text, new CsvReaderOptions
+        {
+            Separator = Delimiter(text),
+            HasHeader = true,
+            DetectSeparatorHint = false,
+            AllowLineBreaksInQuotes = true,
+            SkipEmptyLines = false, // a blank row is a row: the numbers in the report are the spreadsheet's
+        });
+        string[] header;
+        try
+        {
+            header = [.. reader.Headers];
+        }
+        catch (CsvFormatException e)
+        {
+            throw Problems.BadRequest("The file is not valid CSV: " + e.Message);
+        }
+        var rows = new List<SheetRow>();
+        var number = 1; // the header's
+        while (Next(reader))
+        {
+            number++;
+            rows.Add(new SheetRow(number, [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetString)]));
+            if (rows.Count > MaxRows * 2)
+            {
+                throw new ApiProblemException(413, "Too many rows", $"A file may hold at most {MaxRows:N0} rows; split it.");
+            }
+        }
+        return (header, rows);
     }
 
     /// <summary>Writes a header and rows as an Excel-friendly CSV response body.</summary>

@@ -48,7 +48,7 @@ public sealed partial record SheetFormat(CultureInfo? Culture, TimeZoneInfo Zone
         }, $"one of: {string.Join(", ", TrackerJson.Names(typeof(TEnum))!)}");
 
     public DateOnly? Date(CsvRow row, string column, Validation v) =>
-        Read(row, column, v, (string text, out DateOnly value) => TryDate(text, out value, out _), DateExpected);
+        Read(row, column, v, (string text, out DateOnly value) => For(row, column).TryDate(text, out value, out _), DateExpected);
 
     /// <summary>A moment: with an offset as written; without one (or a date alone, at 12:00) in the portfolio's time zone.</summary>
     public DateTimeOffset? Timestamp(CsvRow row, string column, Validation v) =>
@@ -60,7 +60,7 @@ public sealed partial record SheetFormat(CultureInfo? Culture, TimeZoneInfo Zone
             {
                 return text.Contains('T', StringComparison.Ordinal) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
             }
-            if (TryLocal(text, out var local))
+            if (For(row, column).TryLocal(text, out var local))
             {
                 value = new DateTimeOffset(local, Zone.GetUtcOffset(local));
                 return true;
@@ -70,11 +70,11 @@ public sealed partial record SheetFormat(CultureInfo? Culture, TimeZoneInfo Zone
 
     /// <summary>An amount of money: the culture's separators, a currency symbol or code allowed.</summary>
     public decimal? Money(CsvRow row, string column, Validation v) =>
-        Read(row, column, v, (string text, out decimal value) => TryNumber(Currency().Replace(text, ""), out value), NumberExpected);
+        Read(row, column, v, (string text, out decimal value) => For(row, column).TryNumber(Currency().Replace(text, ""), out value), NumberExpected);
 
     /// <summary>A percent from 0 to 100, with or without a % sign.</summary>
     public decimal? Percent(CsvRow row, string column, Validation v) =>
-        Read(row, column, v, (string text, out decimal value) => TryNumber(text.TrimEnd().TrimEnd('%'), out value), NumberExpected);
+        Read(row, column, v, (string text, out decimal value) => For(row, column).TryNumber(text.TrimEnd().TrimEnd('%'), out value), NumberExpected);
 
     /// <summary>
     /// An owner's e-mail address, alone or as Outlook copies it with a name (<c>Anna Schmidt &lt;anna@example.com&gt;</c>);
@@ -106,6 +106,9 @@ public sealed partial record SheetFormat(CultureInfo? Culture, TimeZoneInfo Zone
             value = key is "true" or "wahr" or "yes" or "ja" or "y" or "1" or "x" or "vrai" or "oui";
             return value || key is "false" or "falsch" or "no" or "nein" or "n" or "0" or "faux" or "non";
         }, "yes or no (true/false, TRUE/FALSE, WAHR/FALSCH, 1/0)");
+
+    /// <summary>A typed cell (an .xlsx number or date, written invariantly) is read without the culture of the text cells.</summary>
+    private SheetFormat For(CsvRow row, string column) => Culture is not null && row.Typed.Contains(column) ? this with { Culture = null } : this;
 
     private string NumberExpected => Culture is null
         ? "a number such as 1234.5 or 1,234.5 (with a decimal comma, say which culture: ?culture=de-DE)"

@@ -13,11 +13,11 @@ namespace Tracker.Spreadsheets;
 public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates)
 {
     public async Task<ApiResponse> ImportProjects(Call call) =>
-        Answer(await imports.ProjectsAsync(call.Route("portfolioId"), await call.ReadFileAsync(), Query.Bool(call.Request, "dryRun"), call.Identity, call.Caller.Name,
+        Answer(await imports.ProjectsAsync(call.Route("portfolioId"), await FileAsync(call), Query.Bool(call.Request, "dryRun"), call.Identity, call.Caller.Name,
             Culture(call), call.Aborted));
 
     public async Task<ApiResponse> ImportUpdates(Call call) =>
-        Answer(await imports.UpdatesAsync(call.Route("portfolioId"), await call.ReadFileAsync(), Query.Bool(call.Request, "dryRun"), call.Identity,
+        Answer(await imports.UpdatesAsync(call.Route("portfolioId"), await FileAsync(call), Query.Bool(call.Request, "dryRun"), call.Identity,
             call.Caller.Name, Culture(call), call.Aborted));
 
     /// <summary>Every update of every project of a portfolio in [from, to), as CSV: the portfolio-wide export.</summary>
@@ -50,6 +50,11 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
         return CsvFiles.Write($"{portfolioId}-{projectId}-updates.csv", UpdateSheet.Columns,
             (await updates.AllAsync(portfolioId, projectId, from, to, call.Aborted)).Select(UpdateSheet.Row));
     }
+
+    /// <summary>The uploaded file: an .xlsx workbook by its Content-Type (?sheet= names the sheet), else CSV.</summary>
+    private static async Task<SheetFile> FileAsync(Call call) =>
+        new(await call.ReadFileAsync(), Xlsx: call.Request.ContentType?.StartsWith(XlsxFiles.MediaType, StringComparison.OrdinalIgnoreCase) == true,
+            Sheet: call.Request.Query["sheet"].FirstOrDefault());
 
     private static string? Culture(Call call) => call.Request.Query["culture"].FirstOrDefault();
 

@@ -10,6 +10,21 @@ namespace Tracker.Spreadsheets;
 /// transactions of up to 100 per partition. Exports use the import's columns, so export, edit in Excel, import
 /// round-trips.
 /// </summary>
+/// <summary>An uploaded sheet: its bytes, whether it is an .xlsx workbook (else CSV), and the workbook's sheet to read (null: the first).</summary>
+public sealed record SheetFile(byte[] Bytes, bool Xlsx = false, string? Sheet = null)
+{
+    /// <summary>The file's rows by column (header matched as <see cref="CsvFiles.Map"/> does).</summary>
+    public IReadOnlyList<CsvRow> Rows(IReadOnlyList<string> columns, IReadOnlyList<string> required, IReadOnlyDictionary<string, string> synonyms)
+    {
+        if (!Xlsx)
+        {
+            return CsvFiles.Read(Bytes, columns, required, synonyms);
+        }
+        var (header, rows) = XlsxFiles.Read(Bytes, Sheet);
+        return CsvFiles.Map(header, rows, columns, required, synonyms);
+    }
+}
+
 public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder)
 {
     /// <summary>
@@ -20,12 +35,12 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     /// </summary>
     /// <param name="identity">the import's id and moment: the updates it records are named after it and the row.</param>
     /// <param name="culture">how text cells write numbers and dates (BCP 47; null: the invariant culture and unambiguous forms).</param>
-    public async Task<ImportReport> ProjectsAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, string? culture,
+    public async Task<ImportReport> ProjectsAsync(string portfolioId, SheetFile file, bool dryRun, RequestIdentity identity, string? reportedBy, string? culture,
         CancellationToken ct)
     {
         var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var format = SheetFormat.From(culture, portfolio.Zone);
-        var rows = CsvFiles.Read(file, ProjectSheet.Columns, [], ProjectSheet.Synonyms);
+        var rows = file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms);
         var existing = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var byName = existing.Values.GroupBy(p => p.Name.Trim(), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -112,12 +127,12 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     /// <param name="identity">the import's id and moment: a retry with the same identity writes the same rows.</param>
     /// <param name="reportedBy">who reports an update whose row names nobody: the caller.</param>
     /// <param name="culture">how text cells write numbers and dates (BCP 47; null: the invariant culture and unambiguous forms).</param>
-    public async Task<ImportReport> UpdatesAsync(string portfolioId, byte[] file, bool dryRun, RequestIdentity identity, string? reportedBy, string? culture,
+    public async Task<ImportReport> UpdatesAsync(string portfolioId, SheetFile file, bool dryRun, RequestIdentity identity, string? reportedBy, string? culture,
         CancellationToken ct)
     {
         var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var format = SheetFormat.From(culture, portfolio.Zone);
-        var rows = CsvFiles.Read(file, UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
+        var rows = file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
         var loaded = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var known = loaded.Keys.ToHashSet(StringComparer.Ordinal);
         var histories = new Dictionary<string, Dictionary<string, UpdateEntity>>(StringComparer.Ordinal);
