@@ -61,6 +61,7 @@ public static class RouteTable
             .Describe("Create a project (writer)", d => d.Produces<Project>(201).Writes().WithETag()
                 .WithExample("""{"id":"crm-consolidation","name":"CRM consolidation","category":"crm","status":"active","priority":"high","startDate":"2026-01-05","targetDate":"2026-12-18","budget":250000,"customerEngagement":true,"customerKpi":"NPS","financialMeasure":"churn cost"}""")),
         Get("ListProjects", Routes.Projects, Reader).Handle<ProjectHandlers>(h => h.List).Serves<SpreadsheetHandlers>(CsvFiles.MediaType, h => h.ExportProjects)
+            .Serves<SpreadsheetHandlers>(XlsxFiles.MediaType, h => h.ExportProjectsXlsx)
             .Describe("List projects, filtered by status, category and priority (paged); with Accept: text/csv all of them as CSV", d => d
                 .Produces<Page<Project>>().Paged().Query<ProjectStatus>("status", "Only projects with this status.")
                 .Query<Category>("category", "Only projects of this category.").Query<Priority>("priority", "Only projects with this priority.")),
@@ -87,7 +88,7 @@ public static class RouteTable
             .Describe("Post progress updates from a CSV file (text/csv; ?dryRun=true validates only), with the semantics of single posts", d => d
                 .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)),
         Get("ExportPortfolioUpdates", "portfolios/{portfolioId}/updates", Reader).Handle<SpreadsheetHandlers>(h => h.ExportUpdates)
-            .Describe("Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv)", d => d
+            .Describe("Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv) or an .xlsx workbook", d => d
                 .Produces(200, contentType: "text/csv").ProducesProblem(406)
                 .Query("from", "From this instant (inclusive): a date or a timestamp with offset.").Query("to", "To this instant (exclusive).")),
 
@@ -195,6 +196,8 @@ public static class RouteTable
         Page("PageImport", "POST", DashboardRoutes.ImportTemplate, Writer, RouteBody.Upload<ImportFields>(PortfolioActions.ConfirmLimit)).Handle<PortfolioActions>(h => h.Import),
         Page("PageExportProjects", "GET", DashboardRoutes.ExportProjectsTemplate, Reader).Handle<PortfolioActions>(h => h.ExportProjects),
         Page("PageExportUpdates", "GET", DashboardRoutes.ExportUpdatesTemplate, Reader).Handle<PortfolioActions>(h => h.ExportUpdates),
+        Page("PageExportProjectsXlsx", "GET", DashboardRoutes.ExportProjectsXlsxTemplate, Reader).Handle<PortfolioActions>(h => h.ExportProjectsXlsx),
+        Page("PageExportUpdatesXlsx", "GET", DashboardRoutes.ExportUpdatesXlsxTemplate, Reader).Handle<PortfolioActions>(h => h.ExportUpdatesXlsx),
         Page("PageUpdateRequests", "GET", DashboardRoutes.UpdateRequestsTemplate, Writer).Handle<PortfolioActions>(h => h.UpdateRequests),
         Page("PageSendUpdateRequests", "POST", DashboardRoutes.UpdateRequestsTemplate, Writer, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<PortfolioActions>(h => h.SendUpdateRequests),
         Page("PageAccess", "GET", DashboardRoutes.AccessTemplate, Admin).Handle<AccessActions>(h => h.Page),

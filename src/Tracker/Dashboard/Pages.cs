@@ -18,6 +18,8 @@ public static class DashboardRoutes
     public const string ImportTemplate = PortfolioTemplate + "/import";
     public const string ExportProjectsTemplate = PortfolioTemplate + "/projects.csv";
     public const string ExportUpdatesTemplate = PortfolioTemplate + "/updates.csv";
+    public const string ExportProjectsXlsxTemplate = PortfolioTemplate + "/projects.xlsx";
+    public const string ExportUpdatesXlsxTemplate = PortfolioTemplate + "/updates.xlsx";
     public const string UpdateRequestsTemplate = PortfolioTemplate + "/update-requests";
     public const string AccessTemplate = "access";
     public const string AccessKeysTemplate = AccessTemplate + "/keys";
@@ -43,6 +45,10 @@ public static class DashboardRoutes
     public static string ExportProjects(string portfolioId) => Portfolio(portfolioId) + "/projects.csv";
 
     public static string ExportUpdates(string portfolioId) => Portfolio(portfolioId) + "/updates.csv";
+
+    public static string ExportProjectsXlsx(string portfolioId) => Portfolio(portfolioId) + "/projects.xlsx";
+
+    public static string ExportUpdatesXlsx(string portfolioId) => Portfolio(portfolioId) + "/updates.xlsx";
 
     public static string UpdateRequests(string portfolioId) => Portfolio(portfolioId) + "/update-requests";
 

@@ -102,11 +102,18 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
     public async Task<ApiResponse> ExportProjects(Call call) =>
         await imports.ExportProjectsAsync(call.Route("portfolioId"), null, null, null, call.Aborted);
 
-    public async Task<ApiResponse> ExportUpdates(Call call)
+    public Task<ApiResponse> ExportUpdates(Call call) => ExportUpdatesAsync(call, xlsx: false);
+
+    public async Task<ApiResponse> ExportProjectsXlsx(Call call) =>
+        await imports.ExportProjectsAsync(call.Route("portfolioId"), null, null, null, call.Aborted, xlsx: true);
+
+    public Task<ApiResponse> ExportUpdatesXlsx(Call call) => ExportUpdatesAsync(call, xlsx: true);
+
+    private async Task<ApiResponse> ExportUpdatesAsync(Call call, bool xlsx)
     {
         var portfolioId = call.Route("portfolioId");
         await portfolios.GetAsync(portfolioId, call.Aborted);
-        return await imports.ExportUpdatesAsync(portfolioId, null, null, call.Aborted);
+        return await imports.ExportUpdatesAsync(portfolioId, null, null, call.Aborted, xlsx);
     }
 
     public async Task<ApiResponse> UpdateRequests(Call call)

@@ -55,6 +55,17 @@ public static class ProjectSheet
         ["financial measure"] = "financialMeasure",
     };
 
+    /// <summary>How an .xlsx export types each column (the rest is text).</summary>
+    public static readonly IReadOnlyDictionary<string, CellKind> Kinds = new Dictionary<string, CellKind>(StringComparer.Ordinal)
+    {
+        ["startDate"] = CellKind.Date,
+        ["targetDate"] = CellKind.Date,
+        ["budget"] = CellKind.Number,
+        ["spend"] = CellKind.Number,
+        ["percentComplete"] = CellKind.Percent,
+        ["customerEngagement"] = CellKind.Bool,
+    };
+
     /// <summary>Measured fields: set when a project is created; after that they change through progress updates only.</summary>
     public static readonly string[] Measured = ["status", "priority", "budget", "spend", "percentComplete"];
 

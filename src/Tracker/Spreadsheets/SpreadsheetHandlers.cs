@@ -24,20 +24,26 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
     public async Task<ApiResponse> ExportUpdates(Call call)
     {
         var portfolioId = call.Route("portfolioId");
-        if (!CsvFiles.Wanted(call.Request))
+        var xlsx = AcceptHeader.Names(call.Request, XlsxFiles.MediaType);
+        if (!CsvFiles.Wanted(call.Request) && !xlsx)
         {
             throw new ApiProblemException(406, "Not acceptable",
-                "This export answers text/csv only: ask with Accept: text/csv. JSON history is per project (.../projects/{projectId}/updates) or in the OData feed's Updates set.");
+                "This export answers text/csv or .xlsx only: ask with Accept: text/csv or Accept: {XlsxFiles.MediaType}. JSON history is per project (.../projects/{projectId}/updates) or in the OData feed's Updates set.");
         }
         var portfolio = await portfolios.GetAsync(portfolioId, call.Aborted);
         var (from, to) = Query.Range(call.Request, portfolio.Zone);
-        return await imports.ExportUpdatesAsync(portfolioId, from, to, call.Aborted);
+        return await imports.ExportUpdatesAsync(portfolioId, from, to, call.Aborted, xlsx);
     }
 
     /// <summary>The projects list as CSV (Accept: text/csv on the list route): the list's filters apply, all pages at once.</summary>
     public Task<ApiResponse> ExportProjects(Call call) =>
         imports.ExportProjectsAsync(call.Route("portfolioId"), Query.Enum<ProjectStatus>(call.Request, "status"), Query.Enum<Category>(call.Request, "category"),
             Query.Enum<Priority>(call.Request, "priority"), call.Aborted);
+
+    /// <summary>The projects list as an .xlsx workbook (Accept: the xlsx type on the list route).</summary>
+    public Task<ApiResponse> ExportProjectsXlsx(Call call) =>
+        imports.ExportProjectsAsync(call.Route("portfolioId"), Query.Enum<ProjectStatus>(call.Request, "status"), Query.Enum<Category>(call.Request, "category"),
+            Query.Enum<Priority>(call.Request, "priority"), call.Aborted, xlsx: true);
 
     /// <summary>A project's history in [from, to) as CSV, newest first (Accept: text/csv on the history route).</summary>
     public async Task<ApiResponse> ExportProjectUpdates(Call call)

@@ -202,23 +202,26 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     }
 
     /// <summary>Every update of every project of a portfolio in [from, to), as CSV: the portfolio-wide export.</summary>
-    public async Task<ApiResponse> ExportUpdatesAsync(string portfolioId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    public async Task<ApiResponse> ExportUpdatesAsync(string portfolioId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct, bool xlsx = false)
     {
         var rows = new List<IReadOnlyList<string?>>();
         foreach (var project in await projects.AllAsync(portfolioId, ct))
         {
             rows.AddRange((await updates.AllAsync(portfolioId, project.RowKey, from, to, ct)).Select(UpdateSheet.Row));
         }
-        return CsvFiles.Write($"{portfolioId}-updates.csv", UpdateSheet.Columns, rows);
+        return xlsx ? XlsxWriter.Write($"{portfolioId}-updates.xlsx", UpdateSheet.Columns, UpdateSheet.Kinds, rows)
+            : CsvFiles.Write($"{portfolioId}-updates.csv", UpdateSheet.Columns, rows);
     }
 
     /// <summary>The portfolio's projects as CSV, optionally only those of a status, category and priority.</summary>
-    public async Task<ApiResponse> ExportProjectsAsync(string portfolioId, ProjectStatus? status, Category? category, Priority? priority, CancellationToken ct)
+    public async Task<ApiResponse> ExportProjectsAsync(string portfolioId, ProjectStatus? status, Category? category, Priority? priority, CancellationToken ct,
+        bool xlsx = false)
     {
         await portfolios.GetAsync(portfolioId, ct);
         var all = await projects.AllAsync(portfolioId, ct);
         var rows = all.Where(p => (status is null || p.Status == TrackerJson.Name(status.Value)) && (category is null || p.Category == TrackerJson.Name(category.Value))
             && (priority is null || p.Priority == TrackerJson.Name(priority.Value))).Select(ProjectSheet.Row);
-        return CsvFiles.Write($"{portfolioId}-projects.csv", ProjectSheet.Columns, rows);
+        return xlsx ? XlsxWriter.Write($"{portfolioId}-projects.xlsx", ProjectSheet.Columns, ProjectSheet.Kinds, rows)
+            : CsvFiles.Write($"{portfolioId}-projects.csv", ProjectSheet.Columns, rows);
     }
 }

@@ -37,6 +37,17 @@ public static class UpdateSheet
         ["author"] = "reportedBy",
     };
 
+    /// <summary>
+    /// How an .xlsx export types each column. reportedAt stays ISO text with every digit: a date cell (a double) cannot
+    /// hold a timestamp to the tick, and the row must re-import as the stored update.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, CellKind> Kinds = new Dictionary<string, CellKind>(StringComparer.Ordinal)
+    {
+        ["percentComplete"] = CellKind.Percent,
+        ["spend"] = CellKind.Number,
+        ["budget"] = CellKind.Number,
+    };
+
     public static IReadOnlyList<string?> Row(UpdateEntity u) =>
     [
         u.Id, u.ProjectId, CsvFiles.Timestamp(u.ReportedAt), CsvFiles.Number(u.PercentComplete), CsvFiles.Number(u.Spend), CsvFiles.Number(u.Budget),

@@ -241,3 +241,92 @@ public static partial class XlsxFiles
     [GeneratedRegex("[dmyhs]", RegexOptions.IgnoreCase)]
     private static partial Regex DateParts();
 }
+
+/// <summary>What a column's cells are in an exported workbook.</summary>
+public enum CellKind
+{
+    Text,
+    Date,
+    Number,
+    Percent,
+    Bool,
+}
+
+/// <summary>
+/// Exports as .xlsx workbooks (Open XML SDK): the import's columns, typed cells — dates as dates, money as numbers
+/// with thousands separators, percents as percents, booleans — text always as inline strings (a cell that looks like
+/// a formula stays text, never a formula), the header row frozen and filtered. Re-imports unchanged.
+/// </summary>
+public static class XlsxWriter
+{
+    public static ApiResponse Write(string fileName, IReadOnlyList<string> columns, IReadOnlyDictionary<string, CellKind> kinds, IEnumerable<IReadOnlyList<string?>> rows)
+    {
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new Workbook();
+            workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = new Stylesheet(
+                new NumberingFormats(new NumberingFormat { NumberFormatId = 164, FormatCode = "yyyy-mm-dd" }, new NumberingFormat { NumberFormatId = 165, FormatCode = "#,##0.##" },
+                    new NumberingFormat { NumberFormatId = 166, FormatCode = "0.##%" }),
+                new Fonts(new Font(), new Font(new Bold())), new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }), new Fill(new PatternFill { PatternType = PatternValues.Gray125 })),
+                new Borders(new Border()),
+                new CellFormats(new CellFormat(), new CellFormat { FontId = 1, ApplyFont = true },
+                    new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true }, new CellFormat { NumberFormatId = 165, ApplyNumberFormat = true },
+                    new CellFormat { NumberFormatId = 166, ApplyNumberFormat = true }));
+            var sheetPart = workbook.AddNewPart<WorksheetPart>();
+            var data = new SheetData();
+            data.AppendChild(new Row(columns.Select(c => (OpenXmlElement)Text(c, style: 1))) { RowIndex = 1 });
+            uint number = 1;
+            foreach (var row in rows)
+            {
+                number++;
+                data.AppendChild(new Row(row.Select((cell, i) => (OpenXmlElement)Cell(cell, kinds.GetValueOrDefault(columns[i])))) { RowIndex = number });
+            }
+            var last = $"{ColumnName(columns.Count - 1)}{Math.Max(number, 2)}";
+            sheetPart.Worksheet = new Worksheet(
+                new SheetViews(new SheetView(new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen }) { WorkbookViewId = 0 }),
+                new Columns(columns.Select((c, i) => new Column { Min = (uint)i + 1, Max = (uint)i + 1, Width = Math.Max(12, c.Length + 4), CustomWidth = true })),
+                data,
+                new AutoFilter { Reference = $"A1:{last}" });
+            workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "Sheet1" }));
+            workbook.Workbook.AppendChild(new DefinedNames(new DefinedName("'Sheet1'!$A$1:$" + ColumnName(columns.Count - 1) + "$" + Math.Max(number, 2))
+            {
+                Name = "_xlnm._FilterDatabase",
+                LocalSheetId = 0,
+                Hidden = true,
+            }));
+        }
+        return new ApiResponse(200, stream.ToArray(), XlsxFiles.MediaType)
+        {
+            Headers = [new("Content-Disposition", $"attachment; filename=\"{fileName}\"")],
+        };
+    }
+
+    private static Cell Cell(string? value, CellKind kind)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return new Cell();
+        }
+        switch (kind)
+        {
+            case CellKind.Date when DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day):
+                return new Cell { CellValue = new CellValue(day.ToDateTime(TimeOnly.MinValue).ToOADate()), StyleIndex = 2 };
+            case CellKind.Number when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount):
+                return new Cell { CellValue = new CellValue(amount), StyleIndex = 3 };
+            case CellKind.Percent when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var percent):
+                return new Cell { CellValue = new CellValue((double)((decimal)percent / 100)), StyleIndex = 4 };
+            case CellKind.Bool when bool.TryParse(value, out var flag):
+                return new Cell { DataType = CellValues.Boolean, CellValue = new CellValue(flag ? "1" : "0") };
+            default:
+                return Text(value);
+        }
+    }
+
+    /// <summary>Text as an inline string: shown as written, never run as a formula.</summary>
+    private static Cell Text(string value, uint style = 0) =>
+        new() { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(value) { Space = SpaceProcessingModeValues.Preserve }), StyleIndex = style == 0 ? null : style };
+
+    private static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : ColumnName(index / 26 - 1) + (char)('A' + index % 26);
+}

@@ -67,6 +67,45 @@ public sealed class XlsxImportTests(ApiFixture api)
         Assert.Equal(1, (await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", plain), 200)).GetProperty("totals").GetProperty("created").GetInt32());
     }
 
+    [Fact]
+    public async Task AnXlsxExportHasTypedCellsAFrozenFilteredHeaderAndReimportsUnchanged()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        await api.CreateProjectAsync(portfolio, "cloud-one", budget: 250_000);
+        (await api.Admin.PostAsync($"/api/portfolios/{portfolio}/projects", new StringContent(
+            "{\"id\":\"ai-two\",\"name\":\"=HYPERLINK(\\\"http://evil\\\")\",\"category\":\"ai\",\"startDate\":\"2026-02-01\",\"percentComplete\":12.5}",
+            Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        (await api.Admin.PostAsync($"/api/portfolios/{portfolio}/projects/cloud-one/updates", new StringContent("{\"percentComplete\":40,\"spend\":1234.5}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        var projects = await ExportAsync($"/api/portfolios/{portfolio}/projects");
+        using (var document = SpreadsheetDocument.Open(new MemoryStream(projects), false))
+        {
+            var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
+            Assert.Equal(PaneStateValues.Frozen, sheet.Descendants<Pane>().Single().State!.Value);
+            Assert.StartsWith("A1:", sheet.Descendants<AutoFilter>().Single().Reference!.Value);
+            var cells = sheet.Descendants<Cell>().ToList();
+            Assert.DoesNotContain(cells, c => c.CellFormula is not null); // a formula-looking name is text
+            Assert.Contains(cells, c => c.DataType?.Value == CellValues.InlineString && c.InnerText == "=HYPERLINK(\"http://evil\")");
+            Assert.Contains(cells, c => c.StyleIndex?.Value == 2 && c.CellValue?.Text == new DateTime(2026, 2, 1).ToOADate().ToString(System.Globalization.CultureInfo.InvariantCulture)); // a date cell
+        }
+        var same = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", projects), 200);
+        Assert.Equal(2, same.GetProperty("totals").GetProperty("unchanged").GetInt32());
+
+        var updates = await ExportAsync($"/api/portfolios/{portfolio}/updates");
+        var again = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/updates:import", updates), 200);
+        Assert.Equal((0, 1), (again.GetProperty("totals").GetProperty("created").GetInt32(), again.GetProperty("totals").GetProperty("unchanged").GetInt32()));
+    }
+
+    private async Task<byte[]> ExportAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(XlsxFiles.MediaType));
+        var response = await api.Admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(XlsxFiles.MediaType, response.Content.Headers.ContentType!.MediaType);
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
     private Task<HttpResponseMessage> ImportAsync(string path, byte[] workbook)
     {
         var content = new ByteArrayContent(workbook);

@@ -202,6 +202,10 @@ public sealed partial class DashboardActionTests(ApiFixture api)
         Assert.Equal("attachment", export.Content.Headers.ContentDisposition!.DispositionType);
         Assert.Contains(project, await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(DashboardRoutes.ExportUpdates(portfolio))).StatusCode);
+        var workbook = await browser.GetAsync(DashboardRoutes.ExportProjectsXlsx(portfolio));
+        Assert.Equal(Tracker.Spreadsheets.XlsxFiles.MediaType, workbook.Content.Headers.ContentType!.MediaType);
+        Assert.Equal($"{portfolio}-projects.xlsx", workbook.Content.Headers.ContentDisposition!.FileName!.Trim('"'));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(DashboardRoutes.ExportUpdatesXlsx(portfolio))).StatusCode);
 
         // A forged write with the reader's own valid token: the role is checked, nothing is written.
         var forged = await PostFormAsync(browser, DashboardRoutes.Project(portfolio, project) + "/updates",
