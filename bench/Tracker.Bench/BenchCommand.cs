@@ -20,6 +20,7 @@ public static class BenchCommand
             Console.WriteLine("       Tracker.Bench csv [--projects P=5000] [--updates U=20000] [--clients C=16]");
             Console.WriteLine("       Tracker.Bench load [--writers W=16] [--seconds S=60] [--projects P=8]");
             Console.WriteLine("       Tracker.Bench pages [--projects P=2000] [--days D=90] [--rounds R=30]");
+            Console.WriteLine("       Tracker.Bench xlsx [--projects P1,P2=1000,5000] [--rounds R=3]");
             return args.Length == 0 ? 2 : 0;
         }
         var options = args[0] == FunctionsStartBench.ChildCommand ? [] : Options(args.Skip(1).ToArray());
@@ -55,6 +56,10 @@ public static class BenchCommand
             case "load":
                 await LoadBench.RunAsync(Get(options, "writers", 16), Get(options, "seconds", 60), Get(options, "projects", 8));
                 return 0;
+            case "xlsx":
+                await XlsxBench.RunAsync([.. (options.GetValueOrDefault("projects") ?? "1000,5000").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
+                    Get(options, "rounds", 3));
+                return 0;
             case "pages":
                 await PageBench.RunAsync(Get(options, "projects", 2000), Get(options, "days", 90), Get(options, "rounds", 30));
                 return 0;
@@ -62,7 +67,7 @@ public static class BenchCommand
                 await FeedBench.RunAsync(Get(options, "small", 10_000), Get(options, "large", 100_000), Get(options, "rounds", 3));
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job, fanout, feed, startup, functions-start, cpu, load, csv, pages");
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'; known: updates, engine, job, fanout, feed, startup, functions-start, cpu, load, csv, pages, xlsx");
                 return 2;
         }
     }
