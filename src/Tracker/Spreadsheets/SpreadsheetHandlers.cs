@@ -12,13 +12,42 @@ namespace Tracker.Spreadsheets;
 /// </summary>
 public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates)
 {
-    public async Task<ApiResponse> ImportProjects(Call call) =>
-        Answer(await imports.ProjectsAsync(call.Route("portfolioId"), await FileAsync(call), Query.Bool(call.Request, "dryRun"), call.Identity, call.Caller.Name,
-            Culture(call), call.Aborted));
+    public async Task<ApiResponse> ImportProjects(Call call)
+    {
+        var file = await FileAsync(call);
+        var dryRun = Query.Bool(call.Request, "dryRun");
+        var report = await imports.ProjectsAsync(call.Route("portfolioId"), file, dryRun, call.Identity, call.Caller.Name, Culture(call), call.Aborted);
+        return dryRun && CsvFiles.Wanted(call.Request)
+            ? Annotated("projects", file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms), ProjectSheet.Columns, report)
+            : Answer(report);
+    }
 
-    public async Task<ApiResponse> ImportUpdates(Call call) =>
-        Answer(await imports.UpdatesAsync(call.Route("portfolioId"), await FileAsync(call), Query.Bool(call.Request, "dryRun"), call.Identity,
-            call.Caller.Name, Culture(call), call.Aborted));
+    public async Task<ApiResponse> ImportUpdates(Call call)
+    {
+        var file = await FileAsync(call);
+        var dryRun = Query.Bool(call.Request, "dryRun");
+        var report = await imports.UpdatesAsync(call.Route("portfolioId"), file, dryRun, call.Identity, call.Caller.Name, Culture(call), call.Aborted);
+        return dryRun && CsvFiles.Wanted(call.Request)
+            ? Annotated("updates", file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms), UpdateSheet.Columns, report)
+            : Answer(report);
+    }
+
+    /// <summary>
+    /// A dry run asked with <c>Accept: text/csv</c>: the file's rows back (in the tracker's column names) with three
+    /// columns added — the spreadsheet row, what the import would do, and the row's problems and notes — to fix in place.
+    /// </summary>
+    private static ApiResponse Annotated(string kind, IReadOnlyList<CsvRow> rows, IReadOnlyList<string> columns, ImportReport report)
+    {
+        var byRow = report.Rows.ToDictionary(r => r.Row);
+        var lines = rows.Select(row =>
+        {
+            var outcome = byRow.GetValueOrDefault(row.Number);
+            var problems = (outcome?.Errors ?? new Dictionary<string, string[]>()).SelectMany(e => e.Value).Concat(outcome?.Notes ?? []);
+            return (IReadOnlyList<string?>)[.. columns.Select(c => row.Cells.GetValueOrDefault(c)), row.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                outcome is null ? null : Common.TrackerJson.Name(outcome.Outcome), string.Join(" ", problems)];
+        });
+        return CsvFiles.Write($"{kind}-dry-run.csv", [.. columns, "row", "outcome", "problems"], lines);
+    }
 
     /// <summary>Every update of every project of a portfolio in [from, to), as CSV: the portfolio-wide export.</summary>
     public async Task<ApiResponse> ExportUpdates(Call call)

@@ -386,6 +386,25 @@ public sealed class SpreadsheetTests(ApiFixture api)
         Assert.Equal("anna@example.com", (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/one"), 200)).GetProperty("owner").GetString());
     }
 
+    [Fact]
+    public async Task ADryRunAskedAsCsvReturnsTheFileWithWhatEachRowWouldDoAndItsProblems()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        var csv = "Project Name,Category,Start\r\nGood one,cloud,2026-01-05\r\nBad one,blockchain,2026-01-05\r\n";
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/portfolios/{portfolio}/projects:import?dryRun=true") { Content = new StringContent(csv, new UTF8Encoding(false), "text/csv") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var response = await api.Admin.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",row,outcome,problems", lines[0]);
+        Assert.StartsWith(",Good one,cloud,", lines[1]);
+        Assert.Contains(",2,created,", lines[1]);
+        Assert.Contains(",3,error,\"category must be one of: cloud, crm, ai (\"\"blockchain\"\" is not).", lines[2]);
+        var listed = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects"), 200);
+        Assert.Equal(0, listed.GetProperty("items").GetArrayLength());
+    }
+
     private Task<HttpResponseMessage> ImportAsync(string path, string csv, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(csv, new UTF8Encoding(false), "text/csv") };
