@@ -79,12 +79,7 @@ public sealed class DashboardBrowserTests
             Assert.True(await page.Locator("tr[data-update]").CountAsync() > 0, "no update history on the project page");
             await ScreenshotAsync(page, $"dashboard-project-{suffix}.png");
 
-            // Sign out; the back button brings back nothing private (pages are no-store and need the session).
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-            await page.GetByText("You are signed out.").WaitForAsync();
-            await page.GoBackAsync();
-            await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" }).WaitForAsync();
-            Assert.DoesNotContain(projectName, await page.ContentAsync(), StringComparison.Ordinal);
+            await SignOutAndGoBackAsync(page, projectName);
         }
     }
 
@@ -139,11 +134,7 @@ public sealed class DashboardBrowserTests
         Assert.Contains("anna@contoso.example", await page.Locator("tr[data-update]").First.InnerTextAsync(), StringComparison.Ordinal);
         var projectName = await page.Locator("main h1").InnerTextAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.GetByText("You are signed out.").WaitForAsync();
-        await page.GoBackAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" }).WaitForAsync();
-        Assert.DoesNotContain(projectName, await page.ContentAsync(), StringComparison.Ordinal);
+        await SignOutAndGoBackAsync(page, projectName);
     }
 
     /// <summary>
@@ -349,6 +340,16 @@ public sealed class DashboardBrowserTests
         }
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         Assert.Equal(42, checkedPages);
+    }
+
+    /// <summary>Signs out; the back button brings back nothing private (pages are no-store and need the session).</summary>
+    private static async Task SignOutAndGoBackAsync(IPage page, string privateText)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByText("You are signed out.").WaitForAsync();
+        await page.GoBackAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" }).WaitForAsync();
+        Assert.DoesNotContain(privateText, await page.ContentAsync(), StringComparison.Ordinal);
     }
 
     private static async Task SignInAsync(IPage page, string key)
