@@ -37,7 +37,7 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
     {
         var portfolioId = call.Route("portfolioId");
         var form = await call.Request.ReadFormAsync(call.Aborted);
-        var values = FormState.Read(form, "kind", "content", "fileName", "culture", "xlsx");
+        var values = FormState.Read(form, "kind", "content", "fileName", "culture", "xlsx", "map");
         var culture = values["culture"].Length == 0 ? null : values["culture"];
         var kind = values["kind"] == "updates" ? ImportKind.Updates : ImportKind.Projects;
         var confirming = values["content"].Length > 0;
@@ -78,16 +78,19 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
                 ? await imports.UpdatesAsync(portfolioId, Sheet(file, values), dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted)
                 : await imports.ProjectsAsync(portfolioId, Sheet(file, values), dryRun: !confirming, call.Identity, call.Caller.Name, culture, call.Aborted);
         }
-        catch (ApiProblemException problem) when (problem.Status is 400 or 413 or 415 or 422 && problem.Errors?.ContainsKey("culture") == true)
+        catch (ApiProblemException problem) when (problem.Status is 400 or 413 or 415 or 422 && (problem.Errors?.Keys.FirstOrDefault(k => k is "culture" or "map")) is { } field)
         {
             values.Remove("content");
-            return await ImportPageAsync(call, 400, new FormState(values, new Dictionary<string, string[]> { ["culture"] = [problem.Errors!["culture"][0]] }), null, null);
+            return await ImportPageAsync(call, 400, new FormState(values, new Dictionary<string, string[]> { [field] = [.. problem.Errors![field]] }), null, null);
         }
         catch (ApiProblemException problem) when (problem.Status is 400 or 413 or 415 or 422)
         {
             // The file as a whole is not one we read (its header, its size, its encoding): say so by the upload field.
             values.Remove("content");
-            return await ImportPageAsync(call, problem.Status, new FormState(values, new Dictionary<string, string[]> { ["file"] = [problem.Message] }), null, null);
+            return await ImportPageAsync(call, problem.Status, new FormState(values, new Dictionary<string, string[]>
+            {
+                ["file"] = problem.Errors is { Count: > 0 } errors ? [.. errors.Values.SelectMany(m => m)] : [problem.Message],
+            }), null, null);
         }
         if (confirming && report.Totals.Errors == 0)
         {
@@ -97,7 +100,9 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
         return await ImportPageAsync(call, report.Totals.Errors == 0 ? 200 : 422, FormState.Of(values), report, kind);
     }
 
-    private static SheetFile Sheet(byte[] bytes, IReadOnlyDictionary<string, string> values) => new(bytes, Xlsx: values.GetValueOrDefault("xlsx") == "true");
+    /// <summary>The uploaded file as the import reads it; the map field holds one <c>Your header: column</c> per line.</summary>
+    private static SheetFile Sheet(byte[] bytes, IReadOnlyDictionary<string, string> values) => new(bytes, Xlsx: values.GetValueOrDefault("xlsx") == "true",
+        Map: values.GetValueOrDefault("map", "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     public async Task<ApiResponse> ExportProjects(Call call) =>
         await imports.ExportProjectsAsync(call.Route("portfolioId"), null, null, null, call.Aborted);

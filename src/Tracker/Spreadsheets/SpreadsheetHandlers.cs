@@ -18,7 +18,7 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
         var dryRun = Query.Bool(call.Request, "dryRun");
         var report = await imports.ProjectsAsync(call.Route("portfolioId"), file, dryRun, call.Identity, call.Caller.Name, Culture(call), call.Aborted);
         return dryRun && CsvFiles.Wanted(call.Request)
-            ? Annotated("projects", file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms), ProjectSheet.Columns, report)
+            ? Annotated("projects", file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms).Rows, ProjectSheet.Columns, report)
             : Answer(report);
     }
 
@@ -28,7 +28,7 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
         var dryRun = Query.Bool(call.Request, "dryRun");
         var report = await imports.UpdatesAsync(call.Route("portfolioId"), file, dryRun, call.Identity, call.Caller.Name, Culture(call), call.Aborted);
         return dryRun && CsvFiles.Wanted(call.Request)
-            ? Annotated("updates", file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms), UpdateSheet.Columns, report)
+            ? Annotated("updates", file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms).Rows, UpdateSheet.Columns, report)
             : Answer(report);
     }
 
@@ -86,10 +86,10 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
             (await updates.AllAsync(portfolioId, projectId, from, to, call.Aborted)).Select(UpdateSheet.Row));
     }
 
-    /// <summary>The uploaded file: an .xlsx workbook by its Content-Type (?sheet= names the sheet), else CSV.</summary>
+    /// <summary>The uploaded file: an .xlsx workbook by its Content-Type (?sheet= names the sheet), else CSV; each ?map=Header:column maps a header.</summary>
     private static async Task<SheetFile> FileAsync(Call call) =>
         new(await call.ReadFileAsync(), Xlsx: call.Request.ContentType?.StartsWith(XlsxFiles.MediaType, StringComparison.OrdinalIgnoreCase) == true,
-            Sheet: call.Request.Query["sheet"].FirstOrDefault());
+            Sheet: call.Request.Query["sheet"].FirstOrDefault(), Map: [.. call.Request.Query["map"].Where(m => m is not null).Select(m => m!)]);
 
     private static string? Culture(Call call) => call.Request.Query["culture"].FirstOrDefault();
 

@@ -10,18 +10,17 @@ namespace Tracker.Spreadsheets;
 /// transactions of up to 100 per partition. Exports use the import's columns, so export, edit in Excel, import
 /// round-trips.
 /// </summary>
-/// <summary>An uploaded sheet: its bytes, whether it is an .xlsx workbook (else CSV), and the workbook's sheet to read (null: the first).</summary>
-public sealed record SheetFile(byte[] Bytes, bool Xlsx = false, string? Sheet = null)
+/// <summary>
+/// An uploaded sheet: its bytes, whether it is an .xlsx workbook (else CSV), the workbook's sheet to read (null: the
+/// first) and the request's explicit column mapping (<c>Header:column</c> entries, see <see cref="SheetMapping"/>).
+/// </summary>
+public sealed record SheetFile(byte[] Bytes, bool Xlsx = false, string? Sheet = null, IReadOnlyList<string>? Map = null)
 {
-    /// <summary>The file's rows by column (header matched as <see cref="CsvFiles.Map"/> does).</summary>
-    public IReadOnlyList<CsvRow> Rows(IReadOnlyList<string> columns, IReadOnlyList<string> required, IReadOnlyDictionary<string, string> synonyms)
+    /// <summary>The file's rows by column, and the mapping used (see <see cref="SheetMapping.Apply"/>).</summary>
+    public SheetRows Rows(IReadOnlyList<string> columns, IReadOnlyList<string> required, IReadOnlyDictionary<string, string> synonyms)
     {
-        if (!Xlsx)
-        {
-            return CsvFiles.Read(Bytes, columns, required, synonyms);
-        }
-        var (header, rows) = XlsxFiles.Read(Bytes, Sheet);
-        return CsvFiles.Map(header, rows, columns, required, synonyms);
+        var (header, rows) = Xlsx ? XlsxFiles.Read(Bytes, Sheet) : CsvFiles.Read(Bytes);
+        return SheetMapping.Apply(header, rows, columns, required, synonyms, Map ?? []);
     }
 }
 
@@ -40,14 +39,14 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     {
         var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var format = SheetFormat.From(culture, portfolio.Zone);
-        var rows = file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms);
+        var sheet = file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms);
         var existing = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var byName = existing.Values.GroupBy(p => p.Name.Trim(), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var report = new List<ImportRow>();
         var writes = new List<(ProjectEntity Entity, bool IsNew)>();
         var progress = new List<UpdateEntity>();
-        foreach (var row in rows)
+        foreach (var row in sheet.Rows)
         {
             if (CsvFiles.IsTotals(row, "name"))
             {
@@ -110,7 +109,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
             }
             report.Add(new ImportRow(row.Number, wanted.Id, descriptive || measured.Count > 0 ? ImportOutcome.Updated : ImportOutcome.Unchanged, null, notes));
         }
-        var result = ImportReport.Of(dryRun, report);
+        var result = ImportReport.Of(dryRun, report) with { Columns = sheet.Columns };
         if (!dryRun && result.Totals.Errors == 0)
         {
             await projects.SubmitAsync(portfolioId, writes, ct);
@@ -132,13 +131,13 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     {
         var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var format = SheetFormat.From(culture, portfolio.Zone);
-        var rows = file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
+        var sheet = file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
         var loaded = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var known = loaded.Keys.ToHashSet(StringComparer.Ordinal);
         var histories = new Dictionary<string, Dictionary<string, UpdateEntity>>(StringComparer.Ordinal);
         var report = new List<ImportRow>();
         var created = new List<UpdateEntity>();
-        foreach (var row in rows)
+        foreach (var row in sheet.Rows)
         {
             if (CsvFiles.IsTotals(row, "projectId"))
             {
@@ -193,7 +192,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
             created.Add(update);
             report.Add(new ImportRow(row.Number, update.Id, ImportOutcome.Created));
         }
-        var result = ImportReport.Of(dryRun, report);
+        var result = ImportReport.Of(dryRun, report) with { Columns = sheet.Columns };
         if (!dryRun && result.Totals.Errors == 0)
         {
             await recorder.RecordManyAsync(portfolioId, loaded, created, identity.Id, ct);

@@ -110,6 +110,9 @@ public sealed partial record ImportReport(bool DryRun, ImportTotals Totals, IRea
     /// <summary>Every problem once, with the rows that have it: what a person reads first, short however long the file.</summary>
     public IReadOnlyList<ImportProblem> Problems { get; init; } = [];
 
+    /// <summary>How each column of the file was read: the tracker column it fills, or ignored.</summary>
+    public IReadOnlyList<ImportColumn> Columns { get; init; } = [];
+
     public static ImportReport Of(bool dryRun, IReadOnlyList<ImportRow> rows) => new(dryRun, new ImportTotals(
         rows.Count(r => r.Outcome == ImportOutcome.Created), rows.Count(r => r.Outcome == ImportOutcome.Updated),
         rows.Count(r => r.Outcome == ImportOutcome.Unchanged), rows.Count(r => r.Outcome == ImportOutcome.Error),

@@ -173,12 +173,40 @@ public sealed partial class DashboardActionTests(ApiFixture api)
         Assert.Contains("<tr data-row=\"3\">", html, StringComparison.Ordinal); // the spreadsheet's row 3 (the header is row 1)
         Assert.DoesNotContain("name=\"content\"", html, StringComparison.Ordinal);
 
-        var header = await UploadAsync(browser, DashboardRoutes.Import(portfolio), token, "projects", "p.csv", "title,colour\r\nx,y\r\n");
+        var header = await UploadAsync(browser, DashboardRoutes.Import(portfolio), token, "projects", "p.csv", "Name,Title\r\nx,y\r\n");
         Assert.Equal(HttpStatusCode.BadRequest, header.StatusCode);
         var headerHtml = await header.Content.ReadAsStringAsync();
         Assert.Contains("id=\"file-error\"", headerHtml, StringComparison.Ordinal);
         Assert.Contains("aria-invalid=\"true\"", headerHtml, StringComparison.Ordinal);
+        Assert.Contains("both mean &#x27;name&#x27;", headerHtml, StringComparison.Ordinal);
         Assert.Equal(0, await ProjectCountAsync(portfolio));
+    }
+
+    /// <summary>The import page's mapping step: the person's own headers mapped in the form, the dry run shows each column, the confirmation keeps the map.</summary>
+    [Fact]
+    public async Task HeadersMappedInTheFormAreShownColumnByColumnAndTheConfirmationImportsWithThem()
+    {
+        var portfolio = await api.CreatePortfolioAsync();
+        using var browser = Browser();
+        await SignInAsync(browser, ApiFixture.AdminKey);
+        var token = Token(await browser.GetStringAsync(DashboardRoutes.Import(portfolio)));
+        const string csv = "Vorhaben,Bereich,Beginn,Sponsor\r\nErstes,cloud,2026-01-05,Board\r\n";
+
+        var badMap = await UploadAsync(browser, DashboardRoutes.Import(portfolio), token, "projects", "p.csv", csv, map: "Vorhaben: colour");
+        Assert.Equal(HttpStatusCode.BadRequest, badMap.StatusCode);
+        Assert.Contains("id=\"map-error\"", await badMap.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var dryRun = await UploadAsync(browser, DashboardRoutes.Import(portfolio), token, "projects", "p.csv", csv, map: "Vorhaben: name\r\nBereich: category\r\nBeginn: startDate");
+        Assert.Equal(HttpStatusCode.OK, dryRun.StatusCode);
+        var html = await dryRun.Content.ReadAsStringAsync();
+        Assert.Matches("<tr data-column=\"A\"><th scope=\"row\">A</th><td>Vorhaben</td>\\s*<td>name \\(your mapping\\)</td>", html);
+        Assert.Matches("<tr data-column=\"D\"><th scope=\"row\">D</th><td>Sponsor</td>\\s*<td>ignored</td>", html);
+        Assert.Equal(0, await ProjectCountAsync(portfolio));
+
+        var fields = ConfirmFields(html).Append(("map", WebUtility.HtmlDecode(Regex.Match(html, "name=\"map\" value=\"([^\"]*)\"").Groups[1].Value)));
+        var confirmed = await PostFormAsync(browser, DashboardRoutes.Import(portfolio), [.. fields]);
+        Assert.Equal(HttpStatusCode.SeeOther, confirmed.StatusCode);
+        Assert.Equal(1, await ProjectCountAsync(portfolio));
     }
 
     [Fact]
@@ -278,13 +306,18 @@ public sealed partial class DashboardActionTests(ApiFixture api)
     private async Task<int> ProjectCountAsync(string portfolio) =>
         (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects?limit=200"), 200)).GetProperty("items").GetArrayLength();
 
-    internal static async Task<HttpResponseMessage> UploadAsync(HttpClientWithCookies browser, string path, string token, string kind, string fileName, string csv)
+    internal static async Task<HttpResponseMessage> UploadAsync(HttpClientWithCookies browser, string path, string token, string kind, string fileName, string csv,
+        string? map = null)
     {
         using var content = new MultipartFormDataContent
         {
             { new StringContent(token), "_csrf" },
             { new StringContent(kind), "kind" },
         };
+        if (map is not null)
+        {
+            content.Add(new StringContent(map), "map");
+        }
         var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         content.Add(file, "file", fileName);
