@@ -9,7 +9,7 @@ namespace Tracker.Spreadsheets;
 public static class ProjectSheet
 {
     public static readonly string[] Columns =
-        ["id", "name", "category", "status", "priority", "owner", "startDate", "targetDate", "budget", "spend", "percentComplete",
+        ["id", "name", "category", "status", "priority", "owner", "startDate", "targetDate", "budget", "spend", "percentComplete", "rag",
          "customerEngagement", "customerKpi", "financialMeasure"];
 
     /// <summary>The headers PMOs give these columns in their own sheets (matched as <see cref="CsvFiles.HeaderKey"/> does).</summary>
@@ -49,6 +49,10 @@ public static class ProjectSheet
         ["spent"] = "spend",
         ["actual cost"] = "spend",
         ["spend to date"] = "spend",
+        ["rag status"] = "rag",
+        ["rag rating"] = "rag",
+        ["traffic light"] = "rag",
+        ["health"] = "rag",
         ["customer engagement"] = "customerEngagement",
         ["customer facing"] = "customerEngagement",
         ["customer kpi"] = "customerKpi",
@@ -67,12 +71,12 @@ public static class ProjectSheet
     };
 
     /// <summary>Measured fields: set when a project is created; after that they change through progress updates only.</summary>
-    public static readonly string[] Measured = ["status", "priority", "budget", "spend", "percentComplete"];
+    public static readonly string[] Measured = ["status", "priority", "budget", "spend", "percentComplete", "rag"];
 
     public static IReadOnlyList<string?> Row(ProjectEntity p) =>
     [
         p.RowKey, p.Name, p.Category, p.Status, p.Priority, p.Owner, CsvFiles.Date(p.StartDate), p.TargetDate is { } t ? CsvFiles.Date(t) : null,
-        CsvFiles.Number(p.Budget), CsvFiles.Number(p.Spend), CsvFiles.Number(p.PercentComplete), p.CustomerEngagement ? "true" : "false",
+        CsvFiles.Number(p.Budget), CsvFiles.Number(p.Spend), CsvFiles.Number(p.PercentComplete), p.Rag, p.CustomerEngagement ? "true" : "false",
         p.CustomerKpi, p.FinancialMeasure,
     ];
 
@@ -104,6 +108,20 @@ public static class ProjectSheet
         };
     }
 
+    /// <summary>
+    /// The RAG a row reports (green, amber, red, or G, A, R as status reports abbreviate them); null when the column is
+    /// absent or the cell empty: a RAG is reported, never cleared.
+    /// </summary>
+    public static Rag? ReadRag(CsvRow row, SheetFormat format, Validation v) =>
+        row["rag"]?.Trim().ToUpperInvariant() switch
+        {
+            null => null,
+            "G" => Rag.Green,
+            "A" => Rag.Amber,
+            "R" => Rag.Red,
+            _ => format.Enum<Rag>(row, "rag", v),
+        };
+
     /// <summary>Whether a request changes the descriptive fields of a project (the measured ones must not change here).</summary>
     public static bool Changes(ProjectEntity existing, CreateProjectRequest r) =>
         existing.Name != r.Name || existing.Category != TrackerJson.Name(r.Category!.Value) || existing.Owner != r.Owner
@@ -113,7 +131,7 @@ public static class ProjectSheet
         || existing.FinancialMeasure != r.FinancialMeasure;
 
     /// <summary>The measured fields a row changes on an existing project, with the stored value and the file's: recorded as a progress update.</summary>
-    public static IEnumerable<(string Field, string Stored, string File)> MeasuredChanges(ProjectEntity existing, CreateProjectRequest r)
+    public static IEnumerable<(string Field, string Stored, string File)> MeasuredChanges(ProjectEntity existing, CreateProjectRequest r, Rag? rag)
     {
         if (r.Status is { } status && TrackerJson.Name(status) != existing.Status)
         {
@@ -135,10 +153,14 @@ public static class ProjectSheet
         {
             yield return ("percentComplete", CsvFiles.Number(existing.PercentComplete), CsvFiles.Number((double)percent));
         }
+        if (rag is { } reported && TrackerJson.Name(reported) != existing.Rag)
+        {
+            yield return ("rag", existing.Rag ?? "none", TrackerJson.Name(reported));
+        }
     }
 
     /// <summary>The progress update of a row's measured changes: only the fields that changed.</summary>
-    public static PostUpdateRequest ProgressOf(CreateProjectRequest r, IReadOnlyList<(string Field, string Stored, string File)> changes)
+    public static PostUpdateRequest ProgressOf(CreateProjectRequest r, Rag? rag, IReadOnlyList<(string Field, string Stored, string File)> changes)
     {
         bool Changed(string field) => changes.Any(c => c.Field == field);
         return new PostUpdateRequest
@@ -148,6 +170,7 @@ public static class ProjectSheet
             Budget = Changed("budget") ? r.Budget : null,
             Spend = Changed("spend") ? r.Spend : null,
             PercentComplete = Changed("percentComplete") ? r.PercentComplete : null,
+            Rag = Changed("rag") ? rag : null,
         };
     }
 

@@ -69,6 +69,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
                 }
             }
             var wanted = ProjectSheet.Read(row, current, format, v);
+            var rag = ProjectSheet.ReadRag(row, format, v);
             if (wanted.Id is null)
             {
                 wanted = wanted with { Id = ProjectSheet.IdFromName(wanted.Name, id => existing.ContainsKey(id) || seen.ContainsKey(id)) };
@@ -80,7 +81,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
             }
             seen.TryAdd(wanted.Id!, row.Number);
             wanted.Validate(v, identity.At);
-            var measured = current is null ? [] : ProjectSheet.MeasuredChanges(current, wanted).ToList();
+            var measured = current is null ? [] : ProjectSheet.MeasuredChanges(current, wanted, rag).ToList();
             if (!v.IsValid)
             {
                 report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Error, v.Errors, notes));
@@ -91,6 +92,13 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
                 var entity = ProjectHandlers.NewEntity(portfolioId, wanted, wanted.Id!, identity.At);
                 entity.RequestId = identity.Id;
                 writes.Add((entity, true));
+                if (rag is not null)
+                {
+                    // A project is created without a RAG; the one its row reports is its first progress update.
+                    progress.Add(ProgressRecorder.NewEntity(portfolioId, entity.RowKey, new PostUpdateRequest { Rag = rag }, reportedBy,
+                        new RequestIdentity($"{identity.Id}-p{row.Number:D4}", identity.At)));
+                    notes.Add($"RAG {TrackerJson.Name(rag.Value)}: recorded as its first progress update.");
+                }
                 report.Add(new ImportRow(row.Number, wanted.Id, ImportOutcome.Created, null, notes));
                 continue;
             }
@@ -103,7 +111,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
             if (measured.Count > 0)
             {
                 // Progress, not an edit: recorded as the update a single post would make, so history keeps it.
-                progress.Add(ProgressRecorder.NewEntity(portfolioId, current.RowKey, ProjectSheet.ProgressOf(wanted, measured), reportedBy,
+                progress.Add(ProgressRecorder.NewEntity(portfolioId, current.RowKey, ProjectSheet.ProgressOf(wanted, rag, measured), reportedBy,
                     new RequestIdentity($"{identity.Id}-p{row.Number:D4}", identity.At)));
                 notes.Add("Recorded as a progress update: " + string.Join(", ", measured.Select(m => $"{m.Field} {m.Stored} → {m.File}")) + ".");
             }

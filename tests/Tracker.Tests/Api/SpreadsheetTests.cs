@@ -9,7 +9,7 @@ namespace Tracker.Tests.Api;
 [Collection("api")]
 public sealed class SpreadsheetTests(ApiFixture api)
 {
-    private const string ProjectHeader = "id,name,category,status,priority,owner,startDate,targetDate,budget,spend,percentComplete,customerEngagement,customerKpi,financialMeasure";
+    private const string ProjectHeader = "id,name,category,status,priority,owner,startDate,targetDate,budget,spend,percentComplete,rag,customerEngagement,customerKpi,financialMeasure";
 
     [Fact]
     public async Task ExportThenImportIsUnchangedAndAnEditedCellIsAnUpdate()
@@ -295,20 +295,23 @@ public sealed class SpreadsheetTests(ApiFixture api)
         var portfolio = await api.CreatePortfolioAsync();
         await api.CreateProjectAsync(portfolio, "erp", budget: 100_000);
         var writer = await api.CreateKeyAsync("writer");
-        var csv = "id,name,budget,percentComplete\r\nerp,Project erp,120000,35\r\n";
+        var csv = "id,name,category,startDate,budget,percentComplete,RAG status\r\nerp,Project erp,cloud,2026-01-05,120000,35,A\r\nnew,New one,ai,2026-01-05,5000,0,red\r\n";
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/portfolios/{portfolio}/projects:import") { Content = new StringContent(csv, new UTF8Encoding(false), "text/csv") };
         var report = await HttpAssert.JsonAsync(await api.Client(writer).SendAsync(request), 200);
-        Assert.Equal("updated", report.GetProperty("rows")[0].GetProperty("outcome").GetString());
-        Assert.Equal("Recorded as a progress update: budget 100000 → 120000, percentComplete 0 → 35.", report.GetProperty("rows")[0].GetProperty("notes")[0].GetString());
+        Assert.Equal(["updated", "created"], report.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Equal("Recorded as a progress update: budget 100000 → 120000, percentComplete 0 → 35, rag none → amber.", report.GetProperty("rows")[0].GetProperty("notes")[0].GetString());
+        Assert.Contains("RAG red: recorded as its first progress update.", report.GetProperty("rows")[1].GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
 
         var history = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/erp/updates"), 200);
         var update = Assert.Single(history.GetProperty("items").EnumerateArray());
-        Assert.Equal((120000m, 35m, "test writer"), (update.GetProperty("budget").GetDecimal(), update.GetProperty("percentComplete").GetDecimal(), update.GetProperty("reportedBy").GetString()));
+        Assert.Equal((120000m, 35m, "amber", "test writer"), (update.GetProperty("budget").GetDecimal(), update.GetProperty("percentComplete").GetDecimal(),
+            update.GetProperty("rag").GetString(), update.GetProperty("reportedBy").GetString()));
         var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/erp"), 200);
-        Assert.Equal((120000m, 35m), (project.GetProperty("budget").GetDecimal(), project.GetProperty("percentComplete").GetDecimal()));
+        Assert.Equal((120000m, 35m, "amber"), (project.GetProperty("budget").GetDecimal(), project.GetProperty("percentComplete").GetDecimal(), project.GetProperty("rag").GetString()));
+        Assert.Equal("red", (await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/new"), 200)).GetProperty("rag").GetString());
         // Unchanged rows write nothing.
         var again = await HttpAssert.JsonAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", csv), 200);
-        Assert.Equal(1, again.GetProperty("totals").GetProperty("unchanged").GetInt32());
+        Assert.Equal(2, again.GetProperty("totals").GetProperty("unchanged").GetInt32());
         Assert.Single((await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/erp/updates"), 200)).GetProperty("items").EnumerateArray());
     }
 
