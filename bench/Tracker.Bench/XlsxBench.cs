@@ -32,7 +32,7 @@ public static class XlsxBench
         {
             var rows = Enumerable.Range(0, count).Select(Row).ToList();
             var csv = Encoding.UTF8.GetBytes(string.Join(",", Columns) + "\r\n" + string.Join("\r\n", rows.Select(r => string.Join(",", r))) + "\r\n");
-            var xlsx = XlsxWriter.Write("bench.xlsx", Columns, ProjectSheet.Kinds, rows).Body;
+            var xlsx = XlsxWriter.Write("bench.xlsx", Columns, ProjectSheet.Kinds, rows, "EUR").Body;
             Console.WriteLine($"  {count} rows: CSV {csv.Length / 1024.0:F0} KB, .xlsx {xlsx.Length / 1024.0:F0} KB");
             foreach (var dryRun in new[] { true, false })
             {

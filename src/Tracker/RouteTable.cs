@@ -82,11 +82,18 @@ public static class RouteTable
                 .Query("to", "To this instant (exclusive): a date (that whole day included) or a timestamp with offset.")),
 
         Post("ImportProjects", "portfolios/{portfolioId}/projects:import", Writer, SheetUpload).Handle<SpreadsheetHandlers>(h => h.ImportProjects)
-            .Describe("Create and change projects from a CSV file (text/csv; ?dryRun=true validates only): a report per row; any invalid row: 422, nothing written", d => d
-                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)),
+            .Describe("Create and change projects from a CSV file or an .xlsx workbook (?dryRun=true validates only): a report per row and the column mapping; any invalid row: 422, nothing written", d => d
+                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)
+                .Query("sheet", "The workbook's sheet to read (an .xlsx upload); the first by default.")
+                .Query("map", "Repeatable: Your header:column maps a header to a tracker column; Your header: ignores it. Usual PMO headers need none.")),
+        Get("ProjectsTemplate", "portfolios/{portfolioId}/projects:template", Reader).Handle<SpreadsheetHandlers>(h => h.ProjectsTemplate)
+            .Describe("An .xlsx workbook to fill in with projects: headers, an example row, drop-down lists, formats, and a sheet explaining each column (reader)", d => d
+                .Produces(200, contentType: XlsxFiles.MediaType)),
         Post("ImportUpdates", "portfolios/{portfolioId}/updates:import", Writer, SheetUpload).Handle<SpreadsheetHandlers>(h => h.ImportUpdates)
-            .Describe("Post progress updates from a CSV file (text/csv; ?dryRun=true validates only), with the semantics of single posts", d => d
-                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)),
+            .Describe("Post progress updates from a CSV file or an .xlsx workbook (?dryRun=true validates only), with the semantics of single posts", d => d
+                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)
+                .Query("sheet", "The workbook's sheet to read (an .xlsx upload); the first by default.")
+                .Query("map", "Repeatable: Your header:column maps a header to a tracker column; Your header: ignores it. Usual PMO headers need none.")),
         Get("ExportPortfolioUpdates", "portfolios/{portfolioId}/updates", Reader).Handle<SpreadsheetHandlers>(h => h.ExportUpdates)
             .Describe("Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv) or an .xlsx workbook", d => d
                 .Produces(200, contentType: "text/csv").ProducesProblem(406)
@@ -198,6 +205,7 @@ public static class RouteTable
         Page("PageExportUpdates", "GET", DashboardRoutes.ExportUpdatesTemplate, Reader).Handle<PortfolioActions>(h => h.ExportUpdates),
         Page("PageExportProjectsXlsx", "GET", DashboardRoutes.ExportProjectsXlsxTemplate, Reader).Handle<PortfolioActions>(h => h.ExportProjectsXlsx),
         Page("PageExportUpdatesXlsx", "GET", DashboardRoutes.ExportUpdatesXlsxTemplate, Reader).Handle<PortfolioActions>(h => h.ExportUpdatesXlsx),
+        Page("PageProjectsTemplate", "GET", DashboardRoutes.ProjectsTemplateXlsxTemplate, Reader).Handle<PortfolioActions>(h => h.ProjectsTemplate),
         Page("PageUpdateRequests", "GET", DashboardRoutes.UpdateRequestsTemplate, Writer).Handle<PortfolioActions>(h => h.UpdateRequests),
         Page("PageSendUpdateRequests", "POST", DashboardRoutes.UpdateRequestsTemplate, Writer, RouteBody.Form<TokenOnlyFields>(PageGate.FormLimit)).Handle<PortfolioActions>(h => h.SendUpdateRequests),
         Page("PageAccess", "GET", DashboardRoutes.AccessTemplate, Admin).Handle<AccessActions>(h => h.Page),

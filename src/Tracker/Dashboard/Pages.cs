@@ -20,6 +20,7 @@ public static class DashboardRoutes
     public const string ExportUpdatesTemplate = PortfolioTemplate + "/updates.csv";
     public const string ExportProjectsXlsxTemplate = PortfolioTemplate + "/projects.xlsx";
     public const string ExportUpdatesXlsxTemplate = PortfolioTemplate + "/updates.xlsx";
+    public const string ProjectsTemplateXlsxTemplate = PortfolioTemplate + "/projects-template.xlsx";
     public const string UpdateRequestsTemplate = PortfolioTemplate + "/update-requests";
     public const string AccessTemplate = "access";
     public const string AccessKeysTemplate = AccessTemplate + "/keys";
@@ -49,6 +50,8 @@ public static class DashboardRoutes
     public static string ExportProjectsXlsx(string portfolioId) => Portfolio(portfolioId) + "/projects.xlsx";
 
     public static string ExportUpdatesXlsx(string portfolioId) => Portfolio(portfolioId) + "/updates.xlsx";
+
+    public static string ProjectsTemplateXlsx(string portfolioId) => Portfolio(portfolioId) + "/projects-template.xlsx";
 
     public static string UpdateRequests(string portfolioId) => Portfolio(portfolioId) + "/update-requests";
 

@@ -114,6 +114,8 @@ public sealed class PortfolioActions(SpreadsheetImports imports, PortfolioStore 
 
     public Task<ApiResponse> ExportUpdatesXlsx(Call call) => ExportUpdatesAsync(call, xlsx: true);
 
+    public Task<ApiResponse> ProjectsTemplate(Call call) => imports.TemplateAsync(call.Route("portfolioId"), call.Aborted);
+
     private async Task<ApiResponse> ExportUpdatesAsync(Call call, bool xlsx)
     {
         var portfolioId = call.Route("portfolioId");

@@ -64,8 +64,8 @@ public static class ProjectSheet
     {
         ["startDate"] = CellKind.Date,
         ["targetDate"] = CellKind.Date,
-        ["budget"] = CellKind.Number,
-        ["spend"] = CellKind.Number,
+        ["budget"] = CellKind.Money,
+        ["spend"] = CellKind.Money,
         ["percentComplete"] = CellKind.Percent,
         ["customerEngagement"] = CellKind.Bool,
     };

@@ -74,6 +74,9 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
         imports.ExportProjectsAsync(call.Route("portfolioId"), Query.Enum<ProjectStatus>(call.Request, "status"), Query.Enum<Category>(call.Request, "category"),
             Query.Enum<Priority>(call.Request, "priority"), call.Aborted, xlsx: true);
 
+    /// <summary>The .xlsx workbook a PMO fills in with the portfolio's projects (see <see cref="ProjectTemplate"/>).</summary>
+    public Task<ApiResponse> ProjectsTemplate(Call call) => imports.TemplateAsync(call.Route("portfolioId"), call.Aborted);
+
     /// <summary>A project's history in [from, to) as CSV, newest first (Accept: text/csv on the history route).</summary>
     public async Task<ApiResponse> ExportProjectUpdates(Call call)
     {

@@ -24,7 +24,7 @@ public sealed record SheetFile(byte[] Bytes, bool Xlsx = false, string? Sheet = 
     }
 }
 
-public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder)
+public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time)
 {
     /// <summary>
     /// Creates and changes projects from a CSV file; a report per row. Writes nothing when any row is invalid or on a
@@ -211,12 +211,13 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     /// <summary>Every update of every project of a portfolio in [from, to), as CSV: the portfolio-wide export.</summary>
     public async Task<ApiResponse> ExportUpdatesAsync(string portfolioId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct, bool xlsx = false)
     {
+        var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var rows = new List<IReadOnlyList<string?>>();
         foreach (var project in await projects.AllAsync(portfolioId, ct))
         {
             rows.AddRange((await updates.AllAsync(portfolioId, project.RowKey, from, to, ct)).Select(UpdateSheet.Row));
         }
-        return xlsx ? XlsxWriter.Write($"{portfolioId}-updates.xlsx", UpdateSheet.Columns, UpdateSheet.Kinds, rows)
+        return xlsx ? XlsxWriter.Write($"{portfolioId}-updates.xlsx", UpdateSheet.Columns, UpdateSheet.Kinds, rows, portfolio.Currency)
             : CsvFiles.Write($"{portfolioId}-updates.csv", UpdateSheet.Columns, rows);
     }
 
@@ -224,11 +225,19 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     public async Task<ApiResponse> ExportProjectsAsync(string portfolioId, ProjectStatus? status, Category? category, Priority? priority, CancellationToken ct,
         bool xlsx = false)
     {
-        await portfolios.GetAsync(portfolioId, ct);
+        var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var all = await projects.AllAsync(portfolioId, ct);
         var rows = all.Where(p => (status is null || p.Status == TrackerJson.Name(status.Value)) && (category is null || p.Category == TrackerJson.Name(category.Value))
             && (priority is null || p.Priority == TrackerJson.Name(priority.Value))).Select(ProjectSheet.Row);
-        return xlsx ? XlsxWriter.Write($"{portfolioId}-projects.xlsx", ProjectSheet.Columns, ProjectSheet.Kinds, rows)
+        return xlsx ? XlsxWriter.Write($"{portfolioId}-projects.xlsx", ProjectSheet.Columns, ProjectSheet.Kinds, rows, portfolio.Currency)
             : CsvFiles.Write($"{portfolioId}-projects.csv", ProjectSheet.Columns, rows);
+    }
+
+    /// <summary>The projects template of a portfolio (<see cref="ProjectTemplate"/>): its currency, an example row dated this month in its time zone.</summary>
+    public async Task<ApiResponse> TemplateAsync(string portfolioId, CancellationToken ct)
+    {
+        var portfolio = await portfolios.GetAsync(portfolioId, ct);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), portfolio.Zone).DateTime);
+        return XlsxWriter.Write($"{portfolioId}-projects-template.xlsx", portfolio.Currency, ProjectTemplate.Sheets(portfolio.Currency, today));
     }
 }

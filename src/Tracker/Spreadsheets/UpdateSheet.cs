@@ -44,8 +44,8 @@ public static class UpdateSheet
     public static readonly IReadOnlyDictionary<string, CellKind> Kinds = new Dictionary<string, CellKind>(StringComparer.Ordinal)
     {
         ["percentComplete"] = CellKind.Percent,
-        ["spend"] = CellKind.Number,
-        ["budget"] = CellKind.Number,
+        ["spend"] = CellKind.Money,
+        ["budget"] = CellKind.Money,
     };
 
     public static IReadOnlyList<string?> Row(UpdateEntity u) =>

@@ -218,7 +218,7 @@ public sealed partial class DashboardActionTests(ApiFixture api)
         await SignInAsync(browser, reader);
 
         var portfolioPage = await browser.GetStringAsync(DashboardRoutes.Portfolio(portfolio));
-        Assert.DoesNotContain("Import a CSV file", portfolioPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Import a spreadsheet", portfolioPage, StringComparison.Ordinal);
         Assert.DoesNotContain("Update requests", portfolioPage, StringComparison.Ordinal);
         Assert.Contains(DashboardRoutes.ExportProjects(portfolio), portfolioPage, StringComparison.Ordinal);
         var projectPage = await browser.GetStringAsync(DashboardRoutes.Project(portfolio, project));

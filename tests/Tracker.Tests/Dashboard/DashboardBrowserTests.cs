@@ -193,7 +193,7 @@ public sealed class DashboardBrowserTests
 
             // A CSV upload: the dry run first, then the import on confirmation.
             await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
-            await page.GetByRole(AriaRole.Link, new() { Name = "Import a CSV file" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Import a spreadsheet" }).ClickAsync();
             await page.GetByLabel("Projects: new ones").CheckAsync();
             var csv = "id,name,category,status,priority,owner,startDate,targetDate,budget\r\n" +
                 $"pilot-{suffix},Copilot pilot {suffix},ai,active,high,ana@example.com,2026-09-01,2027-03-31,80000\r\n" +
@@ -224,7 +224,7 @@ public sealed class DashboardBrowserTests
             Assert.Equal(403, forged.Status);
             Assert.Equal(updatesBefore, await world.UpdateCountAsync(projectPath));
             await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
-            Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Import a CSV file" }).CountAsync());
+            Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Import a spreadsheet" }).CountAsync());
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await page.GetByText("You are signed out.").WaitForAsync();
         }
