@@ -11,13 +11,17 @@ if ! cmp -s package-lock.json node_modules/.tracker-lock 2>/dev/null; then
   cp package-lock.json node_modules/.tracker-lock
 fi
 
-# The update form's browser test drives Debian's chromium (Playwright for .NET, ExecutablePath /usr/bin/chromium).
-if [ ! -x /usr/bin/chromium ]; then
-  echo "==> Installing chromium with apt (the browser test needs it)"
+# The browser tests drive Debian's chromium (Playwright for .NET, ExecutablePath /usr/bin/chromium); the README's
+# spreadsheet walk-through runs with curl.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v curl > /dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Installing ${missing[*]} with apt (the browser tests and the README test need them)"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium > /tmp/tracker-chromium.log 2>&1 \
-    || { cat /tmp/tracker-chromium.log; echo "FAILED: apt-get install chromium" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" > /tmp/tracker-apt.log 2>&1 \
+    || { cat /tmp/tracker-apt.log; echo "FAILED: apt-get install ${missing[*]}" >&2; exit 1; }
 fi
 
 solution=Tracker.sln

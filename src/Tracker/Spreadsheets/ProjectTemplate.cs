@@ -4,7 +4,7 @@ using Tracker.Portfolios;
 namespace Tracker.Spreadsheets;
 
 /// <summary>
-/// The workbook a PMO fills in to start a portfolio: a "Projects" sheet with the headers a person reads (each one a
+/// The workbook a PMO fills in to start a portfolio: a "Project list" sheet with the headers a person reads (each one a
 /// name the import knows), one example row, drop-down lists on category, status, priority, RAG and customer
 /// engagement, dates, money in the portfolio's currency and percents formatted as such down every column; and a
 /// "Columns" sheet explaining each column. The import reads the first sheet, so the filled-in file is uploaded as is.
@@ -52,7 +52,7 @@ public static class ProjectTemplate
             [Index(columns, "rag")] = TrackerJson.Names(typeof(Rag))!,
             [Index(columns, "customerEngagement")] = ["yes", "no"],
         };
-        var projects = new XlsxSheet("Projects", [.. columns.Select(c => c.Header)], kinds, [example]) { Lists = lists, LimitPercents = true };
+        var projects = new XlsxSheet("Project list", [.. columns.Select(c => c.Header)], kinds, [example]) { Lists = lists, LimitPercents = true };
         var help = new XlsxSheet("Columns", ["Column", "Needed for a new project", "What to write", "Tracker name"],
             [CellKind.Text, CellKind.Text, CellKind.Text, CellKind.Text],
             [

@@ -48,7 +48,7 @@ public static partial class XlsxFiles
             {
                 throw NotAWorkbook("it has no worksheet");
             }
-            var strings = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => i.InnerText).ToList() ?? [];
+            var strings = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => XlsxText.Unescape(i.InnerText)).ToList() ?? [];
             var kinds = CellKinds(workbook.WorkbookStylesPart?.Stylesheet);
             var rows = new List<SheetRow>();
             using var reader = OpenXmlReader.Create(part);
@@ -187,7 +187,7 @@ public static partial class XlsxFiles
         }
         if (type == CellValues.InlineString)
         {
-            return (cell.InlineString?.InnerText ?? "", false);
+            return (XlsxText.Unescape(cell.InlineString?.InnerText ?? ""), false);
         }
         if (type == CellValues.Boolean)
         {

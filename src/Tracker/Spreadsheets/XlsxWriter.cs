@@ -244,5 +244,26 @@ public static class XlsxWriter
 
     /// <summary>Text as an inline string: shown as written, never run as a formula.</summary>
     private static Cell Text(string value, Style style = Style.Plain) =>
-        new() { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(value) { Space = SpaceProcessingModeValues.Preserve }), StyleIndex = style == Style.Plain ? null : (uint)style };
+        new() { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(XlsxText.Escape(value)) { Space = SpaceProcessingModeValues.Preserve }), StyleIndex = style == Style.Plain ? null : (uint)style };
+}
+
+/// <summary>
+/// The escapes of OOXML strings (ST_Xstring): a character XML would not keep — a carriage return, which XML turns into
+/// a line feed, or a control character — is written <c>_xHHHH_</c>, as Excel writes it, and a literal <c>_xHHHH_</c>
+/// gets its underscore escaped; reading undoes both. So a note written with CR LF reads back as CR LF.
+/// </summary>
+public static partial class XlsxText
+{
+    public static string Escape(string text) =>
+        Escapable().Replace(text, m => $"_x{(int)m.Value[0]:X4}_"); // "_" is 5F
+
+    public static string Unescape(string text) =>
+        text.Contains("_x", StringComparison.Ordinal) ? Escaped().Replace(text, m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString()) : text;
+
+    /// <summary>A control character other than tab and line feed, or a literal escape's underscore.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\x00-\x08\x0B-\x1F]|_(?=x[0-9A-Fa-f]{4}_)")]
+    private static partial System.Text.RegularExpressions.Regex Escapable();
+
+    [System.Text.RegularExpressions.GeneratedRegex("_x([0-9A-Fa-f]{4})_")]
+    private static partial System.Text.RegularExpressions.Regex Escaped();
 }

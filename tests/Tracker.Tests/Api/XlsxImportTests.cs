@@ -113,7 +113,7 @@ public sealed class XlsxImportTests(ApiFixture api)
         {
             var workbook = document.WorkbookPart!;
             var sheets = workbook.Workbook.Sheets!.Elements<Sheet>().ToList();
-            Assert.Equal(["Projects", "Columns"], sheets.Select(s => s.Name!.Value));
+            Assert.Equal(["Project list", "Columns"], sheets.Select(s => s.Name!.Value));
             var projects = ((WorksheetPart)workbook.GetPartById(sheets[0].Id!)).Worksheet;
             var header = projects.Descendants<Row>().First().Elements<Cell>().Select(c => c.InnerText).ToList();
             Assert.Equal(["Id", "Project name", "Category", "Status", "Priority", "Owner", "Start date", "Target date", "Budget (EUR)", "Spend (EUR)", "% complete", "RAG",
