@@ -11,8 +11,9 @@ namespace Tracker.Bench;
 /// <summary>
 /// Importing the same projects from an .xlsx workbook and from CSV, through the real server on one Azurite: a dry run
 /// (read, map and validate, nothing written) and the import, each into a portfolio of its own, for each row count.
-/// Prints the times, the ratio xlsx / CSV, and the bytes the process allocated per import (a measure of the memory one
-/// import needs; the server is in this process).
+/// Prints the times, the ratio xlsx / CSV, the bytes the process allocated per import, and the peak of the managed
+/// heap during an import above the heap before it (sampled every 2 ms; the server is in this process): the memory one
+/// import holds at once. Then the refusals: a zip bomb and an oversized file, with the heap's peak while they are refused.
 /// </summary>
 public static class XlsxBench
 {
@@ -37,20 +38,29 @@ public static class XlsxBench
             foreach (var dryRun in new[] { true, false })
             {
                 double csvSeconds = 0, xlsxSeconds = 0;
-                long csvBytes = 0, xlsxBytes = 0;
+                long csvBytes = 0, xlsxBytes = 0, csvPeak = 0, xlsxPeak = 0;
                 for (var round = 0; round <= rounds; round++) // round 0 warms up
                 {
-                    var (cs, cb) = await ImportAsync(http, ++portfolio, csv, "text/csv", dryRun);
-                    var (xs, xb) = await ImportAsync(http, ++portfolio, xlsx, XlsxFiles.MediaType, dryRun);
+                    var (cs, cb, cp) = await ImportAsync(http, ++portfolio, csv, "text/csv", dryRun);
+                    var (xs, xb, xp) = await ImportAsync(http, ++portfolio, xlsx, XlsxFiles.MediaType, dryRun);
                     if (round > 0)
                     {
                         (csvSeconds, csvBytes, xlsxSeconds, xlsxBytes) = (csvSeconds + cs, csvBytes + cb, xlsxSeconds + xs, xlsxBytes + xb);
+                        (csvPeak, xlsxPeak) = (Math.Max(csvPeak, cp), Math.Max(xlsxPeak, xp));
                     }
                 }
                 Console.WriteLine($"{count} projects, {(dryRun ? "dry run" : "import")}: CSV {csvSeconds / rounds:F2} s, .xlsx {xlsxSeconds / rounds:F2} s, " +
-                    $"ratio {xlsxSeconds / csvSeconds:F2} (goal <= 1.5); allocated per import: CSV {csvBytes / rounds / 1048576.0:F0} MB, .xlsx {xlsxBytes / rounds / 1048576.0:F0} MB");
+                    $"ratio {xlsxSeconds / csvSeconds:F2} (goal <= 1.5); allocated per import: CSV {csvBytes / rounds / 1048576.0:F0} MB, .xlsx {xlsxBytes / rounds / 1048576.0:F0} MB; " +
+                    $"heap peak above the start: CSV {csvPeak / 1048576.0:F1} MB, .xlsx {xlsxPeak / 1048576.0:F1} MB");
             }
         }
+        var bomb = ZipBomb();
+        var (_, _, bombPeak) = await ImportAsync(http, ++portfolio, bomb, XlsxFiles.MediaType, dryRun: false, expected: 413);
+        Console.WriteLine($"zip bomb ({bomb.Length / 1024.0:F0} KB expanding to 80 MB): 413, heap peak above the start {bombPeak / 1048576.0:F1} MB");
+        var tooMany = Enumerable.Range(0, CsvFiles.MaxRows + 1).Select(Row).ToList();
+        var big = XlsxWriter.Write("big.xlsx", Columns, ProjectSheet.Kinds, tooMany, "EUR").Body;
+        var (_, _, bigPeak) = await ImportAsync(http, ++portfolio, big, XlsxFiles.MediaType, dryRun: false, expected: 413);
+        Console.WriteLine($"{tooMany.Count:N0} rows ({big.Length / 1024.0:F0} KB): 413, heap peak above the start {bigPeak / 1048576.0:F1} MB");
     }
 
     private static string?[] Row(int i) =>
@@ -59,21 +69,59 @@ public static class XlsxBench
         "2026-01-05", "2026-12-18", (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), (i % 100).ToString(System.Globalization.CultureInfo.InvariantCulture),
     ];
 
-    private static async Task<(double Seconds, long Allocated)> ImportAsync(HttpClient http, int portfolio, byte[] file, string mediaType, bool dryRun)
+    private static async Task<(double Seconds, long Allocated, long Peak)> ImportAsync(HttpClient http, int portfolio, byte[] file, string mediaType, bool dryRun,
+        int expected = 200)
     {
         var id = $"x{portfolio}";
         (await http.PostAsJsonAsync("/api/portfolios", new { id, name = id })).EnsureSuccessStatusCode();
         var content = new ByteArrayContent(file);
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        using var sampling = new CancellationTokenSource();
+        var peak = Task.Run(async () =>
+        {
+            long highest = 0;
+            while (!sampling.IsCancellationRequested)
+            {
+                highest = Math.Max(highest, GC.GetTotalMemory(false));
+                await Task.Delay(2);
+            }
+            return highest;
+        });
         var started = Stopwatch.GetTimestamp();
         var response = await http.PostAsync($"/api/portfolios/{id}/projects:import{(dryRun ? "?dryRun=true" : "")}", content);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        if (!response.IsSuccessStatusCode)
+        await sampling.CancelAsync();
+        var highest = await peak;
+        if ((int)response.StatusCode != expected)
         {
             throw new InvalidOperationException($"{mediaType}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-        return (seconds, bytes);
+        return (seconds, bytes, Math.Max(0, highest - before));
+    }
+
+    /// <summary>A few hundred KB that expand past the 64 MB limit: a worksheet part of 80 MB of spaces.</summary>
+    private static byte[] ZipBomb()
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var types = new StreamWriter(zip.CreateEntry("[Content_Types].xml").Open()))
+            {
+                types.Write("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>");
+            }
+            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", System.IO.Compression.CompressionLevel.SmallestSize).Open();
+            var spaces = new byte[1024 * 1024];
+            Array.Fill(spaces, (byte)' ');
+            for (var i = 0; i < 80; i++)
+            {
+                sheet.Write(spaces);
+            }
+        }
+        return stream.ToArray();
     }
 }

@@ -48,18 +48,17 @@ public static partial class XlsxFiles
             {
                 throw NotAWorkbook("it has no worksheet");
             }
-            var strings = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => XlsxText.Unescape(i.InnerText)).ToList() ?? [];
+            var strings = workbook.SharedStringTablePart is { } shared ? SharedStrings(shared) : [];
             var kinds = CellKinds(workbook.WorkbookStylesPart?.Stylesheet);
             var rows = new List<SheetRow>();
-            using var reader = OpenXmlReader.Create(part);
-            while (reader.Read())
+            using var xml = Xml(part);
+            while (xml.Read())
             {
-                if (reader.ElementType != typeof(Row) || !reader.IsStartElement)
+                if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "row")
                 {
                     continue;
                 }
-                var row = (Row)reader.LoadCurrentElement()!;
-                rows.Add(ReadRow(row, rows.Count + 1, strings, kinds, date1904));
+                rows.Add(ReadRow(xml, rows.Count == 0 ? 1 : rows[^1].Number + 1, strings, kinds, date1904));
                 if (rows.Count > CsvFiles.MaxRows * 2)
                 {
                     throw new ApiProblemException(413, "Too many rows", $"A file may hold at most {CsvFiles.MaxRows:N0} rows; split it.");
@@ -154,55 +153,148 @@ public static partial class XlsxFiles
         }).ToList() ?? [];
     }
 
-    private static SheetRow ReadRow(Row row, int fallbackNumber, List<string> strings, IReadOnlyList<Kind> kinds, bool date1904)
+    /// <summary>
+    /// A part's XML read forward only, as the SDK's own reader does, but without building an element per row: no DTD
+    /// (a part that declares one is refused), no external entities, at most <see cref="MaxExpandedBytes"/> characters.
+    /// </summary>
+    private static XmlReader Xml(OpenXmlPart part) => XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), new XmlReaderSettings
     {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersInDocument = MaxExpandedBytes,
+        IgnoreComments = true,
+        CloseInput = true,
+    });
+
+    /// <summary>The shared strings in order: each item's text runs joined (rich text), its phonetic hints (rPh) left out.</summary>
+    private static List<string> SharedStrings(SharedStringTablePart part)
+    {
+        var strings = new List<string>();
+        using var xml = Xml(part);
+        while (xml.Read())
+        {
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si")
+            {
+                strings.Add(xml.IsEmptyElement ? "" : XlsxText.Unescape(Runs(xml)));
+            }
+        }
+        return strings;
+    }
+
+    /// <summary>The text of a string item (si, is) at the reader: its t elements outside phonetic runs; the reader is left on the item's end.</summary>
+    private static string Runs(XmlReader xml)
+    {
+        var depth = xml.Depth;
+        var text = new System.Text.StringBuilder();
+        xml.Read();
+        while (xml.Depth > depth)
+        {
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "rPh")
+            {
+                xml.Skip();
+            }
+            else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "t")
+            {
+                text.Append(xml.ReadElementContentAsString());
+            }
+            else if (!xml.Read())
+            {
+                break;
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A row element at the reader: its cells placed by their references (A1 → 0), which of them are typed; the reader left on its end.</summary>
+    private static SheetRow ReadRow(XmlReader xml, int fallbackNumber, List<string> strings, IReadOnlyList<Kind> kinds, bool date1904)
+    {
+        var number = int.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : fallbackNumber;
         var cells = new List<string>();
         var typed = new HashSet<int>();
-        var next = 0;
-        foreach (var cell in row.Elements<Cell>())
+        if (xml.IsEmptyElement)
         {
-            var index = cell.CellReference?.Value is { } reference ? ColumnIndex(reference) : next;
+            return new SheetRow(number, cells, typed);
+        }
+        var depth = xml.Depth;
+        var next = 0;
+        while (xml.Read() && xml.Depth > depth)
+        {
+            if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "c")
+            {
+                continue;
+            }
+            var index = xml.GetAttribute("r") is { } reference ? ColumnIndex(reference) : next;
+            var type = xml.GetAttribute("t");
+            var style = uint.TryParse(xml.GetAttribute("s"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+            string raw = "", inline = "";
+            if (!xml.IsEmptyElement)
+            {
+                var cellDepth = xml.Depth;
+                xml.Read();
+                while (xml.Depth > cellDepth)
+                {
+                    if (xml.NodeType != XmlNodeType.Element)
+                    {
+                        if (!xml.Read())
+                        {
+                            break;
+                        }
+                    }
+                    else if (xml.LocalName == "v")
+                    {
+                        raw = xml.ReadElementContentAsString();
+                    }
+                    else if (xml.LocalName == "is")
+                    {
+                        inline = xml.IsEmptyElement ? "" : XlsxText.Unescape(Runs(xml));
+                        xml.Read();
+                    }
+                    else
+                    {
+                        xml.Skip(); // a formula (f): never evaluated, its cached value (v) is read
+                    }
+                }
+            }
             while (cells.Count < index)
             {
                 cells.Add("");
             }
-            var (text, isTyped) = Text(cell, strings, kinds, date1904);
-            cells.Add(text);
+            var (text, isTyped) = Text(type, raw, inline, style, strings, kinds, date1904);
+            if (index < cells.Count)
+            {
+                cells[index] = text; // a cell named twice: the last one wins, as Excel reads it
+            }
+            else
+            {
+                cells.Add(text);
+            }
             if (isTyped)
             {
                 typed.Add(index);
             }
             next = index + 1;
         }
-        return new SheetRow((int?)row.RowIndex?.Value ?? fallbackNumber, cells, typed);
+        return new SheetRow(number, cells, typed);
     }
 
-    private static (string Text, bool Typed) Text(Cell cell, List<string> strings, IReadOnlyList<Kind> kinds, bool date1904)
+    private static (string Text, bool Typed) Text(string? type, string raw, string inline, uint style, List<string> strings, IReadOnlyList<Kind> kinds, bool date1904)
     {
-        var raw = cell.CellValue?.Text ?? "";
-        var type = cell.DataType?.Value;
-        if (type == CellValues.SharedString)
+        switch (type)
         {
-            return (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count ? strings[i] : "", false);
-        }
-        if (type == CellValues.InlineString)
-        {
-            return (XlsxText.Unescape(cell.InlineString?.InnerText ?? ""), false);
-        }
-        if (type == CellValues.Boolean)
-        {
-            return (raw == "1" ? "true" : "false", true);
-        }
-        if (type == CellValues.String || type == CellValues.Error || type == CellValues.Date)
-        {
-            return (raw, false); // a formula's cached text, an error such as #DIV/0!, an ISO date
+            case "s":
+                return (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count ? strings[i] : "", false);
+            case "inlineStr":
+                return (inline, false);
+            case "b":
+                return (raw == "1" ? "true" : "false", true);
+            case "str" or "e" or "d":
+                return (XlsxText.Unescape(raw), false); // a formula's cached text, an error such as #DIV/0!, an ISO date
         }
         if (raw.Length == 0 || !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
             return (raw, false);
         }
-        var kind = cell.StyleIndex?.Value is { } style && style < kinds.Count ? kinds[(int)style] : Kind.Number;
-        switch (kind)
+        switch (style < kinds.Count ? kinds[(int)style] : Kind.Number)
         {
             case Kind.Date:
                 var at = DateTime.FromOADate(number + (date1904 ? 1462 : 0));

@@ -173,7 +173,7 @@ public sealed class XlsxImportTests(ApiFixture api)
 
     /// <summary>
     /// A workbook as LibreOffice (German locale) saves one: custom number formats with locale tags ([$-407]DD.MM.YYYY,
-    /// money with [$€-407]), rich-text shared strings, formulas with cached values, explicitly typed numbers, styled
+    /// money with [$€-407]), rich-text shared strings and phonetic hints, formulas with cached values, explicitly typed numbers, styled
     /// empty cells and a styled empty trailing column.
     /// </summary>
     [Fact]
@@ -193,7 +193,10 @@ public sealed class XlsxImportTests(ApiFixture api)
                 new CellFormats(new CellFormat(), new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true },
                     new CellFormat { NumberFormatId = 165, ApplyNumberFormat = true }, new CellFormat { NumberFormatId = 166, ApplyNumberFormat = true }));
             var strings = new SharedStringTable(
-                new SharedStringItem(new Text("Projektname")), new SharedStringItem(new Text("Kategorie")), new SharedStringItem(new Text("Beginn")),
+                new SharedStringItem(new Text("Projektname")),
+                new SharedStringItem(new Text("Kategorie"), new PhoneticRun(new Text("カテ")) { BaseTextStartIndex = 0, EndingBaseIndex = 2 },
+                    new PhoneticRun(new Text("ゴリ")) { BaseTextStartIndex = 2, EndingBaseIndex = 4 }), // phonetic hints, as an East Asian locale leaves them
+                new SharedStringItem(new Text("Beginn")),
                 new SharedStringItem(new Text("Budget")), new SharedStringItem(new Text("Fortschritt")), new SharedStringItem(new Text("Ausgaben")),
                 new SharedStringItem(new Run(new RunProperties(new Bold()), new Text("Portal ")), new Run(new Text("Relaunch"))), // rich text, as a bold word leaves it
                 new SharedStringItem(new Text("CRM")));
