@@ -144,7 +144,7 @@ public sealed class DashboardBrowserTests
     /// write forged with the reader's own session and token is refused (403) with nothing written.
     /// </summary>
     [Fact]
-    public async Task AWriterPostsAnUpdateAndImportsACsvAndAReaderCannotWrite()
+    public async Task AWriterPostsAnUpdateImportsAPmosOwnSheetAndAReaderCannotWrite()
     {
         await using var world = await DemoWorld.StartAsync();
         var writerKey = await world.CreateKeyAsync("writer");
@@ -191,16 +191,19 @@ public sealed class DashboardBrowserTests
             Assert.Equal(Math.Min(before + 1, DashboardReader.UpdatesShown), await page.Locator("tr[data-update]").CountAsync());
             Assert.Contains($"Posted from the dashboard ({suffix})", await page.Locator("tr[data-update]").First.InnerTextAsync(), StringComparison.Ordinal);
 
-            // A CSV upload: the dry run first, then the import on confirmation.
+            // A PMO's own sheet: the dry run first, with two headers mapped in the form and one ignored, then the import on confirmation.
             await page.GotoAsync(DashboardRoutes.Portfolio(DemoSeeder.PortfolioId));
             await page.GetByRole(AriaRole.Link, new() { Name = "Import a spreadsheet" }).ClickAsync();
             await page.GetByLabel("Projects: new ones").CheckAsync();
-            var csv = "id,name,category,status,priority,owner,startDate,targetDate,budget\r\n" +
-                $"pilot-{suffix},Copilot pilot {suffix},ai,active,high,ana@example.com,2026-09-01,2027-03-31,80000\r\n" +
-                $"portal-{suffix},Partner portal {suffix},crm,proposed,medium,bo@example.com,2026-10-01,2027-06-30,150000\r\n";
+            var csv = "Project ID,Project name,Type,Priority,Project manager,Kick-off,Go-live,Budget (EUR),Sponsor\r\n" +
+                $"pilot-{suffix},Copilot pilot {suffix},AI,High,ana@example.com,2026-09-01,2027-03-31,\"€80,000\",COO\r\n" +
+                $"portal-{suffix},Partner portal {suffix},CRM,Medium,bo@example.com,2026-10-01,2027-06-30,\"€150,000\",CMO\r\n";
             await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "projects.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+            await page.GetByLabel("Your own column names").FillAsync("Kick-off: startDate\nGo-live: targetDate");
             await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
             await page.GetByText("importing it creates 2, changes 0 and leaves 0 unchanged").WaitForAsync();
+            Assert.Equal("F\tKick-off\tstartDate (your mapping)", await page.Locator("tr[data-column='F']").InnerTextAsync());
+            Assert.Equal("I\tSponsor\tignored", await page.Locator("tr[data-column='I']").InnerTextAsync());
             await ScreenshotAsync(page, $"dashboard-import-{suffix}.png");
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await world.Admin.GetAsync($"/api/portfolios/{DemoSeeder.PortfolioId}/projects/pilot-{suffix}")).StatusCode);
             await page.GetByRole(AriaRole.Button, new() { Name = "Import 2 rows" }).ClickAsync();
@@ -321,7 +324,7 @@ public sealed class DashboardBrowserTests
             await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
             await page.GetByText("Choose a CSV file to upload.").First.WaitForAsync();
             await CheckAsync("import, no file chosen");
-            await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "ok.csv", MimeType = "text/csv", Buffer = "name,category,startDate\r\nNew one,cloud,2026-01-01\r\n"u8.ToArray() });
+            await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "ok.csv", MimeType = "text/csv", Buffer = "name,category,startDate,Sponsor\r\nNew one,cloud,2026-01-01,COO\r\n"u8.ToArray() }); // Sponsor: ignored, so the column list is open
             await page.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
             await page.GetByText("The file is valid").WaitForAsync();
             await CheckAsync("import, dry run");
