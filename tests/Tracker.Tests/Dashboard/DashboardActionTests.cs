@@ -234,6 +234,9 @@ public sealed partial class DashboardActionTests(ApiFixture api)
         Assert.Equal(Tracker.Spreadsheets.XlsxFiles.MediaType, workbook.Content.Headers.ContentType!.MediaType);
         Assert.Equal($"{portfolio}-projects.xlsx", workbook.Content.Headers.ContentDisposition!.FileName!.Trim('"'));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(DashboardRoutes.ExportUpdatesXlsx(portfolio))).StatusCode);
+        var template = await browser.GetAsync(DashboardRoutes.ProjectsTemplateXlsx(portfolio));
+        Assert.Equal(Tracker.Spreadsheets.XlsxFiles.MediaType, template.Content.Headers.ContentType!.MediaType);
+        Assert.Equal($"{portfolio}-projects-template.xlsx", template.Content.Headers.ContentDisposition!.FileName!.Trim('"'));
 
         // A forged write with the reader's own valid token: the role is checked, nothing is written.
         var forged = await PostFormAsync(browser, DashboardRoutes.Project(portfolio, project) + "/updates",
