@@ -42,7 +42,7 @@ public sealed class XlsxImportTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task MacroEnabledEncryptedZipBombAndDtdWorkbooksAreRefusedAndWriteNothing()
+    public async Task MacroEnabledEncryptedZipBombDtdAndTooLongWorkbooksAreRefusedAndWriteNothing()
     {
         var portfolio = await api.CreatePortfolioAsync();
         var plain = Workbook(false, ["name", "category", "startDate"], [[Inline("One"), Inline("cloud"), Inline("2026-01-05")]]);
@@ -60,6 +60,10 @@ public sealed class XlsxImportTests(ApiFixture api)
 
         var dtd = WithSheetXml(plain, xml => xml.Replace("<x:worksheet", "<!DOCTYPE x:worksheet [<!ENTITY boom \"boom\">]><x:worksheet", StringComparison.Ordinal));
         Assert.Contains("DTD", (await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", dtd), 400)).GetProperty("detail").GetString());
+
+        var tooMany = Workbook(false, ["name", "category", "startDate"],
+            [.. Enumerable.Range(0, CsvFiles.MaxRows + 1).Select(i => new List<Func<SharedStringTable, Cell>> { Inline($"P{i}"), Inline("cloud"), Inline("2026-01-05") })]);
+        Assert.Contains("at most 5,000 rows", (await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", tooMany), 413)).GetProperty("detail").GetString());
 
         var listed = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects"), 200);
         Assert.Equal(0, listed.GetProperty("items").GetArrayLength());
