@@ -84,6 +84,7 @@ public sealed class XlsxImportTests(ApiFixture api)
         var projects = await ExportAsync($"/api/portfolios/{portfolio}/projects");
         using (var document = SpreadsheetDocument.Open(new MemoryStream(projects), false))
         {
+            AssertValid(document);
             var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
             Assert.Equal(PaneStateValues.Frozen, sheet.Descendants<Pane>().Single().State!.Value);
             Assert.StartsWith("A1:", sheet.Descendants<AutoFilter>().Single().Reference!.Value);
@@ -115,6 +116,7 @@ public sealed class XlsxImportTests(ApiFixture api)
 
         using (var document = SpreadsheetDocument.Open(new MemoryStream(template), false))
         {
+            AssertValid(document);
             var workbook = document.WorkbookPart!;
             var sheets = workbook.Workbook.Sheets!.Elements<Sheet>().ToList();
             Assert.Equal(["Project list", "Columns"], sheets.Select(s => s.Name!.Value));
@@ -230,6 +232,14 @@ public sealed class XlsxImportTests(ApiFixture api)
         var project = await HttpAssert.JsonAsync(await api.Admin.GetAsync($"/api/portfolios/{portfolio}/projects/portal-relaunch"), 200);
         Assert.Equal(("Portal Relaunch", "crm", "2026-01-05", 250000m, 12.5m, 31250m), (project.GetProperty("name").GetString(), project.GetProperty("category").GetString(),
             project.GetProperty("startDate").GetString(), project.GetProperty("budget").GetDecimal(), project.GetProperty("percentComplete").GetDecimal(), project.GetProperty("spend").GetDecimal()));
+    }
+
+    /// <summary>The workbook is valid Office Open XML as the SDK's validator checks it (what Excel would otherwise offer to repair).</summary>
+    private static void AssertValid(SpreadsheetDocument document)
+    {
+        var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator(FileFormatVersions.Office2019).Validate(document)
+            .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     /// <summary>A1:A5001 → 0 (the first column of a reference).</summary>
