@@ -54,7 +54,7 @@ public static class XlsxBench
                     $"heap peak above the start: CSV {csvPeak / 1048576.0:F1} MB, .xlsx {xlsxPeak / 1048576.0:F1} MB");
             }
         }
-        var bomb = ZipBomb();
+        var bomb = HostileWorkbooks.ZipBomb();
         var (_, _, bombPeak) = await ImportAsync(http, ++portfolio, bomb, XlsxFiles.MediaType, dryRun: false, expected: 413);
         Console.WriteLine($"zip bomb ({bomb.Length / 1024.0:F0} KB expanding to 80 MB): 413, heap peak above the start {bombPeak / 1048576.0:F1} MB");
         var small = XlsxWriter.Write("small.xlsx", Columns, ProjectSheet.Kinds, [.. Enumerable.Range(0, 10).Select(Row)], "EUR").Body;
@@ -63,8 +63,8 @@ public static class XlsxBench
         foreach (var (name, file, status) in new[]
         {
             ("an encrypted workbook (an OLE file, 64 KB)", encrypted, 415),
-            ("a macro-enabled workbook (.xlsm)", WithEntry(small, "[Content_Types].xml", xml => xml.Replace("sheet.main+xml", "sheet.macroEnabled.main+xml", StringComparison.Ordinal)), 415),
-            ("a sheet with a DTD", WithEntry(small, "xl/worksheets/", xml => xml.Replace("<x:worksheet", "<!DOCTYPE x:worksheet [<!ENTITY a \"aaaaaaaaaa\">]><x:worksheet", StringComparison.Ordinal)), 400),
+            ("a macro-enabled workbook (.xlsm)", HostileWorkbooks.WithEntry(small, "[Content_Types].xml", xml => xml.Replace("sheet.main+xml", "sheet.macroEnabled.main+xml", StringComparison.Ordinal)), 415),
+            ("a sheet with a DTD", HostileWorkbooks.WithEntry(small, "xl/worksheets/", xml => xml.Replace("<x:worksheet", "<!DOCTYPE x:worksheet [<!ENTITY a \"aaaaaaaaaa\">]><x:worksheet", StringComparison.Ordinal)), 400),
         })
         {
             var (_, _, refusedPeak) = await ImportAsync(http, ++portfolio, file, XlsxFiles.MediaType, dryRun: false, expected: status);
@@ -117,47 +117,5 @@ public static class XlsxBench
             throw new InvalidOperationException($"{mediaType}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
         return (seconds, bytes, Math.Max(0, highest - before));
-    }
-
-    /// <summary>The workbook with the text of its first entry whose name starts with <paramref name="prefix"/> changed.</summary>
-    private static byte[] WithEntry(byte[] workbook, string prefix, Func<string, string> change)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(workbook);
-        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
-        {
-            var entry = zip.Entries.First(e => e.FullName.StartsWith(prefix, StringComparison.Ordinal));
-            string xml;
-            using (var reader = new StreamReader(entry.Open()))
-            {
-                xml = reader.ReadToEnd();
-            }
-            var name = entry.FullName;
-            entry.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
-            writer.Write(change(xml));
-        }
-        return stream.ToArray();
-    }
-
-    /// <summary>A few hundred KB that expand past the 64 MB limit: a worksheet part of 80 MB of spaces.</summary>
-    private static byte[] ZipBomb()
-    {
-        using var stream = new MemoryStream();
-        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using (var types = new StreamWriter(zip.CreateEntry("[Content_Types].xml").Open()))
-            {
-                types.Write("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>");
-            }
-            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", System.IO.Compression.CompressionLevel.SmallestSize).Open();
-            var spaces = new byte[1024 * 1024];
-            Array.Fill(spaces, (byte)' ');
-            for (var i = 0; i < 80; i++)
-            {
-                sheet.Write(spaces);
-            }
-        }
-        return stream.ToArray();
     }
 }

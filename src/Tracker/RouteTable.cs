@@ -82,18 +82,12 @@ public static class RouteTable
                 .Query("to", "To this instant (exclusive): a date (that whole day included) or a timestamp with offset.")),
 
         Post("ImportProjects", "portfolios/{portfolioId}/projects:import", Writer, SheetUpload).Handle<SpreadsheetHandlers>(h => h.ImportProjects)
-            .Describe("Create and change projects from a CSV file or an .xlsx workbook (?dryRun=true validates only): a report per row and the column mapping; any invalid row: 422, nothing written", d => d
-                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)
-                .Query("sheet", "The workbook's sheet to read (an .xlsx upload); the first by default.")
-                .Query("map", "Repeatable: Your header:column maps a header to a tracker column; Your header: ignores it. Usual PMO headers need none.")),
+            .Describe("Create and change projects from a CSV file or an .xlsx workbook (?dryRun=true validates only): a report per row and the column mapping; any invalid row: 422, nothing written", SheetImport),
         Get("ProjectsTemplate", "portfolios/{portfolioId}/projects:template", Reader).Handle<SpreadsheetHandlers>(h => h.ProjectsTemplate)
             .Describe("An .xlsx workbook to fill in with projects: headers, an example row, drop-down lists, formats, and a sheet explaining each column (reader)", d => d
                 .Produces(200, contentType: XlsxFiles.MediaType)),
         Post("ImportUpdates", "portfolios/{portfolioId}/updates:import", Writer, SheetUpload).Handle<SpreadsheetHandlers>(h => h.ImportUpdates)
-            .Describe("Post progress updates from a CSV file or an .xlsx workbook (?dryRun=true validates only), with the semantics of single posts", d => d
-                .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)
-                .Query("sheet", "The workbook's sheet to read (an .xlsx upload); the first by default.")
-                .Query("map", "Repeatable: Your header:column maps a header to a tracker column; Your header: ignores it. Usual PMO headers need none.")),
+            .Describe("Post progress updates from a CSV file or an .xlsx workbook (?dryRun=true validates only), with the semantics of single posts", SheetImport),
         Get("ExportPortfolioUpdates", "portfolios/{portfolioId}/updates", Reader).Handle<SpreadsheetHandlers>(h => h.ExportUpdates)
             .Describe("Every update of the portfolio from ?from= to ?to= as CSV (Accept: text/csv) or an .xlsx workbook", d => d
                 .Produces(200, contentType: "text/csv").ProducesProblem(406)
@@ -223,6 +217,12 @@ public static class RouteTable
 
     private static RouteSpec Page(string name, string method, string template, Role? role, RouteBody? body = null) =>
         new(name, method, template, role, body) { IsPage = true };
+
+    /// <summary>What both sheet imports answer and the query parameters they take.</summary>
+    private static RouteDoc SheetImport(RouteDoc d) => d
+        .Produces<ImportReport>().Writes().Query("dryRun", "true: validate and report, write nothing.", "boolean").Query("culture", Culture)
+        .Query("sheet", "The workbook's sheet to read (an .xlsx upload); the first by default.")
+        .Query("map", "Repeatable: Your header:column maps a header to a tracker column; Your header: ignores it. Usual PMO headers need none.");
 
     private static RouteSpec Get(string name, string template, Role? role) => new(name, "GET", template, role);
 

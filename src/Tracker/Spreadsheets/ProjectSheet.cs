@@ -13,7 +13,7 @@ public static class ProjectSheet
          "customerEngagement", "customerKpi", "financialMeasure"];
 
     /// <summary>The headers PMOs give these columns in their own sheets (matched as <see cref="CsvFiles.HeaderKey"/> does).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Synonyms = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Synonyms = SheetMapping.Merge(SheetMapping.MeasuredSynonyms, new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["project id"] = "id",
         ["key"] = "id",
@@ -22,7 +22,6 @@ public static class ProjectSheet
         ["title"] = "name",
         ["type"] = "category",
         ["workstream"] = "category",
-        ["state"] = "status",
         ["project status"] = "status",
         ["owner email"] = "owner",
         ["project manager"] = "owner",
@@ -40,24 +39,15 @@ public static class ProjectSheet
         ["target"] = "targetDate",
         ["target date"] = "targetDate",
         ["finish date"] = "targetDate",
-        ["% complete"] = "percentComplete",
-        ["progress"] = "percentComplete",
-        ["percent complete"] = "percentComplete",
         ["complete"] = "percentComplete",
-        ["actuals"] = "spend",
-        ["cost to date"] = "spend",
-        ["spent"] = "spend",
         ["actual cost"] = "spend",
-        ["spend to date"] = "spend",
-        ["rag status"] = "rag",
         ["rag rating"] = "rag",
         ["traffic light"] = "rag",
-        ["health"] = "rag",
         ["customer engagement"] = "customerEngagement",
         ["customer facing"] = "customerEngagement",
         ["customer kpi"] = "customerKpi",
         ["financial measure"] = "financialMeasure",
-    };
+    });
 
     /// <summary>How an .xlsx export types each column (the rest is text).</summary>
     public static readonly IReadOnlyDictionary<string, CellKind> Kinds = new Dictionary<string, CellKind>(StringComparer.Ordinal)

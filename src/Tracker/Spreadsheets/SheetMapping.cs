@@ -21,6 +21,25 @@ public sealed record SheetRows(IReadOnlyList<CsvRow> Rows, IReadOnlyList<ImportC
 /// </summary>
 public static class SheetMapping
 {
+    /// <summary>The headers PMOs give the measured columns, which projects and updates sheets share.</summary>
+    public static readonly IReadOnlyDictionary<string, string> MeasuredSynonyms = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["% complete"] = "percentComplete",
+        ["progress"] = "percentComplete",
+        ["percent complete"] = "percentComplete",
+        ["actuals"] = "spend",
+        ["cost to date"] = "spend",
+        ["spent"] = "spend",
+        ["spend to date"] = "spend",
+        ["state"] = "status",
+        ["rag status"] = "rag",
+        ["health"] = "rag",
+    };
+
+    /// <summary>One synonym table from several (none may name a header twice).</summary>
+    public static IReadOnlyDictionary<string, string> Merge(params IReadOnlyDictionary<string, string>[] parts) =>
+        parts.SelectMany(p => p).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
     public static SheetRows Apply(IReadOnlyList<string> header, IEnumerable<SheetRow> sheetRows, IReadOnlyList<string> columns,
         IReadOnlyList<string> required, IReadOnlyDictionary<string, string> synonyms, IReadOnlyList<string> map)
     {

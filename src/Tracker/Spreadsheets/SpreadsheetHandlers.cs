@@ -6,9 +6,10 @@ using Tracker.Portfolios;
 namespace Tracker.Spreadsheets;
 
 /// <summary>
-/// CSV in and out. Imports validate every row before anything is written (any error: 422 with the report, nothing
-/// written; <c>?dryRun=true</c>: the report, nothing written) and write in entity group transactions of up to 100 per
-/// partition. Exports use the import's columns, so export, edit in Excel, import round-trips.
+/// CSV and .xlsx in and out, and the projects template. Imports validate every row before anything is written (any
+/// error: 422 with the report, nothing written; <c>?dryRun=true</c>: the report, nothing written) and write in entity
+/// group transactions of up to 100 per partition. Exports use the import's columns, so export, edit in Excel, import
+/// round-trips.
 /// </summary>
 public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioStore portfolios, ProjectStore projects, UpdateStore updates)
 {
@@ -18,7 +19,7 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
         var dryRun = Query.Bool(call.Request, "dryRun");
         var report = await imports.ProjectsAsync(call.Route("portfolioId"), file, dryRun, call.Identity, call.Caller.Name, Culture(call), call.Aborted);
         return dryRun && CsvFiles.Wanted(call.Request)
-            ? Annotated("projects", file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms).Rows, ProjectSheet.Columns, report)
+            ? Annotated("projects", file.ProjectRows().Rows, ProjectSheet.Columns, report)
             : Answer(report);
     }
 
@@ -28,7 +29,7 @@ public sealed class SpreadsheetHandlers(SpreadsheetImports imports, PortfolioSto
         var dryRun = Query.Bool(call.Request, "dryRun");
         var report = await imports.UpdatesAsync(call.Route("portfolioId"), file, dryRun, call.Identity, call.Caller.Name, Culture(call), call.Aborted);
         return dryRun && CsvFiles.Wanted(call.Request)
-            ? Annotated("updates", file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms).Rows, UpdateSheet.Columns, report)
+            ? Annotated("updates", file.UpdateRows().Rows, UpdateSheet.Columns, report)
             : Answer(report);
     }
 

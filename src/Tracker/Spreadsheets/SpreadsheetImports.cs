@@ -5,31 +5,41 @@ using Tracker.Portfolios;
 namespace Tracker.Spreadsheets;
 
 /// <summary>
-/// Imports and exports of CSV files, for the API's routes and the dashboard's pages alike. Imports validate every row
-/// before anything is written (any invalid row: nothing written; a dry run: nothing written) and write in entity group
-/// transactions of up to 100 per partition. Exports use the import's columns, so export, edit in Excel, import
-/// round-trips.
-/// </summary>
-/// <summary>
 /// An uploaded sheet: its bytes, whether it is an .xlsx workbook (else CSV), the workbook's sheet to read (null: the
 /// first) and the request's explicit column mapping (<c>Header:column</c> entries, see <see cref="SheetMapping"/>).
+/// The file is read once as projects or as updates, however often its rows are asked for (the import, then the
+/// annotated dry run).
 /// </summary>
 public sealed record SheetFile(byte[] Bytes, bool Xlsx = false, string? Sheet = null, IReadOnlyList<string>? Map = null)
 {
-    /// <summary>The file's rows by column, and the mapping used (see <see cref="SheetMapping.Apply"/>).</summary>
-    public SheetRows Rows(IReadOnlyList<string> columns, IReadOnlyList<string> required, IReadOnlyDictionary<string, string> synonyms)
+    private SheetRows? _projects;
+    private SheetRows? _updates;
+
+    /// <summary>The file's rows as projects, and the mapping used (see <see cref="SheetMapping.Apply"/>).</summary>
+    public SheetRows ProjectRows() => _projects ??= Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms);
+
+    /// <summary>The file's rows as progress updates (projectId required), and the mapping used.</summary>
+    public SheetRows UpdateRows() => _updates ??= Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
+
+    private SheetRows Rows(IReadOnlyList<string> columns, IReadOnlyList<string> required, IReadOnlyDictionary<string, string> synonyms)
     {
         var (header, rows) = Xlsx ? XlsxFiles.Read(Bytes, Sheet) : CsvFiles.Read(Bytes);
         return SheetMapping.Apply(header, rows, columns, required, synonyms, Map ?? []);
     }
 }
 
+/// <summary>
+/// Imports and exports of CSV files and .xlsx workbooks, and the projects template, for the API's routes and the
+/// dashboard's pages alike. Imports validate every row before anything is written (any invalid row: nothing written;
+/// a dry run: nothing written) and write in entity group transactions of up to 100 per partition. Exports use the
+/// import's columns, so export, edit in Excel, import round-trips.
+/// </summary>
 public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore projects, UpdateStore updates, ProgressRecorder recorder, TimeProvider time)
 {
     /// <summary>
-    /// Creates and changes projects from a CSV file; a report per row. Writes nothing when any row is invalid or on a
+    /// Creates and changes projects from a CSV file or a workbook; a report per row. Writes nothing when any row is invalid or on a
     /// dry run. A row without an id is the project of that name when there is one (case-insensitive), else a new
-    /// project whose id comes from its name. A changed measured field (status, priority, budget, spend, percent) of an
+    /// project whose id comes from its name. A changed measured field (status, priority, budget, spend, percent, RAG) of an
     /// existing project is recorded as a progress update reported by <paramref name="reportedBy"/>, as a single post would.
     /// </summary>
     /// <param name="identity">the import's id and moment: the updates it records are named after it and the row.</param>
@@ -39,7 +49,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     {
         var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var format = SheetFormat.From(culture, portfolio.Zone);
-        var sheet = file.Rows(ProjectSheet.Columns, [], ProjectSheet.Synonyms);
+        var sheet = file.ProjectRows();
         var existing = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var byName = existing.Values.GroupBy(p => p.Name.Trim(), StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -130,7 +140,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
         return result;
     }
 
-    /// <summary>Posts progress updates from a CSV file, with the semantics of single posts; a report per row. Writes nothing when any row is invalid or on a dry run.</summary>
+    /// <summary>Posts progress updates from a CSV file or a workbook, with the semantics of single posts; a report per row. Writes nothing when any row is invalid or on a dry run.</summary>
     /// <param name="identity">the import's id and moment: a retry with the same identity writes the same rows.</param>
     /// <param name="reportedBy">who reports an update whose row names nobody: the caller.</param>
     /// <param name="culture">how text cells write numbers and dates (BCP 47; null: the invariant culture and unambiguous forms).</param>
@@ -139,7 +149,7 @@ public sealed class SpreadsheetImports(PortfolioStore portfolios, ProjectStore p
     {
         var portfolio = await portfolios.GetAsync(portfolioId, ct);
         var format = SheetFormat.From(culture, portfolio.Zone);
-        var sheet = file.Rows(UpdateSheet.Columns, ["projectId"], UpdateSheet.Synonyms);
+        var sheet = file.UpdateRows();
         var loaded = (await projects.AllAsync(portfolioId, ct)).ToDictionary(p => p.RowKey, StringComparer.Ordinal);
         var known = loaded.Keys.ToHashSet(StringComparer.Ordinal);
         var histories = new Dictionary<string, Dictionary<string, UpdateEntity>>(StringComparer.Ordinal);

@@ -11,7 +11,7 @@ public static class UpdateSheet
         ["id", "projectId", "reportedAt", "percentComplete", "spend", "budget", "priority", "status", "rag", "note", "reportedBy"];
 
     /// <summary>The headers PMOs give these columns in their own sheets (matched as <see cref="CsvFiles.HeaderKey"/> does).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Synonyms = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Synonyms = SheetMapping.Merge(SheetMapping.MeasuredSynonyms, new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["update id"] = "id",
         ["project"] = "projectId",
@@ -20,22 +20,12 @@ public static class UpdateSheet
         ["status date"] = "reportedAt",
         ["as of"] = "reportedAt",
         ["date"] = "reportedAt",
-        ["% complete"] = "percentComplete",
-        ["progress"] = "percentComplete",
-        ["percent complete"] = "percentComplete",
-        ["actuals"] = "spend",
-        ["cost to date"] = "spend",
-        ["spent"] = "spend",
-        ["spend to date"] = "spend",
-        ["state"] = "status",
-        ["rag status"] = "rag",
-        ["health"] = "rag",
         ["comment"] = "note",
         ["comments"] = "note",
         ["notes"] = "note",
         ["reported by"] = "reportedBy",
         ["author"] = "reportedBy",
-    };
+    });
 
     /// <summary>
     /// How an .xlsx export types each column. reportedAt stays ISO text with every digit: a date cell (a double) cannot

@@ -10,8 +10,8 @@ using Tracker.Api;
 namespace Tracker.Spreadsheets;
 
 /// <summary>
-/// .xlsx workbooks read with the Open XML SDK, streaming the sheet (<see cref="OpenXmlReader"/>): the first sheet or a
-/// named one; cells keep their types — numbers, dates (by their number format, in the 1900 or the 1904 date system),
+/// .xlsx workbooks opened with the Open XML SDK, their sheet read forward only with an <see cref="XmlReader"/> over
+/// the SDK's part: the first sheet or a named one; cells keep their types — numbers, dates (by their number format, in the 1900 or the 1904 date system),
 /// percents (×100), booleans — and formulas are never evaluated: their cached values are read. Refused with a 4xx
 /// before anything is read: a file that is not a zip package (an encrypted workbook is an OLE file), a macro-enabled
 /// workbook, a package whose parts expand past <see cref="MaxExpandedBytes"/> (a zip bomb), a part with a DTD.
@@ -68,7 +68,9 @@ public static partial class XlsxFiles
             {
                 return ([], []);
             }
-            return (rows[0].Cells, rows.Skip(1).ToList());
+            var header = rows[0].Cells;
+            rows.RemoveAt(0);
+            return (header, rows);
         }
         catch (Exception e) when (e is XmlException or OpenXmlPackageException or InvalidDataException or FileFormatException or InvalidOperationException)
         {
@@ -175,13 +177,13 @@ public static partial class XlsxFiles
         {
             if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si")
             {
-                strings.Add(xml.IsEmptyElement ? "" : XlsxText.Unescape(Runs(xml)));
+                strings.Add(xml.IsEmptyElement ? "" : Runs(xml));
             }
         }
         return strings;
     }
 
-    /// <summary>The text of a string item (si, is) at the reader: its t elements outside phonetic runs; the reader is left on the item's end.</summary>
+    /// <summary>The text of a string item (si, is) at the reader, unescaped: its t elements outside phonetic runs; the reader is left on the item's end.</summary>
     private static string Runs(XmlReader xml)
     {
         var depth = xml.Depth;
@@ -202,7 +204,7 @@ public static partial class XlsxFiles
                 break;
             }
         }
-        return text.ToString();
+        return XlsxText.Unescape(text.ToString());
     }
 
     /// <summary>A row element at the reader: its cells placed by their references (A1 → 0), which of them are typed; the reader left on its end.</summary>
@@ -246,7 +248,7 @@ public static partial class XlsxFiles
                     }
                     else if (xml.LocalName == "is")
                     {
-                        inline = xml.IsEmptyElement ? "" : XlsxText.Unescape(Runs(xml));
+                        inline = xml.IsEmptyElement ? "" : Runs(xml);
                         xml.Read();
                     }
                     else
@@ -313,9 +315,9 @@ public static partial class XlsxFiles
     private static int ColumnIndex(string reference)
     {
         var index = 0;
-        foreach (var c in reference.TakeWhile(char.IsLetter))
+        for (var i = 0; i < reference.Length && char.IsAsciiLetter(reference[i]); i++)
         {
-            index = index * 26 + (char.ToUpperInvariant(c) - 'A' + 1);
+            index = index * 26 + (char.ToUpperInvariant(reference[i]) - 'A' + 1);
         }
         return Math.Max(0, index - 1);
     }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -7,6 +6,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Tracker.Spreadsheets;
+using Tracker.Testing;
 
 namespace Tracker.Tests.Api;
 
@@ -54,11 +54,11 @@ public sealed class XlsxImportTests(ApiFixture api)
         new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }.CopyTo(encrypted, 0);
         Assert.Contains("encrypted", (await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", encrypted), 415)).GetProperty("detail").GetString());
 
-        var bomb = ZipBomb();
+        var bomb = HostileWorkbooks.ZipBomb();
         Assert.True(bomb.Length < 1024 * 1024, $"the bomb is {bomb.Length} bytes");
         Assert.Contains("expands to", (await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", bomb), 413)).GetProperty("detail").GetString());
 
-        var dtd = WithSheetXml(plain, xml => xml.Replace("<x:worksheet", "<!DOCTYPE x:worksheet [<!ENTITY boom \"boom\">]><x:worksheet", StringComparison.Ordinal));
+        var dtd = HostileWorkbooks.WithEntry(plain, "xl/worksheets/", xml => xml.Replace("<x:worksheet", "<!DOCTYPE x:worksheet [<!ENTITY boom \"boom\">]><x:worksheet", StringComparison.Ordinal));
         Assert.Contains("DTD", (await HttpAssert.ProblemAsync(await ImportAsync($"/api/portfolios/{portfolio}/projects:import", dtd), 400)).GetProperty("detail").GetString());
 
         var tooMany = Workbook(false, ["name", "category", "startDate"],
@@ -337,48 +337,6 @@ public sealed class XlsxImportTests(ApiFixture api)
             var sheet = workbook.AddNewPart<WorksheetPart>();
             sheet.Worksheet = new Worksheet(data);
             workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(sheet), SheetId = 1, Name = "Projects" }));
-        }
-        return stream.ToArray();
-    }
-
-    /// <summary>A few hundred KB that expand past the tracker's limit: a worksheet part of 80 MB of spaces.</summary>
-    private static byte[] ZipBomb()
-    {
-        using var stream = new MemoryStream();
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using (var types = new StreamWriter(zip.CreateEntry("[Content_Types].xml").Open()))
-            {
-                types.Write("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>");
-            }
-            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
-            var spaces = new byte[1024 * 1024];
-            Array.Fill(spaces, (byte)' ');
-            for (var i = 0; i < 80; i++)
-            {
-                sheet.Write(spaces);
-            }
-        }
-        return stream.ToArray();
-    }
-
-    /// <summary>The workbook with its sheet's XML text changed.</summary>
-    private static byte[] WithSheetXml(byte[] workbook, Func<string, string> change)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(workbook);
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
-        {
-            var entry = zip.Entries.Single(e => e.FullName.Contains("worksheets/", StringComparison.Ordinal));
-            string xml;
-            using (var reader = new StreamReader(entry.Open()))
-            {
-                xml = reader.ReadToEnd();
-            }
-            var name = entry.FullName;
-            entry.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
-            writer.Write(change(xml));
         }
         return stream.ToArray();
     }
